@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SceneFinance.AdminUi.Components;
+using SceneFinance.AdminUi.Live;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Tenants.SigningIn;
+
+namespace SceneFinance.AdminUi;
+
+public static class Configuration
+{
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    const string Selector = "sf-auth";
+
+    /// <summary>The Blazor admin shell (cookie sign-in) beside the API (bearer tokens): one policy scheme picks by the Authorization header.</summary>
+    public static IServiceCollection AddAdminUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddSignalR();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = Selector;
+                o.DefaultChallengeScheme = Selector;
+            })
+            .AddCookie(CookieScheme, o =>
+            {
+                o.LoginPath = "/login";
+                o.Cookie.Name = "sf.admin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            })
+            .AddPolicyScheme(Selector, Selector, o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenDefaults.AuthenticationScheme
+                    : CookieScheme);
+        return services;
+    }
+
+    public static WebApplication MapAdminUi(this WebApplication app)
+    {
+        app.MapPost("/admin/login", async (HttpContext http, SignInCheck check) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            try
+            {
+                var user = await check.Verify(form["username"].ToString(), form["password"].ToString());
+                await http.SignInAsync(CookieScheme, IssueToken.Principal(user, CookieScheme));
+                return Results.LocalRedirect("/");
+            }
+            catch (ProblemException)
+            {
+                return Results.LocalRedirect("/login?error=1");
+            }
+        });
+        app.MapPost("/admin/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieScheme);
+            return Results.LocalRedirect("/login");
+        });
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapHub<DashboardHub>("/hubs/dashboard");
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+namespace SceneFinance.Grains;
+
+[GenerateSerializer, Immutable]
+public sealed record TenantView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string Status,
+    [property: Id(4)] string TimeZone);
+
+/// <summary>What a payment needs to know about its tenant, answered from memory.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantPaymentPolicy(
+    [property: Id(0)] bool Active,
+    [property: Id(1)] string TimeZone,
+    [property: Id(2)] long SinglePaymentCap);
+
+/// <summary>A tenant (school, hospital, canteen operator). Key: the tenant id.</summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant; fails with <c>conflict</c> if it exists.</summary>
+    Task<TenantView> Create(string name, string kind, DateTimeOffset now);
+
+    /// <summary>The tenant, or null when there is none.</summary>
+    [ReadOnly] Task<TenantView?> Get();
+
+    /// <summary>Declines every payment of the tenant with <c>tenant_suspended</c> from now on.</summary>
+    Task<TenantView> Suspend(DateTimeOffset now);
+
+    Task<TenantView> Resume(DateTimeOffset now);
+
+    /// <summary>Status, time zone and risk cap; null when the tenant does not exist.</summary>
+    [ReadOnly] Task<TenantPaymentPolicy?> GetPaymentPolicy();
+}
+
+public static class TenantLookup
+{
+    /// <summary>The tenant, or <c>404 not_found</c>.</summary>
+    public static async Task<TenantView> RequireTenant(this IGrainFactory grains, string tenantId) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).Get()
+        ?? throw SceneFinance.Platform.Problems.ProblemException.NotFound("The tenant");
+}

@@ -1,0 +1,56 @@
+using Orleans.Concurrency;
+using SceneFinance.Platform.Idempotency;
+
+namespace SceneFinance.Grains;
+
+[GenerateSerializer, Immutable]
+public sealed record TerminalView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string Status,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? LastSeenAt);
+
+/// <summary>The shared secret a terminal signs with, for the API's signature check.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TerminalCredentials(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string TerminalId,
+    [property: Id(2)] byte[] Secret);
+
+/// <summary>One card payment of a terminal, before it is routed to the card holder.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TerminalPayment(
+    [property: Id(0)] string CardNumber,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] IdempotencyTicket Ticket);
+
+/// <summary>
+/// A merchant terminal (POS, kiosk, gate). Key: <c>"{tenantId}/{terminalId}"</c>. Reentrant: it only
+/// routes payments to card holders and must not serialize a busy till.
+/// </summary>
+public interface IMerchantTerminalGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the terminal and returns its secret (the only time it is shown).</summary>
+    Task<(TerminalView Terminal, string Secret)> Register(string name, string kind, DateTimeOffset now);
+
+    [ReadOnly] Task<TerminalView?> Get();
+
+    /// <summary>Null when the terminal does not exist.</summary>
+    [ReadOnly] Task<TerminalCredentials?> Credentials();
+
+    /// <summary>From now on, this terminal's payments are declined with <c>terminal_disabled</c>.</summary>
+    Task<TerminalView> Disable(DateTimeOffset now);
+
+    /// <summary>Routes a payment to the card's holder; unknown cards are declined with <c>not_found</c>.</summary>
+    Task<Reply> Pay(TerminalPayment payment, DateTimeOffset now);
+}
+
+/// <summary>Terminal id to tenant id. Key: the terminal id (terminal ids are unique platform-wide).</summary>
+public interface ITerminalDirectoryGrain : IGrainWithStringKey
+{
+    /// <summary>The tenant of the terminal, or null for an unknown terminal.</summary>
+    Task<string?> TenantOf();
+}

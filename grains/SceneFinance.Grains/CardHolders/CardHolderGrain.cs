@@ -1,0 +1,227 @@
+using JasperFx.Events;
+using Marten;
+using JasperFx;
+using Marten.Exceptions;
+using SceneFinance.Grains.Cards;
+using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Tenancy;
+
+namespace SceneFinance.Grains.CardHolders;
+
+/// <summary>
+/// Orchestrates one wallet: rebuilds it from its stream, lets <see cref="Wallet"/> decide, appends with the
+/// expected version together with the journal entry and the stored reply, and answers only after commit.
+/// A second activation elsewhere loses the version race, reloads and decides again on fresh state.
+/// </summary>
+public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) : Grain, ICardHolderGrain
+{
+    const int MaxAttempts = 5;
+    string _tenantId = "", _id = "";
+    CardHolder? _state;
+    long _version;
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        (_tenantId, _id) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        return Rebuild(ct);
+    }
+
+    async Task Rebuild(CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession(_tenantId);
+        var events = await session.Events.FetchStreamAsync(_id, token: ct);
+        _state = null;
+        _version = 0;
+        foreach (var e in events)
+        {
+            _state = CardHolder.Fold(_state, e.Data);
+            _version = e.Version;
+        }
+    }
+
+    CardHolder State => _state ?? throw ProblemException.NotFound("The card holder");
+
+    async Task<CardHolderView> ICardHolderGrain.Register(RegisterCardHolder c)
+    {
+        if (_state is not null) throw ProblemException.Conflict("This card holder already exists.");
+        var registered = new CardHolderRegistered(_id, c.ExternalId, c.Name, c.Kind, c.CardNumber, c.IdNumber, c.Phone, c.DailyLimit, c.Now);
+        await using var session = store.LightweightSession(_tenantId);
+        session.Events.StartStream(_id, registered);
+        session.Insert(new CardAssignment { Id = c.CardNumber, CardHolderId = _id });
+        session.Insert(new ExternalIdClaim { Id = c.ExternalId, CardHolderId = _id });
+        var state = CardHolder.Open(registered);
+        session.Store(Listing(state, c.Now));
+        try
+        {
+            await session.SaveChangesAsync();
+        }
+        catch (DocumentAlreadyExistsException e)
+        {
+            throw e.DocType == typeof(CardAssignment)
+                ? new ProblemException(409, ErrorCodes.Conflict, "This card number is already in use in the tenant.", new() { ["cardNumber"] = ["already in use"] })
+                : new ProblemException(409, ErrorCodes.Conflict, "This external id is already in use in the tenant.", new() { ["externalId"] = ["already in use"] });
+        }
+        catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)
+        {
+            throw ProblemException.Conflict("This card holder already exists.");
+        }
+        _state = state;
+        _version = 1;
+        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, c.CardNumber)).Refresh();
+        return View();
+    }
+
+    Task<CardHolderView?> ICardHolderGrain.Get() => Task.FromResult(_state is null ? null : View());
+
+    async Task<Reply> ICardHolderGrain.TopUp(TopUpCard c)
+    {
+        var policy = await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy();
+        if (policy is not { Active: true }) throw ProblemException.Suspended();
+        return await Decide(c.Ticket, c.Now, state =>
+        {
+            var e = Wallet.Decide(state, new TopUp(c.TopUpId, c.Amount, c.Purse, c.Channel, c.Now));
+            var journal = JournalEntry.Transfer(c.TopUpId, "topup", _id, Accounts.Clearing(c.Channel), Accounts.Purse(_id, c.Purse), c.Amount, c.Now);
+            var reply = Reply.Ok(new { id = c.TopUpId, status = "succeeded", balance = new Balance(e.CashAfter, e.SubsidyAfter) });
+            return (e, journal, reply);
+        });
+    }
+
+    Task<Reply> ICardHolderGrain.Pay(PayByCard c, PaymentContext context)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.OccurredAt, TimeZones.Find(context.TimeZone)).DateTime);
+        return Decide(c.Ticket, c.Now, state =>
+        {
+            var pay = new Pay(c.PaymentId, c.TerminalId, c.CardNumber, c.Amount, c.OccurredAt, day,
+                context.TenantActive, context.TerminalActive, context.SinglePaymentCap, c.Now);
+            return Wallet.Decide(state, pay) switch
+            {
+                PaymentApproved a => (a, PaymentJournal(a), Reply.Ok(new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter))),
+                PaymentDeclined d => (d, null, Reply.Ok(new PaymentResult(d.PaymentId, "declined", d.DeclineCode, d.Amount, null))),
+                var other => throw new InvalidOperationException($"Unexpected decision {other}"),
+            };
+        });
+    }
+
+    JournalEntry PaymentJournal(PaymentApproved a) => JournalEntry.Balanced(a.PaymentId, "payment", _id, a.ApprovedAt,
+    [
+        new Posting(Accounts.Purse(_id, "subsidy"), a.FromSubsidy, 0),
+        new Posting(Accounts.Purse(_id, "cash"), a.FromCash, 0),
+        new Posting(Accounts.MerchantReceivable(a.TerminalId), 0, a.Amount),
+    ]);
+
+    /// <summary>
+    /// The money path: decide on current state, commit event + journal + reply in one transaction with the
+    /// expected stream version, then apply. A reused idempotency key answers from the store instead.
+    /// </summary>
+    async Task<Reply> Decide(IdempotencyTicket ticket, DateTimeOffset now, Func<CardHolder, (object Event, JournalEntry? Journal, Reply Reply)> decide)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (e, journal, reply) = decide(State);
+            await using var session = store.LightweightSession(_tenantId);
+            session.Events.Append(_id, _version + 1, e);
+            if (journal is not null) session.Insert(journal);
+            session.Insert(IdempotentResponse.From(ticket, reply, now));
+            try
+            {
+                await session.SaveChangesAsync();
+            }
+            catch (DocumentAlreadyExistsException dup) when (dup.DocType == typeof(IdempotentResponse))
+            {
+                return await StoredReplies.ReplayAsync(store, _tenantId, ticket);
+            }
+            catch (Exception ex) when (IsVersionConflict(ex) && attempt < MaxAttempts)
+            {
+                await Rebuild();
+                continue;
+            }
+            _state = CardHolder.Fold(_state, e);
+            _version++;
+            return reply;
+        }
+    }
+
+    static bool IsVersionConflict(Exception e) => e is ConcurrencyException;
+
+    Task<CardHolderView> ICardHolderGrain.Freeze(DateTimeOffset now) => Change(Wallet.Freeze(State, now), now);
+    Task<CardHolderView> ICardHolderGrain.Unfreeze(DateTimeOffset now) => Change(Wallet.Unfreeze(State, now), now);
+    Task<CardHolderView> ICardHolderGrain.ReportLost(DateTimeOffset now) => Change(Wallet.ReportLost(State, now), now);
+
+    async Task<CardHolderView> ICardHolderGrain.ReplaceCard(string newCardNumber, DateTimeOffset now)
+    {
+        var replaced = Wallet.Replace(State, newCardNumber, now);
+        await Change(replaced, now, session =>
+        {
+            session.Insert(new CardAssignment { Id = replaced.NewCardNumber, CardHolderId = _id });
+            session.Store(new CardAssignment { Id = replaced.OldCardNumber, CardHolderId = _id, Retired = true });
+        });
+        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, replaced.OldCardNumber)).Refresh();
+        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, replaced.NewCardNumber)).Refresh();
+        return View();
+    }
+
+    /// <summary>A status change: no money moves, no reply to keep; no event at all when nothing changes.</summary>
+    async Task<CardHolderView> Change(object? e, DateTimeOffset now, Action<IDocumentSession>? alsoStore = null)
+    {
+        if (e is null) return View();
+        await using var session = store.LightweightSession(_tenantId);
+        session.Events.Append(_id, _version + 1, e);
+        alsoStore?.Invoke(session);
+        var next = CardHolder.Fold(_state, e)!;
+        session.Store(Listing(next, now));
+        try
+        {
+            await session.SaveChangesAsync();
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            throw new ProblemException(409, ErrorCodes.Conflict, "This card number is already in use in the tenant.", new() { ["newCardNumber"] = ["already in use"] });
+        }
+        catch (Exception ex) when (IsVersionConflict(ex))
+        {
+            await Rebuild();
+            throw ProblemException.Conflict("The card holder changed meanwhile; try again.");
+        }
+        _state = next;
+        _version++;
+        return View();
+    }
+
+    async Task<IReadOnlyList<TransactionItem>> ICardHolderGrain.Transactions(int limit)
+    {
+        _ = State;
+        await using var session = store.QuerySession(_tenantId);
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == _id)
+            .OrderByDescending(e => e.Version)
+            .Take(limit * 2 + 10) // status changes are skipped below
+            .ToListAsync();
+        return events.Select(e => e.Data switch
+            {
+                CardToppedUp t => new TransactionItem(t.TopUpId, "topup", t.Amount, t.CashAfter + t.SubsidyAfter, t.ToppedUpAt, null, "succeeded"),
+                PaymentApproved p => new TransactionItem(p.PaymentId, "payment", p.Amount, p.BalanceAfter, p.ApprovedAt, p.TerminalId, "approved"),
+                PaymentDeclined d => new TransactionItem(d.PaymentId, "payment", d.Amount, d.BalanceAfter, d.DeclinedAt, d.TerminalId, "declined"),
+                _ => null,
+            })
+            .OfType<TransactionItem>()
+            .Take(limit)
+            .ToList();
+    }
+
+    CardHolderListing Listing(CardHolder s, DateTimeOffset now) => new()
+    {
+        Id = s.Id, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind,
+        CardLast4 = s.CardNumber.Length > 4 ? s.CardNumber[^4..] : s.CardNumber,
+        Status = s.Status.ToString().ToLowerInvariant(), UpdatedAt = now,
+    };
+
+    CardHolderView View()
+    {
+        var s = State;
+        return new CardHolderView(s.Id, s.ExternalId, s.Name, s.Kind, s.CardNumber, s.Status.ToString().ToLowerInvariant(),
+            s.DailyLimit, new Balance(s.Cash, s.Subsidy), Masking.KeepLast4(s.IdNumber), Masking.Phone(s.Phone));
+    }
+}

@@ -1,0 +1,27 @@
+namespace SceneFinance.Grains.CardHolders;
+
+// The card holder stream's events: past tense, the stream id first, fen, and when.
+
+public sealed record CardHolderRegistered(
+    string CardHolderId, string ExternalId, string Name, string Kind, string CardNumber,
+    string? IdNumber, string? Phone, long? DailyLimit, DateTimeOffset RegisteredAt);
+
+public sealed record CardToppedUp(
+    string CardHolderId, string TopUpId, long Amount, string Purse, string Channel,
+    long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt);
+
+public sealed record PaymentApproved(
+    string CardHolderId, string PaymentId, string TerminalId, long Amount, long FromSubsidy, long FromCash,
+    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt);
+
+public sealed record PaymentDeclined(
+    string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,
+    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt);
+
+public sealed record CardFrozen(string CardHolderId, DateTimeOffset FrozenAt);
+
+public sealed record CardUnfrozen(string CardHolderId, DateTimeOffset UnfrozenAt);
+
+public sealed record CardReportedLost(string CardHolderId, DateTimeOffset ReportedAt);
+
+public sealed record CardReplaced(string CardHolderId, string OldCardNumber, string NewCardNumber, DateTimeOffset ReplacedAt);

@@ -1,0 +1,72 @@
+using SceneFinance.Platform.Problems;
+
+namespace SceneFinance.Grains.CardHolders;
+
+/// <summary>A card payment as the wallet decides it: the terminal's and tenant's say included, time passed in.</summary>
+public sealed record Pay(
+    string PaymentId, string TerminalId, string CardNumber, long Amount, DateTimeOffset OccurredAt, DateOnly LocalDay,
+    bool TenantActive, bool TerminalActive, long SinglePaymentCap, DateTimeOffset Now);
+
+public sealed record TopUp(string TopUpId, long Amount, string Purse, string Channel, DateTimeOffset Now);
+
+/// <summary>The wallet's decisions: pure functions from state and command to events.</summary>
+public static class Wallet
+{
+    /// <summary>Approves, or declines with the first reason that applies. Subsidy is spent before cash.</summary>
+    public static object Decide(CardHolder state, Pay c)
+    {
+        var reason = DeclineReason(state, c);
+        if (reason is not null)
+            return new PaymentDeclined(state.Id, c.PaymentId, c.TerminalId, c.Amount, reason, state.Total, c.OccurredAt, c.Now);
+
+        var fromSubsidy = Math.Min(state.Subsidy, c.Amount);
+        return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromSubsidy, c.Amount - fromSubsidy,
+            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now);
+    }
+
+    static string? DeclineReason(CardHolder s, Pay c)
+    {
+        if (!c.TenantActive) return ErrorCodes.TenantSuspended;
+        if (!c.TerminalActive) return ErrorCodes.TerminalDisabled;
+        if (s.Status == CardStatus.Lost || !string.Equals(s.CardNumber, c.CardNumber, StringComparison.Ordinal)) return ErrorCodes.CardLost;
+        if (s.Status == CardStatus.Frozen) return ErrorCodes.CardFrozen;
+        if (c.SinglePaymentCap > 0 && c.Amount > c.SinglePaymentCap) return ErrorCodes.RiskRejected;
+        if (s.DailyLimit is { } limit && SpentOn(s, c.LocalDay) is { } spent && spent + c.Amount > limit) return ErrorCodes.LimitExceeded;
+        if (c.Amount > s.Total) return ErrorCodes.InsufficientFunds;
+        return null;
+    }
+
+    /// <summary>What was spent on that local day, or null for a day older than the one tracked (offline uploads).</summary>
+    static long? SpentOn(CardHolder s, DateOnly day) =>
+        day == s.SpentDay ? s.SpentThatDay : day > s.SpentDay ? 0 : null;
+
+    public static CardToppedUp Decide(CardHolder state, TopUp c)
+    {
+        var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
+        return new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now);
+    }
+
+    // Status changes return null when the card is already in the asked-for state: nothing to record.
+
+    public static CardFrozen? Freeze(CardHolder s, DateTimeOffset now) => s.Status switch
+    {
+        CardStatus.Lost => throw ProblemException.Conflict("The card is reported lost: replace it instead."),
+        CardStatus.Frozen => null,
+        _ => new CardFrozen(s.Id, now),
+    };
+
+    public static CardUnfrozen? Unfreeze(CardHolder s, DateTimeOffset now) => s.Status switch
+    {
+        CardStatus.Lost => throw ProblemException.Conflict("The card is reported lost: replace it instead."),
+        CardStatus.Active => null,
+        _ => new CardUnfrozen(s.Id, now),
+    };
+
+    public static CardReportedLost? ReportLost(CardHolder s, DateTimeOffset now) =>
+        s.Status == CardStatus.Lost ? null : new CardReportedLost(s.Id, now);
+
+    public static CardReplaced Replace(CardHolder s, string newCardNumber, DateTimeOffset now) =>
+        newCardNumber == s.CardNumber
+            ? throw ProblemException.Conflict("The new card number is the holder's current card.")
+            : new CardReplaced(s.Id, s.CardNumber, newCardNumber, now);
+}

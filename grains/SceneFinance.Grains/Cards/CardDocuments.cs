@@ -1,0 +1,28 @@
+namespace SceneFinance.Grains.Cards;
+
+/// <summary>Which holder a card number belongs to, per tenant (id = card number). A replaced card keeps pointing at its holder, retired.</summary>
+public sealed class CardAssignment
+{
+    public string Id { get; set; } = "";
+    public string CardHolderId { get; set; } = "";
+    public bool Retired { get; set; }
+}
+
+/// <summary>Claims an external id (student number, staff id, medical record) for one holder, per tenant.</summary>
+public sealed class ExternalIdClaim
+{
+    public string Id { get; set; } = "";
+    public string CardHolderId { get; set; } = "";
+}
+
+/// <summary>A card holder as lists and searches see it (no balance, no full card number); written on the rare changes only.</summary>
+public sealed class CardHolderListing
+{
+    public string Id { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string CardLast4 { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+}

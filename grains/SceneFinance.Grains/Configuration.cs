@@ -1,0 +1,32 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using SceneFinance.Grains.CardHolders;
+using SceneFinance.Grains.Cards;
+using SceneFinance.Grains.Tenants;
+using SceneFinance.Grains.Terminals;
+
+namespace SceneFinance.Grains;
+
+public static class Configuration
+{
+    /// <summary>The grains' storage: the card holder stream's events and the documents the grains keep.</summary>
+    public static IServiceCollection AddSceneGrains(this IServiceCollection services)
+    {
+        services.ConfigureMarten(ConfigureGrains);
+        return services;
+    }
+
+    public static void ConfigureGrains(StoreOptions opts)
+    {
+        opts.Events.AddEventTypes([
+            typeof(CardHolderRegistered), typeof(CardToppedUp), typeof(PaymentApproved), typeof(PaymentDeclined),
+            typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced),
+        ]);
+        opts.Schema.For<TenantRecord>().SingleTenanted();
+        opts.Schema.For<TerminalDirectoryEntry>().SingleTenanted();
+        opts.Schema.For<TerminalRecord>();
+        opts.Schema.For<CardAssignment>();
+        opts.Schema.For<ExternalIdClaim>();
+        opts.Schema.For<CardHolderListing>();
+    }
+}

@@ -1,0 +1,61 @@
+using Marten;
+using JasperFx;
+using Marten.Exceptions;
+using SceneFinance.Platform.Problems;
+
+namespace SceneFinance.Grains.Tenants;
+
+/// <summary>One tenant: its profile and status, cached; every payment of the tenant asks it (from memory) whether it is active.</summary>
+public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
+{
+    TenantRecord? _record;
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        _record = await session.LoadAsync<TenantRecord>(this.GetPrimaryKeyString(), ct);
+    }
+
+    async Task<TenantView> ITenantGrain.Create(string name, string kind, DateTimeOffset now)
+    {
+        if (_record is not null) throw ProblemException.Conflict("This tenant already exists.");
+        var record = new TenantRecord { Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, CreatedAt = now, UpdatedAt = now };
+        await using var session = store.LightweightSession();
+        session.Insert(record);
+        try
+        {
+            await session.SaveChangesAsync();
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            throw ProblemException.Conflict("This tenant already exists.");
+        }
+        _record = record;
+        return record.View();
+    }
+
+    Task<TenantView?> ITenantGrain.Get() => Task.FromResult(_record?.View());
+
+    Task<TenantView> ITenantGrain.Suspend(DateTimeOffset now) => SetStatus("suspended", now);
+
+    Task<TenantView> ITenantGrain.Resume(DateTimeOffset now) => SetStatus("active", now);
+
+    async Task<TenantView> SetStatus(string status, DateTimeOffset now)
+    {
+        var record = _record ?? throw ProblemException.NotFound("The tenant");
+        if (record.Status == status) return record.View();
+        var next = new TenantRecord
+        {
+            Id = record.Id, Name = record.Name, Kind = record.Kind, Status = status, TimeZone = record.TimeZone,
+            SinglePaymentCap = record.SinglePaymentCap, CreatedAt = record.CreatedAt, UpdatedAt = now,
+        };
+        await using var session = store.LightweightSession();
+        session.Store(next);
+        await session.SaveChangesAsync();
+        _record = next;
+        return next.View();
+    }
+
+    Task<TenantPaymentPolicy?> ITenantGrain.GetPaymentPolicy() => Task.FromResult(
+        _record is null ? null : new TenantPaymentPolicy(_record.Status == "active", _record.TimeZone, _record.SinglePaymentCap));
+}

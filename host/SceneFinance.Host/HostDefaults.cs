@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SceneFinance.Platform;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
+
+namespace SceneFinance.Host;
+
+public static class HostDefaults
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblems();
+        builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
+        // Tokens and cookies survive restarts: keys live in the data folder.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("SceneFinance")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Storage.DataPath(builder.Configuration), "keys")));
+        return builder;
+    }
+
+    public static WebApplication UseHostDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses) Console.WriteLine($"SceneFinance is listening on {address} (admin shell: {address}/ , API: {address}/api/v1)");
+        });
+        return app;
+    }
+}

@@ -1,0 +1,19 @@
+using SceneFinance.AdminUi;
+using SceneFinance.Grains;
+using SceneFinance.Host;
+using SceneFinance.Payments;
+using SceneFinance.Platform.Storage;
+using SceneFinance.Scenes;
+using SceneFinance.Tenants;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddHostDefaults();
+builder.AddStorage();
+builder.AddSilo();
+builder.Services.AddSceneGrains().AddTenants().AddScenes().AddLedger().AddAdminUi();
+
+var app = builder.Build();
+app.UseHostDefaults();
+app.MapGroup("/api/v1").MapTenants().MapScenes().MapLedger();
+app.MapAdminUi();
+app.Run();

@@ -1,0 +1,40 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
+using SceneFinance.Platform.Security;
+
+namespace SceneFinance.Payments.Ledger;
+
+public sealed record TrialBalanceLine(string Account, long Debit, long Credit, long Balance);
+public sealed record TrialBalance(IReadOnlyList<TrialBalanceLine> Accounts, long TotalDebit, long TotalCredit);
+
+public static class TrialBalanceEndpoint
+{
+    public static IEndpointRouteBuilder MapTrialBalance(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/tenants/{tenantId}/ledger/trial-balance", async (string tenantId, HttpContext http, IDocumentStore store) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            return TypedResults.Ok(await Read(store, tenantId));
+        });
+        return api;
+    }
+
+    /// <summary>Sums every posting per account. The session is opened for the tenant, and the raw SQL
+    /// filters on the session's own tenant id (Marten's conjoined column), never on a caller's value.</summary>
+    public static async Task<TrialBalance> Read(IDocumentStore store, string tenantId)
+    {
+        await using var session = store.QuerySession(tenantId);
+        var table = session.DocumentStore.Options.Schema.For<JournalEntry>();
+        var rows = await session.AdvancedSql.QueryAsync<string, long, long>(
+            $"""
+             select p->>'account', sum((p->>'debit')::bigint)::bigint, sum((p->>'credit')::bigint)::bigint
+             from {table} j, jsonb_array_elements(j.data->'postings') p
+             where j.tenant_id = ?
+             group by 1 order by 1
+             """, CancellationToken.None, session.TenantId);
+        var lines = rows.Select(r => new TrialBalanceLine(r.Item1, r.Item2, r.Item3, r.Item2 - r.Item3)).ToList();
+        return new TrialBalance(lines, lines.Sum(l => l.Debit), lines.Sum(l => l.Credit));
+    }
+}

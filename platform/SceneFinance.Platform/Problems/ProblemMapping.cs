@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SceneFinance.Platform.Problems;
+
+/// <summary>
+/// Every failure leaves as RFC 9457 problem+json with a contract <c>code</c>; unexpected ones
+/// become a bare 500 without a stack trace (logged on our side with a trace id).
+/// </summary>
+public static class ProblemMapping
+{
+    public static IServiceCollection AddProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions.Remove("exception");
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            if (!ctx.ProblemDetails.Extensions.ContainsKey("code"))
+                ctx.ProblemDetails.Extensions["code"] = CodeFor(ctx.ProblemDetails.Status ?? 500);
+        });
+        services.AddExceptionHandler<Handler>();
+        return services;
+    }
+
+    public static string CodeFor(int status) => status switch
+    {
+        400 => ErrorCodes.ValidationFailed,
+        401 => ErrorCodes.Unauthorized,
+        403 => ErrorCodes.Forbidden,
+        404 => ErrorCodes.NotFound,
+        405 => ErrorCodes.NotFound,
+        409 => ErrorCodes.Conflict,
+        429 => ErrorCodes.RateLimited,
+        _ => "internal_error",
+    };
+
+    public static ProblemDetails ToProblem(this ProblemException e)
+    {
+        var p = new ProblemDetails
+        {
+            Status = e.Status,
+            Title = TitleFor(e.Code),
+            Detail = e.Message,
+            Type = $"https://scenefinance.example/problems/{e.Code.Replace('_', '-')}",
+        };
+        p.Extensions["code"] = e.Code;
+        if (e.Errors is not null) p.Extensions["errors"] = e.Errors;
+        return p;
+    }
+
+    public static IResult ToResult(this ProblemException e) => TypedResults.Problem(e.ToProblem());
+
+    static string TitleFor(string code) => code switch
+    {
+        ErrorCodes.ValidationFailed => "One or more fields are not valid.",
+        ErrorCodes.IdempotencyKeyRequired => "An Idempotency-Key header is required.",
+        ErrorCodes.IdempotencyConflict => "This Idempotency-Key was used for a different request.",
+        ErrorCodes.Unauthorized => "Authentication is required.",
+        ErrorCodes.Forbidden => "You may not do this.",
+        ErrorCodes.NotFound => "Not found.",
+        ErrorCodes.Conflict => "Conflict with the current state.",
+        ErrorCodes.TenantSuspended => "The tenant is suspended.",
+        ErrorCodes.SignatureInvalid => "The request signature is not valid.",
+        ErrorCodes.RateLimited => "Too many requests.",
+        _ => "The request failed.",
+    };
+
+    sealed class Handler(IProblemDetailsService problems, ILogger<Handler> log) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            var problem = exception switch
+            {
+                ProblemException p => p,
+                BadHttpRequestException or JsonException =>
+                    new ProblemException(400, ErrorCodes.ValidationFailed, "The request body is not valid JSON for this route.",
+                        new() { ["body"] = ["The request body could not be read."] }),
+                _ => null,
+            };
+            if (problem is null)
+            {
+                log.LogError(exception, "Unhandled failure on {Method} {Path} ({TraceId})", http.Request.Method, http.Request.Path, http.TraceIdentifier);
+                return false; // the default handler writes a 500 problem without details
+            }
+            http.Response.StatusCode = problem.Status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem.ToProblem(), Exception = null });
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace SceneFinance.Platform.Problems;
+
+/// <summary>Collects field errors, then throws one <c>validation_failed</c> problem with all of them.</summary>
+public sealed class Validation
+{
+    public const long MaxAmount = 100_000_000;
+    readonly Dictionary<string, List<string>> _errors = new();
+
+    public Validation Require(bool ok, string field, string message)
+    {
+        if (!ok)
+        {
+            if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+            list.Add(message);
+        }
+        return this;
+    }
+
+    public Validation Text(string? value, string field, int max = 200) =>
+        Require(!string.IsNullOrWhiteSpace(value), field, $"{field} is required.")
+            .Require(value is null || value.Length <= max, field, $"{field} must be at most {max} characters.");
+
+    public Validation Amount(long? amount, string field = "amount") =>
+        Require(amount is > 0 and <= MaxAmount, field, $"{field} must be an integer number of fen, greater than 0 and at most {MaxAmount}.");
+
+    public Validation OneOf(string? value, string field, params string[] allowed) =>
+        Require(value is not null && allowed.Contains(value), field, $"{field} must be one of: {string.Join(", ", allowed)}.");
+
+    public void ThrowIfInvalid()
+    {
+        if (_errors.Count > 0)
+            throw ProblemException.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+}

@@ -1,0 +1,21 @@
+namespace SceneFinance.Platform.Security;
+
+/// <summary>The contract's roles. Everyone but the platform admin belongs to exactly one tenant.</summary>
+public static class Roles
+{
+    public const string PlatformAdmin = "platform-admin";
+    public const string TenantAdmin = "tenant-admin";
+    public const string Finance = "finance";
+    public const string Cashier = "cashier";
+    public const string Auditor = "auditor";
+
+    public static readonly string[] TenantRoles = [TenantAdmin, Finance, Cashier, Auditor];
+
+    /// <summary>Those who may change card holders and terminals of their tenant.</summary>
+    public static readonly string[] CardOffice = [TenantAdmin, Finance, Cashier];
+
+    /// <summary>Those who may read a tenant's data (the auditor only reads).</summary>
+    public static readonly string[] TenantReaders = [TenantAdmin, Finance, Cashier, Auditor];
+
+    public const string TenantClaim = "sf:tenant";
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Grains;
+using SceneFinance.Platform;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Terminals;
+
+namespace SceneFinance.Scenes.Canteen.PayingAtTerminal;
+
+public sealed record PaymentRequest(string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
+public sealed record BatchItem(string? IdempotencyKey, string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
+public sealed record BatchRequest(IReadOnlyList<BatchItem>? Items);
+
+/// <summary>Card taps from a signed terminal: one at a time, or an offline batch uploaded later.</summary>
+public static class PayAtTerminal
+{
+    public const int MaxBatchItems = 500;
+    static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
+
+    public static void MapPayAtTerminal(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/terminal/payments", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var (terminal, body) = await signature.Verify(http.Request);
+            var key = IdempotencyTicket.RequireKey(http.Request);
+            var request = Parse<PaymentRequest>(body);
+            var now = clock.GetUtcNow();
+            var errors = new Validation();
+            Validate(errors, "", request.CardNumber, request.Amount, request.OccurredAt, now);
+            errors.ThrowIfInvalid();
+            var reply = await Pay(grains, terminal, key, request.CardNumber!, request.Amount!.Value, request.OccurredAt, now);
+            return reply.ToResult();
+        });
+
+        api.MapPost("/terminal/payments/batch", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var (terminal, body) = await signature.Verify(http.Request);
+            var request = Parse<BatchRequest>(body);
+            var now = clock.GetUtcNow();
+            var errors = new Validation()
+                .Require(request.Items is { Count: > 0 and <= MaxBatchItems }, "items", $"items must hold 1 to {MaxBatchItems} payments.");
+            for (var i = 0; i < (request.Items?.Count ?? 0); i++)
+            {
+                var item = request.Items![i];
+                errors.Require(item is not null && IdempotencyTicket.IsValid(item.IdempotencyKey), $"items[{i}].idempotencyKey", "idempotencyKey must be 1 to 128 visible ASCII characters.");
+                if (item is not null) Validate(errors, $"items[{i}].", item.CardNumber, item.Amount, item.OccurredAt ?? now, now);
+            }
+            errors.ThrowIfInvalid();
+
+            // In order, one at a time: an offline upload replays the till's own sequence of taps.
+            var json = new StringBuilder("{\"results\":[");
+            for (var i = 0; i < request.Items!.Count; i++)
+            {
+                var item = request.Items[i];
+                var reply = await Pay(grains, terminal, item.IdempotencyKey!, item.CardNumber!, item.Amount!.Value, item.OccurredAt, now);
+                if (i > 0) json.Append(',');
+                json.Append(reply.Status == 200 ? reply.Json : ConflictItem(item.Amount.Value));
+            }
+            return Results.Content(json.Append("]}").ToString(), "application/json");
+        });
+    }
+
+    static Task<Reply> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt, DateTimeOffset now)
+    {
+        // The fingerprint is the payment's meaning, the same for a single tap and for a batch item.
+        var ticket = IdempotencyTicket.For($"terminal/{terminal.TerminalId}", key, "pay", cardNumber, amount, occurredAt?.ToUniversalTime().ToString("O"));
+        return grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(terminal.TenantId, terminal.TerminalId))
+            .Pay(new TerminalPayment(cardNumber, amount, occurredAt ?? now, ticket), now);
+    }
+
+    /// <summary>A batch item whose key was used for another payment: it moves nothing and says why, in the payment shape.</summary>
+    static string ConflictItem(long amount) =>
+        JsonSerializer.Serialize(new PaymentResult("", "declined", ErrorCodes.IdempotencyConflict, amount, null), SceneJson.Options);
+
+    static void Validate(Validation v, string prefix, string? cardNumber, long? amount, DateTimeOffset? occurredAt, DateTimeOffset now) => v
+        .Require(cardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), prefix + "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
+        .Amount(amount, prefix + "amount")
+        .Require(occurredAt is null || occurredAt <= now + MaxClockSkew, prefix + "occurredAt", "occurredAt is in the future.");
+
+    static T Parse<T>(byte[] body) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, SceneJson.Options) ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            throw ProblemException.Invalid("body", "The body must be a JSON object of this route's shape.");
+        }
+    }
+}

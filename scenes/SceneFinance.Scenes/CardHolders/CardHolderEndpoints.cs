@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Grains;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Tenancy;
+
+namespace SceneFinance.Scenes.CardHolders;
+
+public sealed record RegisterCardHolderRequest(
+    string? ExternalId, string? Name, string? Kind, string? CardNumber, string? IdNumber, string? Phone, long? DailyLimit);
+
+public sealed record TopUpRequest(long? Amount, string? Channel, string? Purse);
+
+public sealed record ReplaceCardRequest(string? NewCardNumber);
+
+/// <summary>A card holder as the contract shows it. <c>dailyLimit</c> is always present (null: no limit).</summary>
+public sealed record CardHolderResponse(
+    string Id, string ExternalId, string Name, string Kind, string CardNumber, string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? DailyLimit,
+    Balance Balance, string? IdNumber, string? Phone)
+{
+    /// <summary>The full card number is shown only in the answer to its creation; afterwards the last 4.</summary>
+    public static CardHolderResponse From(CardHolderView v, bool fullCardNumber = false) =>
+        new(v.Id, v.ExternalId, v.Name, v.Kind, fullCardNumber ? v.CardNumber : Masking.KeepLast4(v.CardNumber)!, v.Status,
+            v.DailyLimit, v.Balance, v.IdNumber, v.Phone);
+}
+
+public static class CardHolderEndpoints
+{
+    public static readonly string[] Kinds = ["student", "staff", "patient", "visitor"];
+    public static readonly string[] TopUpChannels = ["counter", "bank-transfer"];
+    public static readonly string[] Purses = ["cash", "subsidy"];
+
+    public static void MapCardHolders(this IEndpointRouteBuilder api)
+    {
+        var holders = api.MapGroup("/tenants/{tenantId}/cardholders");
+
+        holders.MapPost("", async (string tenantId, RegisterCardHolderRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            await grains.RequireTenant(tenantId);
+            new Validation()
+                .Text(body.ExternalId, "externalId", 64)
+                .Text(body.Name, "name", 100)
+                .OneOf(body.Kind, "kind", Kinds)
+                .Require(body.CardNumber is null || IsCardNumber(body.CardNumber), "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
+                .Require(body.IdNumber is null || body.IdNumber.Length is >= 4 and <= 32, "idNumber", "idNumber must be 4 to 32 characters.")
+                .Require(body.Phone is null || (body.Phone.Length is >= 8 and <= 20 && body.Phone.All(c => char.IsAsciiDigit(c) || c == '+')), "phone", "phone must be 8 to 20 digits.")
+                .Require(body.DailyLimit is null or (> 0 and <= Validation.MaxAmount), "dailyLimit", $"dailyLimit must be null or fen between 1 and {Validation.MaxAmount}.")
+                .ThrowIfInvalid();
+
+            var id = Ids.New("ch");
+            var cardNumber = body.CardNumber ?? NewCardNumber();
+            var view = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
+                body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, clock.GetUtcNow()));
+            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{id}", CardHolderResponse.From(view, fullCardNumber: true));
+        });
+
+        holders.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            return TypedResults.Ok(CardHolderResponse.From(await RequireHolder(grains, tenantId, id)));
+        });
+
+        holders.MapGet("/{id}/transactions", async (string tenantId, string id, int? limit, HttpContext http, IGrainFactory grains) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            new Validation().Require(limit is null or (>= 1 and <= 500), "limit", "limit must be between 1 and 500.").ThrowIfInvalid();
+            await RequireHolder(grains, tenantId, id);
+            var items = await Holder(grains, tenantId, id).Transactions(limit ?? 50);
+            return TypedResults.Ok(new { items });
+        });
+
+        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            var key = IdempotencyTicket.RequireKey(http.Request);
+            new Validation()
+                .Amount(body.Amount)
+                .OneOf(body.Channel, "channel", TopUpChannels)
+                .Require(body.Purse is null || Purses.Contains(body.Purse), "purse", "purse must be cash or subsidy.")
+                .ThrowIfInvalid();
+            var purse = body.Purse ?? "cash";
+            var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
+            var reply = await IdempotentRequest.Run(http, tenantId, ticket, async () =>
+            {
+                await RequireHolder(grains, tenantId, id);
+                return await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, clock.GetUtcNow()));
+            });
+            return reply.ToResult();
+        });
+
+        holders.MapPost("/{id}/freeze", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            Change(http, grains, tenantId, id, h => h.Freeze(clock.GetUtcNow())));
+        holders.MapPost("/{id}/unfreeze", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            Change(http, grains, tenantId, id, h => h.Unfreeze(clock.GetUtcNow())));
+        holders.MapPost("/{id}/report-lost", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            Change(http, grains, tenantId, id, h => h.ReportLost(clock.GetUtcNow())));
+        holders.MapPost("/{id}/replace-card", async (string tenantId, string id, ReplaceCardRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            new Validation().Require(body.NewCardNumber is not null && IsCardNumber(body.NewCardNumber), "newCardNumber", "newCardNumber must be 4 to 32 letters or digits.").ThrowIfInvalid();
+            return await Change(http, grains, tenantId, id, h => h.ReplaceCard(body.NewCardNumber!, clock.GetUtcNow()));
+        });
+    }
+
+    static async Task<IResult> Change(HttpContext http, IGrainFactory grains, string tenantId, string id, Func<ICardHolderGrain, Task<CardHolderView>> change)
+    {
+        http.RequireTenantAccess(tenantId, Roles.CardOffice);
+        await RequireHolder(grains, tenantId, id);
+        return TypedResults.Ok(CardHolderResponse.From(await change(Holder(grains, tenantId, id))));
+    }
+
+    static ICardHolderGrain Holder(IGrainFactory grains, string tenantId, string id) =>
+        grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id));
+
+    static async Task<CardHolderView> RequireHolder(IGrainFactory grains, string tenantId, string id) =>
+        (id.StartsWith("ch_", StringComparison.Ordinal) ? await Holder(grains, tenantId, id).Get() : null)
+        ?? throw ProblemException.NotFound("The card holder");
+
+    static bool IsCardNumber(string s) => s.Length is >= 4 and <= 32 && s.All(char.IsAsciiLetterOrDigit);
+
+    /// <summary>16 digits, not starting with 0, so spreadsheets keep them intact.</summary>
+    static string NewCardNumber() => RandomNumberGenerator.GetInt32(1, 10) + string.Concat(Enumerable.Range(0, 15).Select(_ => RandomNumberGenerator.GetInt32(0, 10)));
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SceneFinance.Scenes.CardHolders;
+using SceneFinance.Scenes.Canteen.PayingAtTerminal;
+using SceneFinance.Scenes.Terminals;
+
+namespace SceneFinance.Scenes;
+
+public static class Configuration
+{
+    /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on.</summary>
+    public static IServiceCollection AddScenes(this IServiceCollection services) =>
+        services.AddSingleton<TerminalSignature>();
+
+    public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
+    {
+        api.MapCardHolders();
+        api.MapTerminals();
+        api.MapPayAtTerminal();
+        return api;
+    }
+}

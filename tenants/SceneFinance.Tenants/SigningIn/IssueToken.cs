@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+using SceneFinance.Tenants.Users;
+
+namespace SceneFinance.Tenants.SigningIn;
+
+public sealed record TokenRequest(string? Username, string? Password);
+
+public sealed record TokenResponse(
+    string AccessToken, long ExpiresIn, IReadOnlyList<string> Roles,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? TenantId);
+
+public static class IssueToken
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public static void MapIssueToken(this IEndpointRouteBuilder api) =>
+        api.MapPost("/auth/token", async (TokenRequest body, SignInCheck check, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock) =>
+        {
+            new Validation().Text(body.Username, "username", 64).Text(body.Password, "password", 128).ThrowIfInvalid();
+            var user = await check.Verify(body.Username!, body.Password!);
+            return TypedResults.Ok(new TokenResponse(Issue(user, bearer, clock), (long)Lifetime.TotalSeconds, [user.Role], user.TenantId));
+        });
+
+    public static ClaimsPrincipal Principal(UserAccount user, string scheme)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, user.Role) };
+        if (user.TenantId is not null) claims.Add(new Claim(Roles.TenantClaim, user.TenantId));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    static string Issue(UserAccount user, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+    {
+        var options = bearer.Get(BearerTokenDefaults.AuthenticationScheme);
+        var now = clock.GetUtcNow();
+        var ticket = new AuthenticationTicket(Principal(user, BearerTokenDefaults.AuthenticationScheme),
+            new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + Lifetime }, BearerTokenDefaults.AuthenticationScheme);
+        return options.BearerTokenProtector.Protect(ticket);
+    }
+}
+
+/// <summary>Slows password guessing: after 10 failures for one username within 5 minutes, that username answers <c>429</c> until the window passes.</summary>
+public sealed class LoginThrottle
+{
+    const int MaxFailures = 10;
+    static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+    readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> _failures = new();
+
+    public void ThrowIfLocked(string user, DateTimeOffset now)
+    {
+        if (_failures.TryGetValue(user, out var f) && f.Count >= MaxFailures && now - f.Since < Window)
+            throw new ProblemException(429, ErrorCodes.RateLimited, "Too many failed sign-ins for this username; wait a few minutes.");
+    }
+
+    public void Failed(string user, DateTimeOffset now) =>
+        _failures.AddOrUpdate(user, (1, now), (_, f) => now - f.Since >= Window ? (1, now) : (f.Count + 1, f.Since));
+
+    public void Succeeded(string user) => _failures.TryRemove(user, out _);
+}

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using Marten;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Storage;
+
+namespace SceneFinance.Tenants.Users;
+
+/// <summary>
+/// Creates the platform administrator <c>admin</c> on first start, with
+/// <c>SceneFinance:BootstrapAdminPassword</c> or a generated password that is printed once and kept in
+/// the data folder. Later starts leave the account alone.
+/// </summary>
+sealed class AdminBootstrap(IDocumentStore store, IConfiguration configuration, IPasswordHasher<UserAccount> hasher, TimeProvider clock) : IHostedService
+{
+    public const string AdminUserName = "admin";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<UserAccount>(AdminUserName, ct) is not null) return;
+
+        var configured = configuration["SceneFinance:BootstrapAdminPassword"];
+        var password = string.IsNullOrEmpty(configured) ? Generate() : configured;
+        var admin = new UserAccount { Id = AdminUserName, UserName = AdminUserName, Role = Roles.PlatformAdmin, CreatedAt = clock.GetUtcNow() };
+        admin.PasswordHash = hasher.HashPassword(admin, password);
+        session.Insert(admin);
+        await session.SaveChangesAsync(ct);
+
+        if (string.IsNullOrEmpty(configured))
+        {
+            var dataPath = Storage.DataPath(configuration);
+            Directory.CreateDirectory(dataPath);
+            var file = Path.Combine(dataPath, "admin-password.txt");
+            await File.WriteAllTextAsync(file, password + "\n", ct);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Console.WriteLine($"Created the platform administrator '{AdminUserName}' with the generated password: {password}");
+            Console.WriteLine($"(also written to {file}; it is not shown again)");
+        }
+    }
+
+    static string Generate() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y');
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
