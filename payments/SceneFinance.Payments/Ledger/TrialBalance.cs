@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -22,19 +23,28 @@ public static class TrialBalanceEndpoint
     }
 
     /// <summary>Sums every posting per account. The session is opened for the tenant, and the raw SQL
-    /// filters on the session's own tenant id (Marten's conjoined column), never on a caller's value.</summary>
+    /// filters on the session's own tenant id (Marten's conjoined column): raw SQL gets no tenant filter by itself.</summary>
     public static async Task<TrialBalance> Read(IDocumentStore store, string tenantId)
     {
         await using var session = store.QuerySession(tenantId);
-        var table = session.DocumentStore.Options.Schema.For<JournalEntry>();
-        var rows = await session.AdvancedSql.QueryAsync<string, long, long>(
+        var table = store.Options.Schema.For<JournalEntry>();
+        await using var command = new NpgsqlCommand(
             $"""
              select p->>'account', sum((p->>'debit')::bigint)::bigint, sum((p->>'credit')::bigint)::bigint
              from {table} j, jsonb_array_elements(j.data->'postings') p
-             where j.tenant_id = ?
+             where j.tenant_id = $1
              group by 1 order by 1
-             """, CancellationToken.None, session.TenantId);
-        var lines = rows.Select(r => new TrialBalanceLine(r.Item1, r.Item2, r.Item3, r.Item2 - r.Item3)).ToList();
+             """, session.Connection);
+        command.Parameters.AddWithValue(session.TenantId);
+        var lines = new List<TrialBalanceLine>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var (debit, credit) = (reader.GetInt64(1), reader.GetInt64(2));
+                lines.Add(new TrialBalanceLine(reader.GetString(0), debit, credit, debit - credit));
+            }
+        }
         return new TrialBalance(lines, lines.Sum(l => l.Debit), lines.Sum(l => l.Credit));
     }
 }

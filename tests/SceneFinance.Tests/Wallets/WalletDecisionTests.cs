@@ -1,0 +1,113 @@
+using SceneFinance.Grains.CardHolders;
+using SceneFinance.Platform.Problems;
+
+namespace SceneFinance.Tests.Wallets;
+
+/// <summary>Given events, when a command, then an event: the wallet's rules without Orleans or a database.</summary>
+public sealed class WalletDecisionTests
+{
+    static readonly DateTimeOffset Noon = new(2026, 9, 1, 4, 0, 0, TimeSpan.Zero); // 12:00 in Shanghai
+    static readonly DateOnly Today = new(2026, 9, 1);
+
+    static CardHolder Given(params object[] events) =>
+        events.Aggregate((CardHolder?)null, CardHolder.Fold) ?? throw new InvalidOperationException("no registration");
+
+    static CardHolderRegistered Registered(long? dailyLimit = null) =>
+        new("ch_1", "S001", "Li Lei", "student", "1234", null, null, dailyLimit, Noon);
+
+    static CardToppedUp ToppedUp(long cash, long subsidy) => new("ch_1", "tu", cash + subsidy, "cash", "counter", cash, subsidy, Noon);
+
+    static Pay Pay(long amount, string card = "1234", DateOnly? day = null, bool tenantActive = true, bool terminalActive = true, long cap = 500_000) =>
+        new("pay_1", "trm_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, Noon);
+
+    static string Declined(object decision) => Assert.IsType<PaymentDeclined>(decision).DeclineCode;
+
+    [Fact]
+    public void Subsidy_is_spent_before_cash()
+    {
+        var approved = Assert.IsType<PaymentApproved>(Wallet.Decide(Given(Registered(), ToppedUp(1000, 300)), Pay(500)));
+        Assert.Equal((300L, 200L, 800L), (approved.FromSubsidy, approved.FromCash, approved.BalanceAfter));
+    }
+
+    [Fact]
+    public void Paying_exactly_the_balance_is_approved_and_one_fen_more_is_not()
+    {
+        var state = Given(Registered(), ToppedUp(700, 0));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(700)));
+        Assert.Equal(ErrorCodes.InsufficientFunds, Declined(Wallet.Decide(state, Pay(701))));
+    }
+
+    [Fact]
+    public void Approved_payment_folds_into_both_purses()
+    {
+        var state = Given(Registered(), ToppedUp(1000, 300));
+        var after = CardHolder.Fold(state, Wallet.Decide(state, Pay(500)))!;
+        Assert.Equal((800L, 0L), (after.Cash, after.Subsidy));
+    }
+
+    [Fact]
+    public void Declines_in_order_suspended_tenant_then_disabled_terminal_then_card()
+    {
+        var lost = Given(Registered(), ToppedUp(1000, 0), new CardReportedLost("ch_1", Noon));
+        Assert.Equal(ErrorCodes.TenantSuspended, Declined(Wallet.Decide(lost, Pay(10, tenantActive: false, terminalActive: false))));
+        Assert.Equal(ErrorCodes.TerminalDisabled, Declined(Wallet.Decide(lost, Pay(10, terminalActive: false))));
+        Assert.Equal(ErrorCodes.CardLost, Declined(Wallet.Decide(lost, Pay(10))));
+    }
+
+    [Fact]
+    public void Frozen_card_is_declined_and_unfrozen_card_pays()
+    {
+        var frozen = Given(Registered(), ToppedUp(1000, 0), new CardFrozen("ch_1", Noon));
+        Assert.Equal(ErrorCodes.CardFrozen, Declined(Wallet.Decide(frozen, Pay(10))));
+        var unfrozen = CardHolder.Fold(frozen, Wallet.Unfreeze(frozen, Noon)!)!;
+        Assert.IsType<PaymentApproved>(Wallet.Decide(unfrozen, Pay(10)));
+    }
+
+    [Fact]
+    public void Replaced_card_stops_at_once_and_the_new_card_carries_the_balance()
+    {
+        var state = Given(Registered(), ToppedUp(1000, 0));
+        var replaced = CardHolder.Fold(state, Wallet.Replace(state, "5678", Noon))!;
+        Assert.Equal(ErrorCodes.CardLost, Declined(Wallet.Decide(replaced, Pay(10, card: "1234"))));
+        Assert.Equal(990L, Assert.IsType<PaymentApproved>(Wallet.Decide(replaced, Pay(10, card: "5678"))).BalanceAfter);
+    }
+
+    [Fact]
+    public void Lost_card_cannot_be_frozen_or_unfrozen_and_status_repeats_record_nothing()
+    {
+        var active = Given(Registered());
+        Assert.Null(Wallet.Unfreeze(active, Noon));
+        var lost = CardHolder.Fold(active, Wallet.ReportLost(active, Noon)!)!;
+        Assert.Null(Wallet.ReportLost(lost, Noon));
+        Assert.Throws<ProblemException>(() => Wallet.Freeze(lost, Noon));
+        Assert.Throws<ProblemException>(() => Wallet.Unfreeze(lost, Noon));
+        Assert.Throws<ProblemException>(() => Wallet.Replace(active, "1234", Noon));
+    }
+
+    [Fact]
+    public void Daily_limit_counts_the_local_day_and_resets_the_next()
+    {
+        var state = Given(Registered(dailyLimit: 1000), ToppedUp(5000, 0));
+        state = CardHolder.Fold(state, Wallet.Decide(state, Pay(800)))!;
+        Assert.Equal(ErrorCodes.LimitExceeded, Declined(Wallet.Decide(state, Pay(201))));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(200)));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(1000, day: Today.AddDays(1))));
+    }
+
+    [Fact]
+    public void Payment_above_the_tenant_cap_is_a_risk_decline()
+    {
+        var state = Given(Registered(), ToppedUp(1_000_000, 0));
+        Assert.Equal(ErrorCodes.RiskRejected, Declined(Wallet.Decide(state, Pay(500_001))));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(500_000)));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(600_000, cap: 0)));
+    }
+
+    [Fact]
+    public void Top_up_goes_to_the_named_purse()
+    {
+        var state = Given(Registered(), ToppedUp(100, 50));
+        var subsidy = Wallet.Decide(state, new TopUp("tu_2", 25, "subsidy", "counter", Noon));
+        Assert.Equal((100L, 75L), (subsidy.CashAfter, subsidy.SubsidyAfter));
+    }
+}
