@@ -11,9 +11,10 @@ public sealed class Scenario
     public required string TenantId { get; init; }
     public string Base => $"/api/v1/tenants/{TenantId}";
 
-    public static async Task<Scenario> Start(SceneApp app, string kind = "canteen")
+    public static Task<Scenario> Start(SceneApp app, string kind = "canteen") => Start(app.Api(), kind);
+
+    public static async Task<Scenario> Start(Api api, string kind = "canteen")
     {
-        var api = app.Api();
         var admin = await api.AdminToken();
         var tenant = (await api.Post("/api/v1/tenants", new { name = "Test " + kind, kind }, admin)).Expect(HttpStatusCode.Created);
         return new Scenario { Api = api, AdminToken = admin, TenantId = tenant["id"].GetValue<string>() };

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using SceneFinance.Platform.Postgres;
+
+namespace SceneFinance.Tests.Infrastructure;
+
+/// <summary>The product as its own OS process (the built host), so a test can kill it the hard way.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    public Uri BaseAddress { get; }
+
+    HostProcess(Process process, Uri baseAddress) => (_process, BaseAddress) = (process, baseAddress);
+
+    public static async Task<HostProcess> Start(string connectionString, string dataPath)
+    {
+        var port = EmbeddedPostgres.FreePort();
+        var psi = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = dataPath,
+        };
+        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        psi.Environment["SceneFinance__DataPath"] = dataPath;
+        psi.Environment["SceneFinance__BootstrapAdminPassword"] = SceneApp.AdminPassword;
+        psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
+        psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var probe = new HttpClient { BaseAddress = host.BaseAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode} while starting.");
+            try
+            {
+                var answer = await probe.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = SceneApp.AdminPassword });
+                if (answer.IsSuccessStatusCode) return host;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The host did not start within 90 s.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, like pulling the plug.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The host built beside these tests, in the same configuration.</summary>
+    static string HostDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SceneFinance.sln"))) dir = dir.Parent;
+        if (dir is null) throw new InvalidOperationException("SceneFinance.sln not found above the test output.");
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var dll = Path.Combine(dir.FullName, "host", "SceneFinance.Host", "bin", configuration, "net10.0", "SceneFinance.Host.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the host first.", dll);
+    }
+}
