@@ -43,6 +43,9 @@ public static class Configuration
         return services;
     }
 
+    // Only paths of this site: "/x" but not "//host" or "/\\host".
+    static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+
     public static WebApplication MapAdminUi(this WebApplication app)
     {
         app.MapPost("/admin/login", async (HttpContext http, SignInCheck check) =>
@@ -52,7 +55,8 @@ public static class Configuration
             {
                 var user = await check.Verify(form["username"].ToString(), form["password"].ToString());
                 await http.SignInAsync(CookieScheme, IssueToken.Principal(user, CookieScheme));
-                return Results.LocalRedirect("/");
+                var returnUrl = form["returnUrl"].ToString();
+                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
             }
             catch (ProblemException)
             {

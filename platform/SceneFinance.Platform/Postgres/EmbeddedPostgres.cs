@@ -55,6 +55,7 @@ public sealed class EmbeddedPostgres : IDisposable
 
     void EnsureRunning(Action<string> log)
     {
+        if (_asPostgresUser) RequireReachableByOthers(_root);
         if (!File.Exists(Path.Combine(_dataDir, "PG_VERSION")))
         {
             log($"Creating PostgreSQL data folder {_dataDir}");
@@ -180,6 +181,18 @@ public sealed class EmbeddedPostgres : IDisposable
         throw new InvalidOperationException(
             "PostgreSQL 15 server binaries (initdb, pg_ctl) were not found. Install them (apt-get install postgresql-15) " +
             "or configure ConnectionStrings:Postgres.");
+    }
+
+    /// <summary>The server runs as the postgres OS user: every folder above its own must let others pass.</summary>
+    static void RequireReachableByOthers(string root)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        for (var dir = Directory.GetParent(root); dir is not null; dir = dir.Parent)
+        {
+            if ((File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) == 0)
+                throw new InvalidOperationException(
+                    $"The postgres OS user cannot reach {root}: {dir.FullName} is not searchable by others (chmod o+x it, or choose another SceneFinance:DataPath).");
+        }
     }
 
     void GiveToPostgresUser(string path)

@@ -12,7 +12,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     HostProcess(Process process, Uri baseAddress) => (_process, BaseAddress) = (process, baseAddress);
 
-    public static async Task<HostProcess> Start(string connectionString, string dataPath)
+    /// <summary>Starts the host; without a connection string it starts its own PostgreSQL in the data folder.</summary>
+    public static async Task<HostProcess> Start(string? connectionString, string dataPath)
     {
         var port = EmbeddedPostgres.FreePort();
         var psi = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}"])
@@ -20,15 +21,17 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = dataPath,
         };
-        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        if (connectionString is not null) psi.Environment["ConnectionStrings__Postgres"] = connectionString;
         psi.Environment["SceneFinance__DataPath"] = dataPath;
         psi.Environment["SceneFinance__BootstrapAdminPassword"] = SceneApp.AdminPassword;
         psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line) { if (line is null) return; output.Enqueue(line); while (output.Count > 40) output.TryDequeue(out _); }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -37,7 +40,7 @@ public sealed class HostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode} while starting.");
+            if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode} while starting:\n{string.Join('\n', output)}");
             try
             {
                 var answer = await probe.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = SceneApp.AdminPassword });
@@ -47,6 +50,14 @@ public sealed class HostProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException("The host did not start within 90 s.");
+    }
+
+    /// <summary>SIGTERM, as a service manager stops it: the host shuts down in order.</summary>
+    public async Task Stop()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like pulling the plug.</summary>
