@@ -101,7 +101,19 @@ public interface ICardHolderGrain : IGrainWithStringKey
     Task<IReadOnlyList<TransactionItem>> Transactions(int limit);
 }
 
-/// <summary>Card number to card holder, per tenant. Key: <c>"{tenantId}/{cardNumber}"</c>. A replaced card still points at its holder, who declines it.</summary>
+/// <summary>
+/// Card numbers are personal data: grain ids and document ids (which Orleans and PostgreSQL may log)
+/// carry a digest of the number, never the number itself.
+/// </summary>
+public static class CardKeys
+{
+    public static string Of(string cardNumber) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cardNumber)), 0, 16).ToLowerInvariant();
+
+    public static string Grain(string tenantId, string cardNumber) => SceneFinance.Platform.Tenancy.GrainKeys.For(tenantId, Of(cardNumber));
+}
+
+/// <summary>Card number to card holder, per tenant. Key: <see cref="CardKeys.Grain"/>. A replaced card still points at its holder, who declines it.</summary>
 public interface ICardGrain : IGrainWithStringKey
 {
     /// <summary>The card holder id, or null for an unknown card.</summary>

@@ -50,7 +50,7 @@ public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) 
         var registered = new CardHolderRegistered(_id, c.ExternalId, c.Name, c.Kind, c.CardNumber, c.IdNumber, c.Phone, c.DailyLimit, c.Now);
         await using var session = store.LightweightSession(_tenantId);
         session.Events.StartStream(_id, registered);
-        session.Insert(new CardAssignment { Id = c.CardNumber, CardHolderId = _id });
+        session.Insert(new CardAssignment { Id = CardKeys.Of(c.CardNumber), CardHolderId = _id });
         session.Insert(new ExternalIdClaim { Id = c.ExternalId, CardHolderId = _id });
         var state = CardHolder.Open(registered);
         session.Store(Listing(state, c.Now));
@@ -70,11 +70,15 @@ public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) 
         }
         _state = state;
         _version = 1;
-        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, c.CardNumber)).Refresh();
+        await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, c.CardNumber)).Refresh();
         return View();
     }
 
-    Task<CardHolderView?> ICardHolderGrain.Get() => Task.FromResult(_state is null ? null : View());
+    Task<CardHolderView?> ICardHolderGrain.Get()
+    {
+        if (_state is null) DeactivateOnIdle(); // someone asked for an id that does not exist: don't keep it in memory
+        return Task.FromResult(_state is null ? null : View());
+    }
 
     async Task<Reply> ICardHolderGrain.TopUp(TopUpCard c)
     {
@@ -155,11 +159,11 @@ public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) 
         var replaced = Wallet.Replace(State, newCardNumber, now);
         await Change(replaced, now, session =>
         {
-            session.Insert(new CardAssignment { Id = replaced.NewCardNumber, CardHolderId = _id });
-            session.Store(new CardAssignment { Id = replaced.OldCardNumber, CardHolderId = _id, Retired = true });
+            session.Insert(new CardAssignment { Id = CardKeys.Of(replaced.NewCardNumber), CardHolderId = _id });
+            session.Store(new CardAssignment { Id = CardKeys.Of(replaced.OldCardNumber), CardHolderId = _id, Retired = true });
         });
-        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, replaced.OldCardNumber)).Refresh();
-        await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, replaced.NewCardNumber)).Refresh();
+        await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, replaced.OldCardNumber)).Refresh();
+        await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, replaced.NewCardNumber)).Refresh();
         return View();
     }
 

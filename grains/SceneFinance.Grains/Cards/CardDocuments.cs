@@ -1,6 +1,6 @@
 namespace SceneFinance.Grains.Cards;
 
-/// <summary>Which holder a card number belongs to, per tenant (id = card number). A replaced card keeps pointing at its holder, retired.</summary>
+/// <summary>Which holder a card number belongs to, per tenant (id = <see cref="CardKeys.Of"/> of the number). A replaced card keeps pointing at its holder, retired.</summary>
 public sealed class CardAssignment
 {
     public string Id { get; set; } = "";

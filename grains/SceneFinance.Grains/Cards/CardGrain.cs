@@ -12,9 +12,9 @@ public sealed class CardGrain(IDocumentStore store) : Grain, ICardGrain
 
     async Task Load(CancellationToken ct)
     {
-        var (tenantId, cardNumber) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        var (tenantId, cardKey) = GrainKeys.Parse(this.GetPrimaryKeyString());
         await using var session = store.QuerySession(tenantId);
-        _holderId = (await session.LoadAsync<CardAssignment>(cardNumber, ct))?.CardHolderId;
+        _holderId = (await session.LoadAsync<CardAssignment>(cardKey, ct))?.CardHolderId;
     }
 
     Task<string?> ICardGrain.Holder() => Task.FromResult(_holderId);

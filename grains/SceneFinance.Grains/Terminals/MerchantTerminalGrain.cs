@@ -110,7 +110,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, IGrainFactory gr
         var record = _record ?? throw ProblemException.NotFound("The terminal");
         _lastSeen = now;
         var policy = await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() ?? throw ProblemException.NotFound("The tenant");
-        var holderId = await grains.GetGrain<ICardGrain>(GrainKeys.For(_tenantId, p.CardNumber)).Holder();
+        var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
         var paymentId = Ids.New("pay");
         var active = record.Status == "active";
         if (holderId is null)
