@@ -7,6 +7,7 @@ using SceneFinance.Payments.Ledger;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Grains.CardHolders;
@@ -16,7 +17,7 @@ namespace SceneFinance.Grains.CardHolders;
 /// expected version together with the journal entry and the stored reply, and answers only after commit.
 /// A second activation elsewhere loses the version race, reloads and decides again on fresh state.
 /// </summary>
-public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) : Grain, ICardHolderGrain
+public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, IGrainFactory grains) : Grain, ICardHolderGrain
 {
     const int MaxAttempts = 5;
     string _tenantId = "", _id = "";
@@ -125,26 +126,22 @@ public sealed class CardHolderGrain(IDocumentStore store, IGrainFactory grains) 
         for (var attempt = 1; ; attempt++)
         {
             var (e, journal, reply) = decide(State);
-            await using var session = store.LightweightSession(_tenantId);
-            session.Events.Append(_id, _version + 1, e);
-            if (journal is not null) session.Insert(journal);
-            session.Insert(IdempotentResponse.From(ticket, reply, now));
-            try
+            var stored = IdempotentResponse.From(ticket, reply, now);
+            var result = await commits.Commit(new CommitUnit(_tenantId, _id, _version + 1, [e], journal is null ? [stored] : [journal, stored]));
+            switch (result.Status)
             {
-                await session.SaveChangesAsync();
+                case CommitStatus.Committed:
+                    _state = CardHolder.Fold(_state, e);
+                    _version++;
+                    return reply;
+                case CommitStatus.DuplicateDocument when result.DuplicateType == typeof(IdempotentResponse):
+                    return await StoredReplies.ReplayAsync(store, _tenantId, ticket);
+                case CommitStatus.VersionConflict when attempt < MaxAttempts:
+                    await Rebuild(); // another activation wrote meanwhile: decide again on what is really there
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Card holder {_id}: commit failed ({result.Status} {result.DuplicateType?.Name}).");
             }
-            catch (DocumentAlreadyExistsException dup) when (dup.DocType == typeof(IdempotentResponse))
-            {
-                return await StoredReplies.ReplayAsync(store, _tenantId, ticket);
-            }
-            catch (Exception ex) when (IsVersionConflict(ex) && attempt < MaxAttempts)
-            {
-                await Rebuild();
-                continue;
-            }
-            _state = CardHolder.Fold(_state, e);
-            _version++;
-            return reply;
         }
     }
 

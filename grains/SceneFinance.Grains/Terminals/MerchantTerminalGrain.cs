@@ -6,6 +6,7 @@ using JasperFx;
 using Marten.Exceptions;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Grains.Terminals;
@@ -15,7 +16,7 @@ namespace SceneFinance.Grains.Terminals;
 /// card holder's commit before routing the next tap. Only unknown cards are answered here.
 /// </summary>
 [Reentrant]
-public sealed class MerchantTerminalGrain(IDocumentStore store, IGrainFactory grains) : Grain, IMerchantTerminalGrain
+public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit commits, IGrainFactory grains) : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
@@ -128,16 +129,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, IGrainFactory gr
     async Task<Reply> Decline(IdempotencyTicket ticket, PaymentResult result, DateTimeOffset now)
     {
         var reply = Reply.Ok(result);
-        await using var session = store.LightweightSession(_tenantId);
-        session.Insert(IdempotentResponse.From(ticket, reply, now));
-        try
-        {
-            await session.SaveChangesAsync();
-            return reply;
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            return await StoredReplies.ReplayAsync(store, _tenantId, ticket);
-        }
+        var committed = await commits.Commit(new CommitUnit(_tenantId, null, 0, [], [IdempotentResponse.From(ticket, reply, now)]));
+        return committed.Status == CommitStatus.Committed ? reply : await StoredReplies.ReplayAsync(store, _tenantId, ticket);
     }
 }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace SceneFinance.Bench;
+
+/// <summary>Latencies of one phase, in microseconds, kept per worker and merged at the end.</summary>
+public sealed class Latencies
+{
+    readonly List<List<long>> _lists = [];
+
+    public List<long> NewWorker()
+    {
+        var list = new List<long>(1 << 16);
+        lock (_lists) _lists.Add(list);
+        return list;
+    }
+
+    public Summary Summarize(TimeSpan elapsed)
+    {
+        var all = _lists.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] / 1000.0;
+        return new Summary(all.Length, all.Length / elapsed.TotalSeconds, P(0.50), P(0.95), P(0.99), all.Length == 0 ? 0 : all[^1] / 1000.0);
+    }
+}
+
+public sealed record Summary(long Count, double PerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs)
+{
+    public override string ToString() => $"{Count:N0} payments, {PerSecond:N0}/s, p50 {P50Ms:F2} ms, p95 {P95Ms:F2} ms, p99 {P99Ms:F2} ms, max {MaxMs:F1} ms";
+}
+
+/// <summary>CPU time of this process, a child host process and every PostgreSQL backend, from /proc.</summary>
+public sealed class CpuMeter(int? hostPid)
+{
+    static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public sealed record Reading(TimeSpan Self, TimeSpan Host, TimeSpan Postgres);
+
+    public Reading Read() => new(Process.GetCurrentProcess().TotalProcessorTime,
+        hostPid is { } pid ? ProcessCpu(pid) : TimeSpan.Zero, PostgresCpu());
+
+    public static string PerThousand(Reading before, Reading after, long payments, bool withHost)
+    {
+        double Per(TimeSpan a, TimeSpan b) => payments == 0 ? 0 : (b - a).TotalSeconds * 1000 / payments;
+        var parts = new List<string> { $"bench process {Per(before.Self, after.Self):F3}" };
+        if (withHost) parts.Add($"host process {Per(before.Host, after.Host):F3}");
+        parts.Add($"postgres {Per(before.Postgres, after.Postgres):F3}");
+        return "CPU s per 1,000 payments: " + string.Join(", ", parts);
+    }
+
+    static TimeSpan ProcessCpu(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), plus waited-for children.
+            var ticks = long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+        catch (IOException) { return TimeSpan.Zero; }
+    }
+
+    static TimeSpan PostgresCpu()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (!int.TryParse(name, out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "postgres") total += ProcessCpu(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return total;
+    }
+
+    /// <summary>Peak resident memory (VmHWM) of a process, in MiB.</summary>
+    public static double PeakMemoryMiB(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (IOException) { return 0; }
+    }
+
+    public static double CurrentMemoryMiB(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:"));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (IOException) { return 0; }
+    }
+}
+
+/// <summary>The canteen lunch rush: uniform card holders, half of all payments on one hot till.</summary>
+public sealed class Workload(int cardHolders, int terminals, int seed)
+{
+    readonly ThreadLocal<Random> _random = new(() => new Random(Interlocked.Increment(ref seed)));
+
+    public (int Holder, int Terminal, long Amount) Next()
+    {
+        var r = _random.Value!;
+        var terminal = r.Next(100) < 50 ? 0 : 1 + r.Next(terminals - 1);
+        return (r.Next(cardHolders), terminal, 1 + r.Next(500));
+    }
+}

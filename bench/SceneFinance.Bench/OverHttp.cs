@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Postgres;
+
+namespace SceneFinance.Bench;
+
+/// <summary>The workload through the signed <c>POST /api/v1/terminal/payments</c> route of the product running as its own process.</summary>
+public sealed class OverHttp(string connectionString, int cardHolders, int terminals) : IAsyncDisposable
+{
+    const string AdminPassword = "bench-admin-password";
+    Process _host = null!;
+    HttpClient _http = null!;
+    string _token = "", _tenantId = "";
+    string[] _cards = [], _holders = [];
+    (string Id, byte[] Secret)[] _terminals = [];
+
+    public int HostPid => _host.Id;
+
+    public async Task Start()
+    {
+        var port = EmbeddedPostgres.FreePort();
+        var psi = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        psi.Environment["SceneFinance__DataPath"] = Directory.CreateTempSubdirectory("scenefinance-bench-host-").FullName;
+        psi.Environment["SceneFinance__BootstrapAdminPassword"] = AdminPassword;
+        psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
+        psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        _host = Process.Start(psi)!;
+        _host.OutputDataReceived += (_, _) => { };
+        _host.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  host: " + e.Data); };
+        _host.BeginOutputReadLine();
+        _host.BeginErrorReadLine();
+
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60),
+        };
+        for (var deadline = DateTime.UtcNow.AddSeconds(120); ; await Task.Delay(250))
+        {
+            if (_host.HasExited) throw new InvalidOperationException("The host exited while starting.");
+            try
+            {
+                var answer = await _http.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = AdminPassword });
+                if (answer.IsSuccessStatusCode)
+                {
+                    _token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+                    _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
+        }
+    }
+
+    public async Task Populate()
+    {
+        var sw = Stopwatch.StartNew();
+        _tenantId = (await Post("/api/v1/tenants", new { name = "Bench canteen (HTTP)", kind = "canteen" })).GetProperty("id").GetString()!;
+        _terminals = new (string, byte[])[terminals];
+        for (var t = 0; t < terminals; t++)
+        {
+            var created = await Post($"/api/v1/tenants/{_tenantId}/terminals", new { name = $"Till {t}", kind = "pos" });
+            _terminals[t] = (created.GetProperty("id").GetString()!, Encoding.UTF8.GetBytes(created.GetProperty("secret").GetString()!));
+        }
+        _cards = Enumerable.Range(0, cardHolders).Select(i => $"8{i:D11}").ToArray();
+        _holders = new string[cardHolders];
+        await Parallel.ForEachAsync(Enumerable.Range(0, cardHolders), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+        {
+            var created = await Post($"/api/v1/tenants/{_tenantId}/cardholders", new { externalId = $"H{i:D7}", name = $"Diner {i}", kind = "student", cardNumber = _cards[i] });
+            _holders[i] = created.GetProperty("id").GetString()!;
+            await Post($"/api/v1/tenants/{_tenantId}/cardholders/{_holders[i]}/topups", new { amount = InProcess.StartingCash, channel = "counter" }, $"setup-{i}");
+        });
+        Console.WriteLine($"  populated {cardHolders:N0} card holders and {terminals} terminals over HTTP in {sw.Elapsed.TotalSeconds:F1} s");
+    }
+
+    async Task<JsonElement> Post(string path, object body, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>One signed payment; true when approved.</summary>
+    async Task<bool> Pay(int holder, int terminal, long amount, string key)
+    {
+        const string path = "/api/v1/terminal/payments";
+        var (id, secret) = _terminals[terminal];
+        var body = Encoding.UTF8.GetBytes($"{{\"cardNumber\":\"{_cards[holder]}\",\"amount\":{amount}}}");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var head = Encoding.UTF8.GetBytes($"{timestamp}\nPOST\n{path}\n");
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(secret, (byte[])[.. head, .. body]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Terminal-Id", id);
+        request.Headers.Add("X-Timestamp", timestamp);
+        request.Headers.Add("X-Signature", signature);
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"payment failed: {(int)response.StatusCode} {text}");
+        return text.Contains("\"status\":\"approved\"", StringComparison.Ordinal);
+    }
+
+    public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
+
+    /// <summary>Closed loop: each worker sends its next payment when the last one is answered.</summary>
+    public async Task<Outcome> RunMax(TimeSpan duration, int workers, Workload workload, string phase)
+    {
+        var latencies = new Latencies();
+        long approved = 0, approvedAmount = 0;
+        var stop = DateTime.UtcNow + duration;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies.NewWorker();
+            for (var n = 0; DateTime.UtcNow < stop; n++)
+            {
+                var (h, t, amount) = workload.Next();
+                var started = Stopwatch.GetTimestamp();
+                var ok = await Pay(h, t, amount, $"{phase}-{w}-{n}");
+                mine.Add((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                if (ok) { Interlocked.Increment(ref approved); Interlocked.Add(ref approvedAmount, amount); }
+            }
+        })));
+        return new Outcome(latencies.Summarize(sw.Elapsed), approved, approvedAmount);
+    }
+
+    /// <summary>
+    /// Open loop: payments leave on a fixed schedule whether or not earlier ones were answered, and latency
+    /// is measured from the scheduled time, so a stall shows up in the percentiles instead of hiding.
+    /// </summary>
+    public async Task<Outcome> RunFixedRate(TimeSpan duration, int perSecond, Workload workload, string phase)
+    {
+        var latencies = new Latencies();
+        var mine = latencies.NewWorker();
+        long approved = 0, approvedAmount = 0;
+        var total = (int)(duration.TotalSeconds * perSecond);
+        var inflight = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        var ticksPerPayment = (double)Stopwatch.Frequency / perSecond;
+        for (var i = 0; i < total;)
+        {
+            var now = Stopwatch.GetTimestamp();
+            for (; i < total && start + (long)(i * ticksPerPayment) <= now; i++)
+            {
+                var scheduled = start + (long)(i * ticksPerPayment);
+                var (h, t, amount) = workload.Next();
+                var n = i;
+                inflight.Add(Task.Run(async () =>
+                {
+                    var ok = await Pay(h, t, amount, $"{phase}-{n}");
+                    var micros = (long)((Stopwatch.GetTimestamp() - scheduled) * 1_000_000.0 / Stopwatch.Frequency);
+                    lock (mine) mine.Add(micros);
+                    if (ok) { Interlocked.Increment(ref approved); Interlocked.Add(ref approvedAmount, amount); }
+                }));
+            }
+            await Task.Delay(1);
+        }
+        await Task.WhenAll(inflight);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        return new Outcome(latencies.Summarize(elapsed), approved, approvedAmount);
+    }
+
+    public async Task Verify(long approvedAmount)
+    {
+        long total = 0;
+        await Parallel.ForEachAsync(_holders, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, _) =>
+        {
+            var holder = await _http.GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{_tenantId}/cardholders/{id}");
+            var balance = holder.GetProperty("balance");
+            Interlocked.Add(ref total, balance.GetProperty("cash").GetInt64() + balance.GetProperty("subsidy").GetInt64());
+        });
+        var tb = await _http.GetFromJsonAsync<TrialBalance>($"/api/v1/tenants/{_tenantId}/ledger/trial-balance",
+            new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        Check.Ledger(tb!, InProcess.StartingCash * cardHolders - approvedAmount, approvedAmount, total);
+    }
+
+    static string HostDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SceneFinance.sln"))) dir = dir.Parent;
+        var dll = Path.Combine(dir?.FullName ?? ".", "host", "SceneFinance.Host", "bin", "Release", "net10.0", "SceneFinance.Host.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the host in Release first (./sf bench does).", dll);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_host is { HasExited: false })
+        {
+            using (var term = Process.Start("kill", ["-TERM", _host.Id.ToString()])) await term.WaitForExitAsync();
+            await _host.WaitForExitAsync();
+        }
+    }
+}

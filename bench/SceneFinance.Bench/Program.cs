@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using SceneFinance.Bench;
+using SceneFinance.Platform.Postgres;
+
+// ./sf bench: plain SQL (pgbench) vs. the grains in-process vs. the signed HTTP route, in one run on this machine.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"SceneFinance benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {options}");
+
+using var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres"), log: m => Console.WriteLine("  " + m));
+var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
+
+if (options.Only == "inproc")
+{
+    // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
+    await using var only = new InProcess(pg.CreateDatabase($"bench_grains_{stamp}"), options.CardHolders, options.Terminals);
+    await only.Start();
+    await only.Populate();
+    Console.WriteLine($"  ready (pid {Environment.ProcessId})");
+    var run = await only.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2));
+    Console.WriteLine($"  {run.Summary}");
+    return;
+}
+
+Console.WriteLine($"\n[1/3] baseline: pgbench, {options.PgbenchClients} clients, {options.Seconds} s, 10,000 accounts, 20 merchants, 50% on one hot merchant");
+var baseline = await PgbenchBaseline.Run(pg.CreateDatabase($"bench_sql_{stamp}"), options.Seconds, options.PgbenchClients, new CpuMeter(null));
+
+Console.WriteLine($"\n[2/3] in-process: {options.Workers} concurrent callers into the grains, {options.CardHolders:N0} card holders, {options.Terminals} terminals, 50% on the hot one");
+InProcess.Outcome inproc;
+await using (var grains = new InProcess(pg.CreateDatabase($"bench_grains_{stamp}"), options.CardHolders, options.Terminals))
+{
+    await grains.Start();
+    await grains.Populate();
+    var warmup = await grains.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 1));
+    var cpu = new CpuMeter(null);
+    var before = cpu.Read();
+    inproc = await grains.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2));
+    var after = cpu.Read();
+    Console.WriteLine($"  {inproc.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, inproc.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
+    Console.WriteLine($"  peak memory of this process: {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
+    await grains.Verify(warmup.ApprovedAmount + inproc.ApprovedAmount);
+}
+
+Console.WriteLine($"\n[3/3] over HTTP: signed POST /api/v1/terminal/payments against the product in its own process");
+OverHttp.Outcome fixedRate, maxRate;
+await using (var http = new OverHttp(pg.CreateDatabase($"bench_http_{stamp}"), options.CardHolders, options.Terminals))
+{
+    await http.Start();
+    await http.Populate();
+    var warmup = await http.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
+    var cpu = new CpuMeter(http.HostPid);
+
+    var before = cpu.Read();
+    fixedRate = await http.RunFixedRate(TimeSpan.FromSeconds(options.HttpSeconds), options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
+    var after = cpu.Read();
+    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s: {fixedRate.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, fixedRate.Summary.Count, withHost: true)}");
+
+    before = cpu.Read();
+    maxRate = await http.RunMax(TimeSpan.FromSeconds(options.Seconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 5), "max");
+    after = cpu.Read();
+    Console.WriteLine($"  closed loop, {options.HttpWorkers} connections (maximum rate): {maxRate.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, maxRate.Summary.Count, withHost: true)}");
+    Console.WriteLine($"  peak memory: host process {CpuMeter.PeakMemoryMiB(http.HostPid):N0} MiB, bench process {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
+    await http.Verify(warmup.ApprovedAmount + fixedRate.ApprovedAmount + maxRate.ApprovedAmount);
+}
+
+var ratioInproc = inproc.Summary.PerSecond / baseline.Tps;
+var ratioHttp = maxRate.Summary.PerSecond / baseline.Tps;
+Console.WriteLine();
+Console.WriteLine($"goals: ratio_inproc >= 2.0: {(ratioInproc >= 2 ? "met" : "NOT met")}; ratio_http >= 1.0: {(ratioHttp >= 1 ? "met" : "NOT met")}; " +
+                  $"p99 at {options.FixedRate:N0}/s <= 20 ms: {(fixedRate.Summary.P99Ms <= 20 ? "met" : "NOT met")} ({fixedRate.Summary.P99Ms:F1} ms)");
+Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
+                  $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2}");
+
+sealed record BenchOptions(string? Only, int Seconds, int HttpSeconds, int WarmupSeconds, int CardHolders, int Terminals, int Workers, int HttpWorkers, int PgbenchClients, int FixedRate)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+        }
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+        return new BenchOptions(only, Get("seconds", 30), Get("http-seconds", 20), Get("warmup", 5), Get("holders", 10_000), Get("terminals", 20),
+            Get("workers", 256), Get("http-workers", 64), Get("pgbench-clients", 16), Get("rate", 1000));
+    }
+}
