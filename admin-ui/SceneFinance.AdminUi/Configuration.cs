@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,8 +37,9 @@ public static class Configuration
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
             })
+            // The API is for tokens only (a cookie there would invite cross-site requests); pages use the cookie.
             .AddPolicyScheme(Selector, Selector, o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                http.Request.Path.StartsWithSegments("/api") || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? BearerTokenDefaults.AuthenticationScheme
                     : CookieScheme);
         return services;
@@ -53,7 +55,7 @@ public static class Configuration
             var form = await http.Request.ReadFormAsync();
             try
             {
-                var user = await check.Verify(form["username"].ToString(), form["password"].ToString());
+                var user = await check.Verify(form["username"].ToString(), form["password"].ToString(), http.Connection.RemoteIpAddress?.ToString());
                 await http.SignInAsync(CookieScheme, IssueToken.Principal(user, CookieScheme));
                 var returnUrl = form["returnUrl"].ToString();
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
@@ -62,15 +64,15 @@ public static class Configuration
             {
                 return Results.LocalRedirect("/login?error=1");
             }
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         app.MapPost("/admin/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieScheme);
             return Results.LocalRedirect("/login");
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapHub<DashboardHub>("/hubs/dashboard");
+        app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization();
         return app;
     }
 }

@@ -6,7 +6,7 @@ namespace SceneFinance.Grains;
 [GenerateSerializer, Immutable]
 public sealed record Balance([property: Id(0)] long Cash, [property: Id(1)] long Subsidy);
 
-/// <summary>A card holder as the API shows it, personal data masked; <see cref="CardNumber"/> is the full number (the caller masks it where the contract says so).</summary>
+/// <summary>A card holder as the API shows it, personal data masked; <see cref="CardNumber"/> is full only in the answer to registration.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CardHolderView(
     [property: Id(0)] string Id,
@@ -60,7 +60,7 @@ public sealed record PaymentContext(
     [property: Id(3)] long SinglePaymentCap);
 
 /// <summary>The body of a payment answer (api-v1.md, terminal payments).</summary>
-public sealed record PaymentResult(string PaymentId, string Status, string? DeclineCode, long Amount, long? BalanceAfter);
+public sealed record PaymentResult(string? PaymentId, string Status, string? DeclineCode, long Amount, long? BalanceAfter);
 
 [GenerateSerializer, Immutable]
 public sealed record TransactionItem(
@@ -117,7 +117,7 @@ public static class CardKeys
 public interface ICardGrain : IGrainWithStringKey
 {
     /// <summary>The card holder id, or null for an unknown card.</summary>
-    [ReadOnly] Task<string?> Holder();
+    Task<string?> Holder();
 
     /// <summary>Forgets the cached assignment after the holder changed it.</summary>
     Task Refresh();

@@ -12,6 +12,9 @@ public sealed record TerminalView(
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] DateTimeOffset? LastSeenAt);
 
+[GenerateSerializer, Immutable]
+public sealed record TerminalRegistered([property: Id(0)] TerminalView Terminal, [property: Id(1)] string Secret);
+
 /// <summary>The shared secret a terminal signs with, for the API's signature check.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TerminalCredentials(
@@ -34,7 +37,7 @@ public sealed record TerminalPayment(
 public interface IMerchantTerminalGrain : IGrainWithStringKey
 {
     /// <summary>Creates the terminal and returns its secret (the only time it is shown).</summary>
-    Task<(TerminalView Terminal, string Secret)> Register(string name, string kind, DateTimeOffset now);
+    Task<TerminalRegistered> Register(string name, string kind, DateTimeOffset now);
 
     [ReadOnly] Task<TerminalView?> Get();
 

@@ -25,6 +25,7 @@ public static class Configuration
         opts.Schema.For<TenantRecord>().SingleTenanted();
         opts.Schema.For<TerminalDirectoryEntry>().SingleTenanted();
         opts.Schema.For<TerminalRecord>();
+        opts.Schema.For<TerminalActivity>();
         opts.Schema.For<CardAssignment>();
         opts.Schema.For<ExternalIdClaim>();
         opts.Schema.For<CardHolderListing>();

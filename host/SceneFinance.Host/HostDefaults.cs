@@ -18,12 +18,22 @@ public static class HostDefaults
         builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblems();
+        // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
         // Tokens and cookies survive restarts: keys live in the data folder.
         builder.Services.AddDataProtection()
             .SetApplicationName("SceneFinance")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Storage.DataPath(builder.Configuration), "keys")));
+            .PersistKeysToFileSystem(PrivateFolder(Path.Combine(Storage.DataPath(builder.Configuration), "keys")));
         return builder;
+    }
+
+    /// <summary>The key ring signs tokens and cookies: only this OS user may read it.</summary>
+    static DirectoryInfo PrivateFolder(string path)
+    {
+        var dir = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return dir;
     }
 
     public static WebApplication UseHostDefaults(this WebApplication app)

@@ -72,7 +72,7 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         _state = state;
         _version = 1;
         await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, c.CardNumber)).Refresh();
-        return View();
+        return View(fullCardNumber: true);
     }
 
     Task<CardHolderView?> ICardHolderGrain.Get()
@@ -196,9 +196,9 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         _ = State;
         await using var session = store.QuerySession(_tenantId);
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey == _id)
+            .Where(e => e.StreamKey == _id && MoneyEvents.Contains(e.EventTypeName))
             .OrderByDescending(e => e.Version)
-            .Take(limit * 2 + 10) // status changes are skipped below
+            .Take(limit)
             .ToListAsync();
         return events.Select(e => e.Data switch
             {
@@ -208,9 +208,10 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
                 _ => null,
             })
             .OfType<TransactionItem>()
-            .Take(limit)
             .ToList();
     }
+
+    static readonly string[] MoneyEvents = ["card_topped_up", "payment_approved", "payment_declined"];
 
     CardHolderListing Listing(CardHolder s, DateTimeOffset now) => new()
     {
@@ -219,10 +220,11 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         Status = s.Status.ToString().ToLowerInvariant(), UpdatedAt = now,
     };
 
-    CardHolderView View()
+    /// <summary>Personal data masked; the full card number only in the answer to registration.</summary>
+    CardHolderView View(bool fullCardNumber = false)
     {
         var s = State;
-        return new CardHolderView(s.Id, s.ExternalId, s.Name, s.Kind, s.CardNumber, s.Status.ToString().ToLowerInvariant(),
+        return new CardHolderView(s.Id, s.ExternalId, s.Name, s.Kind, fullCardNumber ? s.CardNumber : Masking.KeepLast4(s.CardNumber)!, s.Status.ToString().ToLowerInvariant(),
             s.DailyLimit, new Balance(s.Cash, s.Subsidy), Masking.KeepLast4(s.IdNumber), Masking.Phone(s.Phone));
     }
 }

@@ -31,14 +31,10 @@ public static class Wallet
         if (s.Status == CardStatus.Lost || !string.Equals(s.CardNumber, c.CardNumber, StringComparison.Ordinal)) return ErrorCodes.CardLost;
         if (s.Status == CardStatus.Frozen) return ErrorCodes.CardFrozen;
         if (c.SinglePaymentCap > 0 && c.Amount > c.SinglePaymentCap) return ErrorCodes.RiskRejected;
-        if (s.DailyLimit is { } limit && SpentOn(s, c.LocalDay) is { } spent && spent + c.Amount > limit) return ErrorCodes.LimitExceeded;
+        if (s.DailyLimit is { } limit && s.SpentOn(c.LocalDay) + c.Amount > limit) return ErrorCodes.LimitExceeded;
         if (c.Amount > s.Total) return ErrorCodes.InsufficientFunds;
         return null;
     }
-
-    /// <summary>What was spent on that local day, or null for a day older than the one tracked (offline uploads).</summary>
-    static long? SpentOn(CardHolder s, DateOnly day) =>
-        day == s.SpentDay ? s.SpentThatDay : day > s.SpentDay ? 0 : null;
 
     public static CardToppedUp Decide(CardHolder state, TopUp c)
     {

@@ -4,9 +4,13 @@ using SceneFinance.Platform.Tenancy;
 namespace SceneFinance.Grains.Cards;
 
 /// <summary>Card number to holder, cached after one read; the holder refreshes it when it changes the assignment.</summary>
-public sealed class CardGrain(IDocumentStore store) : Grain, ICardGrain
+public sealed class CardGrain(IDocumentStore store, TimeProvider clock) : Grain, ICardGrain
 {
+    // "Nobody holds this card" is only believed for a few seconds: if the holder's refresh after issuing it
+    // was lost, the card still starts working soon, without a read per tap for cards that stay unknown.
+    static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(5);
     string? _holderId;
+    DateTimeOffset _loadedAt;
 
     public override Task OnActivateAsync(CancellationToken ct) => Load(ct);
 
@@ -15,9 +19,14 @@ public sealed class CardGrain(IDocumentStore store) : Grain, ICardGrain
         var (tenantId, cardKey) = GrainKeys.Parse(this.GetPrimaryKeyString());
         await using var session = store.QuerySession(tenantId);
         _holderId = (await session.LoadAsync<CardAssignment>(cardKey, ct))?.CardHolderId;
+        _loadedAt = clock.GetUtcNow();
     }
 
-    Task<string?> ICardGrain.Holder() => Task.FromResult(_holderId);
+    async Task<string?> ICardGrain.Holder()
+    {
+        if (_holderId is null && clock.GetUtcNow() - _loadedAt > UnknownFor) await Load(CancellationToken.None);
+        return _holderId;
+    }
 
     Task ICardGrain.Refresh() => Load(CancellationToken.None);
 }

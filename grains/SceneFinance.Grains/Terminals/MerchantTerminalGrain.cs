@@ -22,38 +22,28 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
     TerminalRecord? _record;
     DateTimeOffset? _lastSeen, _lastSeenSaved;
 
-    // The grain is reentrant: its two writers (disable, last-seen flush) take turns so neither overwrites the other.
-    readonly SemaphoreSlim _writes = new(1, 1);
-
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         (_tenantId, _id) = GrainKeys.Parse(this.GetPrimaryKeyString());
         await using var session = store.QuerySession(_tenantId);
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
-        _lastSeen = _lastSeenSaved = _record?.LastSeenAt;
-        this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
+        if (_record is not null) this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
 
-    /// <summary>Last-seen is a hint for operators, not money: kept in memory and written at most twice a minute.</summary>
+    /// <summary>Last-seen is a hint, not money: kept in memory and written at most twice a minute.</summary>
     async Task SaveLastSeen()
     {
-        if (_record is null || _lastSeen == _lastSeenSaved) return;
-        await _writes.WaitAsync();
-        try
-        {
-            var next = Copy(_record, lastSeenAt: _lastSeen);
-            await using var session = store.LightweightSession(_tenantId);
-            session.Store(next);
-            await session.SaveChangesAsync();
-            _record = next;
-            _lastSeenSaved = next.LastSeenAt;
-        }
-        finally { _writes.Release(); }
+        if (_record is null || _lastSeen is not { } seen || seen == _lastSeenSaved) return;
+        await using var session = store.LightweightSession(_tenantId);
+        session.Store(new TerminalActivity { Id = _id, LastSeenAt = seen });
+        await session.SaveChangesAsync();
+        _lastSeenSaved = seen;
     }
 
-    async Task<(TerminalView Terminal, string Secret)> IMerchantTerminalGrain.Register(string name, string kind, DateTimeOffset now)
+    async Task<TerminalRegistered> IMerchantTerminalGrain.Register(string name, string kind, DateTimeOffset now)
     {
         if (_record is not null) throw ProblemException.Conflict("This terminal already exists.");
         var record = new TerminalRecord
@@ -73,47 +63,46 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
             throw ProblemException.Conflict("This terminal already exists.");
         }
         _record = record;
-        return (record.View(), record.Secret);
+        this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        return new TerminalRegistered(record.View(null), record.Secret);
     }
 
-    Task<TerminalView?> IMerchantTerminalGrain.Get() =>
-        Task.FromResult(_record is null ? null : _record.View() with { LastSeenAt = _lastSeen });
+    Task<TerminalView?> IMerchantTerminalGrain.Get() => Task.FromResult(Known()?.View(_lastSeen));
 
     Task<TerminalCredentials?> IMerchantTerminalGrain.Credentials() => Task.FromResult(
-        _record is null ? null : new TerminalCredentials(_tenantId, _id, Encoding.UTF8.GetBytes(_record.Secret)));
+        Known() is { } record ? new TerminalCredentials(_tenantId, _id, Encoding.UTF8.GetBytes(record.Secret)) : null);
+
+    /// <summary>The terminal, or null; a made-up id does not stay in memory.</summary>
+    TerminalRecord? Known()
+    {
+        if (_record is null) DeactivateOnIdle();
+        return _record;
+    }
 
     async Task<TerminalView> IMerchantTerminalGrain.Disable(DateTimeOffset now)
     {
-        await _writes.WaitAsync();
-        try
+        var record = _record ?? throw ProblemException.NotFound("The terminal");
+        if (record.Status == "disabled") return record.View(_lastSeen);
+        var disabled = new TerminalRecord
         {
-            var record = _record ?? throw ProblemException.NotFound("The terminal");
-            if (record.Status == "disabled") return record.View();
-            var disabled = Copy(record, status: "disabled", lastSeenAt: _lastSeen);
-            await using var session = store.LightweightSession(_tenantId);
-            session.Store(disabled);
-            await session.SaveChangesAsync();
-            _record = disabled;
-            _lastSeenSaved = disabled.LastSeenAt;
-            return disabled.View();
-        }
-        finally { _writes.Release(); }
+            Id = record.Id, Name = record.Name, Kind = record.Kind, Secret = record.Secret, CreatedAt = record.CreatedAt, Status = "disabled",
+        };
+        await using var session = store.LightweightSession(_tenantId);
+        session.Store(disabled);
+        await session.SaveChangesAsync();
+        _record = disabled;
+        return disabled.View(_lastSeen);
     }
-
-    static TerminalRecord Copy(TerminalRecord r, string? status = null, DateTimeOffset? lastSeenAt = null) => new()
-    {
-        Id = r.Id, Name = r.Name, Kind = r.Kind, Secret = r.Secret, CreatedAt = r.CreatedAt,
-        Status = status ?? r.Status, LastSeenAt = lastSeenAt ?? r.LastSeenAt,
-    };
 
     async Task<Reply> IMerchantTerminalGrain.Pay(TerminalPayment p, DateTimeOffset now)
     {
-        var record = _record ?? throw ProblemException.NotFound("The terminal");
+        _ = _record ?? throw ProblemException.NotFound("The terminal");
         _lastSeen = now;
         var policy = await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() ?? throw ProblemException.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
         var paymentId = Ids.New("pay");
-        var active = record.Status == "active";
+        // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
+        var active = _record.Status == "active";
         if (holderId is null)
         {
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;

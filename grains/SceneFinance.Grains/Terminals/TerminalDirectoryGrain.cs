@@ -12,6 +12,7 @@ public sealed class TerminalDirectoryGrain(IDocumentStore store) : Grain, ITermi
         if (_tenantId is not null) return _tenantId;
         await using var session = store.QuerySession();
         _tenantId = (await session.LoadAsync<TerminalDirectoryEntry>(this.GetPrimaryKeyString()))?.TenantId;
+        if (_tenantId is null) DeactivateOnIdle(); // made-up terminal ids from unsigned callers must not pile up in memory
         return _tenantId;
     }
 }

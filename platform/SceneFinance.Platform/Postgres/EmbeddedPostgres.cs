@@ -147,11 +147,7 @@ public sealed class EmbeddedPostgres : IDisposable
     string ReadOrCreatePassword()
     {
         if (!File.Exists(PasswordFile))
-        {
-            File.WriteAllText(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(18)).ToLowerInvariant());
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+            Security.SecretFiles.Write(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(18)).ToLowerInvariant());
         return File.ReadAllText(PasswordFile).Trim();
     }
 

@@ -29,7 +29,7 @@ public static class ProblemMapping
 
     public static string CodeFor(int status) => status switch
     {
-        400 => ErrorCodes.ValidationFailed,
+        400 or 413 or 415 => ErrorCodes.ValidationFailed,
         401 => ErrorCodes.Unauthorized,
         403 => ErrorCodes.Forbidden,
         404 => ErrorCodes.NotFound,
@@ -77,6 +77,9 @@ public static class ProblemMapping
             var problem = exception switch
             {
                 ProblemException p => p,
+                BadHttpRequestException { StatusCode: 415 } =>
+                    new ProblemException(400, ErrorCodes.ValidationFailed, "Send the body as application/json.",
+                        new() { ["body"] = ["The content type must be application/json."] }),
                 BadHttpRequestException or JsonException =>
                     new ProblemException(400, ErrorCodes.ValidationFailed, "The request body is not valid JSON for this route.",
                         new() { ["body"] = ["The request body could not be read."] }),

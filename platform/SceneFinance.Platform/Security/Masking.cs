@@ -1,5 +1,17 @@
 namespace SceneFinance.Platform.Security;
 
+public static class SecretFiles
+{
+    /// <summary>Writes a secret into a file that is created readable by this OS user only (no window in which others could read it).</summary>
+    public static void Write(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var file = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
+        file.Write(content);
+    }
+}
+
 /// <summary>Masks personal data for every response and log line (api-v1.md, Conventions).</summary>
 public static class Masking
 {

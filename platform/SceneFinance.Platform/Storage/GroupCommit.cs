@@ -36,7 +36,7 @@ public sealed class GroupCommit : BackgroundService
     {
         _store = store;
         _log = log;
-        _writers = configuration.GetValue("SceneFinance:Storage:CommitWriters", 4);
+        _writers = configuration.GetValue("SceneFinance:Storage:CommitWriters", 2); // measured: 2 beat 1, 4 and 8 on 2 cores (BENCHMARKS.md)
         _maxBatch = configuration.GetValue("SceneFinance:Storage:MaxCommitBatch", 128);
     }
 

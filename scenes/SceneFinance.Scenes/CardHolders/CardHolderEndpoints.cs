@@ -24,10 +24,8 @@ public sealed record CardHolderResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? DailyLimit,
     Balance Balance, string? IdNumber, string? Phone)
 {
-    /// <summary>The full card number is shown only in the answer to its creation; afterwards the last 4.</summary>
-    public static CardHolderResponse From(CardHolderView v, bool fullCardNumber = false) =>
-        new(v.Id, v.ExternalId, v.Name, v.Kind, fullCardNumber ? v.CardNumber : Masking.KeepLast4(v.CardNumber)!, v.Status,
-            v.DailyLimit, v.Balance, v.IdNumber, v.Phone);
+    public static CardHolderResponse From(CardHolderView v) =>
+        new(v.Id, v.ExternalId, v.Name, v.Kind, v.CardNumber, v.Status, v.DailyLimit, v.Balance, v.IdNumber, v.Phone);
 }
 
 public static class CardHolderEndpoints
@@ -58,7 +56,7 @@ public static class CardHolderEndpoints
             var cardNumber = body.CardNumber ?? NewCardNumber();
             var view = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
                 body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, clock.GetUtcNow()));
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{id}", CardHolderResponse.From(view, fullCardNumber: true));
+            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{id}", CardHolderResponse.From(view));
         });
 
         holders.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>

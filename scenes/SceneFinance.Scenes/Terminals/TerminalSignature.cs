@@ -14,13 +14,18 @@ namespace SceneFinance.Scenes.Terminals;
 /// </summary>
 public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
 {
+
     public const int WindowSeconds = 300;
     const int MaxBodyBytes = 1 << 20;
 
     // A terminal never moves to another tenant, so this map only grows; unknown ids are not cached.
     readonly ConcurrentDictionary<string, string> _tenantOf = new();
 
-    /// <summary>The verified terminal and the exact body bytes it signed.</summary>
+    /// <summary>
+    /// The verified terminal and the exact body bytes it signed. The Idempotency-Key header is not part of the
+    /// signature (api-v1.md): two identical taps in the same second sign alike and are still two payments, so a
+    /// captured request must not be replayable, which is why terminals talk to us over TLS only.
+    /// </summary>
     public async Task<(TerminalCredentials Terminal, byte[] Body)> Verify(HttpRequest request)
     {
         var terminalId = request.Headers["X-Terminal-Id"].ToString();
@@ -32,7 +37,8 @@ public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
             throw Invalid($"X-Timestamp is more than {WindowSeconds} seconds away from server time.");
 
         var body = await ReadBody(request);
-        var credentials = await Credentials(terminalId) ?? throw Invalid("Unknown terminal.");
+        // Unknown terminal and wrong signature read the same, so the answer doesn't tell which terminal ids exist.
+        var credentials = await Credentials(terminalId) ?? throw Invalid("The signature does not match.");
         var expected = Sign(credentials.Secret, timestamp, request.Method, request.Path.Value ?? "", body);
         byte[] given;
         try { given = Convert.FromHexString(signature); }
@@ -73,3 +79,4 @@ public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
 
     static ProblemException Invalid(string detail) => new(401, ErrorCodes.SignatureInvalid, detail);
 }
+

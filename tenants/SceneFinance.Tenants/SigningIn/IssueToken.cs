@@ -25,10 +25,10 @@ public static class IssueToken
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
     public static void MapIssueToken(this IEndpointRouteBuilder api) =>
-        api.MapPost("/auth/token", async (TokenRequest body, SignInCheck check, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock) =>
+        api.MapPost("/auth/token", async (TokenRequest body, HttpContext http, SignInCheck check, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock) =>
         {
             new Validation().Text(body.Username, "username", 64).Text(body.Password, "password", 128).ThrowIfInvalid();
-            var user = await check.Verify(body.Username!, body.Password!);
+            var user = await check.Verify(body.Username!, body.Password!, http.Connection.RemoteIpAddress?.ToString());
             return TypedResults.Ok(new TokenResponse(Issue(user, bearer, clock), (long)Lifetime.TotalSeconds, [user.Role], user.TenantId));
         });
 
@@ -49,7 +49,7 @@ public static class IssueToken
     }
 }
 
-/// <summary>Slows password guessing: after 10 failures for one username within 5 minutes, that username answers <c>429</c> until the window passes.</summary>
+/// <summary>Slows password guessing: after 10 failures for one username from one address within 5 minutes, that pair answers <c>429</c> until the window passes.</summary>
 public sealed class LoginThrottle
 {
     const int MaxFailures = 10;

@@ -9,19 +9,25 @@ namespace SceneFinance.Tenants.SigningIn;
 public sealed class SignInCheck(IDocumentStore store, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle, TimeProvider clock)
 {
     /// <summary>The account, or <c>401 unauthorized</c> (<c>429 rate_limited</c> after repeated failures).</summary>
-    public async Task<UserAccount> Verify(string userName, string password)
+    public async Task<UserAccount> Verify(string userName, string password, string? clientAddress)
     {
         var id = UserAccount.IdFor(userName);
-        throttle.ThrowIfLocked(id, clock.GetUtcNow());
+        // Per username and address: a guesser elsewhere cannot lock the real user (or the admin) out.
+        var attempt = $"{id}|{clientAddress}";
+        throttle.ThrowIfLocked(attempt, clock.GetUtcNow());
         await using var session = store.QuerySession();
         var user = await session.LoadAsync<UserAccount>(id);
-        var verdict = user is null ? PasswordVerificationResult.Failed : hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        // An unknown user costs a hash as well, so timing does not tell which usernames exist.
+        var verdict = hasher.VerifyHashedPassword(user ?? Nobody, user?.PasswordHash ?? NobodysHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            throttle.Failed(id, clock.GetUtcNow());
+            throttle.Failed(attempt, clock.GetUtcNow());
             throw new ProblemException(401, ErrorCodes.Unauthorized, "The username or password is wrong.");
         }
-        throttle.Succeeded(id);
+        throttle.Succeeded(attempt);
         return user;
     }
+
+    static readonly UserAccount Nobody = new() { Id = "", UserName = "" };
+    static readonly string NobodysHash = new PasswordHasher<UserAccount>().HashPassword(Nobody, Guid.NewGuid().ToString());
 }

@@ -34,8 +34,7 @@ sealed class AdminBootstrap(IDocumentStore store, IConfiguration configuration, 
             var dataPath = Storage.DataPath(configuration);
             Directory.CreateDirectory(dataPath);
             var file = Path.Combine(dataPath, "admin-password.txt");
-            await File.WriteAllTextAsync(file, password + "\n", ct);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            SecretFiles.Write(file, password + "\n");
             Console.WriteLine($"Created the platform administrator '{AdminUserName}' with the generated password: {password}");
             Console.WriteLine($"(also written to {file}; it is not shown again)");
         }

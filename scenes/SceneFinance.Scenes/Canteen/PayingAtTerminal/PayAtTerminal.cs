@@ -22,6 +22,11 @@ public static class PayAtTerminal
     public const int MaxBatchItems = 500;
     static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
 
+    // How old a tap may be: an online payment is about now; an offline till uploads within a month
+    // (the wallet keeps a month of daily totals, so the daily limit still holds for those days).
+    static readonly TimeSpan MaxOnlineAge = TimeSpan.FromHours(24);
+    static readonly TimeSpan MaxOfflineAge = TimeSpan.FromDays(30);
+
     public static void MapPayAtTerminal(this IEndpointRouteBuilder api)
     {
         api.MapPost("/terminal/payments", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
@@ -31,7 +36,7 @@ public static class PayAtTerminal
             var request = Parse<PaymentRequest>(body);
             var now = clock.GetUtcNow();
             var errors = new Validation();
-            Validate(errors, "", request.CardNumber, request.Amount, request.OccurredAt, now);
+            Validate(errors, "", request.CardNumber, request.Amount, request.OccurredAt, now, MaxOnlineAge);
             errors.ThrowIfInvalid();
             var reply = await Pay(grains, terminal, key, request.CardNumber!, request.Amount!.Value, request.OccurredAt, now);
             return reply.ToResult();
@@ -39,6 +44,7 @@ public static class PayAtTerminal
 
         api.MapPost("/terminal/payments/batch", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
         {
+            // The batch's keys are inside the signed body: a replayed batch replays its answers.
             var (terminal, body) = await signature.Verify(http.Request);
             var request = Parse<BatchRequest>(body);
             var now = clock.GetUtcNow();
@@ -48,7 +54,9 @@ public static class PayAtTerminal
             {
                 var item = request.Items![i];
                 errors.Require(item is not null && IdempotencyTicket.IsValid(item.IdempotencyKey), $"items[{i}].idempotencyKey", "idempotencyKey must be 1 to 128 visible ASCII characters.");
-                if (item is not null) Validate(errors, $"items[{i}].", item.CardNumber, item.Amount, item.OccurredAt ?? now, now);
+                if (item is null) continue;
+                errors.Require(item.OccurredAt is not null, $"items[{i}].occurredAt", "occurredAt is required for an offline payment.");
+                Validate(errors, $"items[{i}].", item.CardNumber, item.Amount, item.OccurredAt, now, MaxOfflineAge);
             }
             errors.ThrowIfInvalid();
 
@@ -75,12 +83,13 @@ public static class PayAtTerminal
 
     /// <summary>A batch item whose key was used for another payment: it moves nothing and says why, in the payment shape.</summary>
     static string ConflictItem(long amount) =>
-        JsonSerializer.Serialize(new PaymentResult("", "declined", ErrorCodes.IdempotencyConflict, amount, null), SceneJson.Options);
+        JsonSerializer.Serialize(new PaymentResult(null, "declined", ErrorCodes.IdempotencyConflict, amount, null), SceneJson.Options);
 
-    static void Validate(Validation v, string prefix, string? cardNumber, long? amount, DateTimeOffset? occurredAt, DateTimeOffset now) => v
+    static void Validate(Validation v, string prefix, string? cardNumber, long? amount, DateTimeOffset? occurredAt, DateTimeOffset now, TimeSpan maxAge) => v
         .Require(cardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), prefix + "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
         .Amount(amount, prefix + "amount")
-        .Require(occurredAt is null || occurredAt <= now + MaxClockSkew, prefix + "occurredAt", "occurredAt is in the future.");
+        .Require(occurredAt is null || occurredAt <= now + MaxClockSkew, prefix + "occurredAt", "occurredAt is in the future.")
+        .Require(occurredAt is null || occurredAt >= now - maxAge, prefix + "occurredAt", $"occurredAt is more than {maxAge.TotalDays:0.#} day(s) old.");
 
     static T Parse<T>(byte[] body) where T : class
     {
