@@ -99,6 +99,19 @@ public sealed class CpuMeter(int? hostPid)
     }
 }
 
+public static class Settle
+{
+    /// <summary>Flushes what the previous step wrote and lets autovacuum finish, so it is not billed to the next phase.</summary>
+    public static async Task Postgres(string connectionString)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using (var vacuum = new Npgsql.NpgsqlCommand("vacuum analyze", conn)) await vacuum.ExecuteNonQueryAsync();
+        await using (var checkpoint = new Npgsql.NpgsqlCommand("checkpoint", conn)) await checkpoint.ExecuteNonQueryAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+    }
+}
+
 /// <summary>The canteen lunch rush: uniform card holders, half of all payments on one hot till.</summary>
 public sealed class Workload(int cardHolders, int terminals, int seed)
 {

@@ -24,14 +24,18 @@ if (options.Only == "inproc")
 }
 
 Console.WriteLine($"\n[1/3] baseline: pgbench, {options.PgbenchClients} clients, {options.Seconds} s, 10,000 accounts, 20 merchants, 50% on one hot merchant");
-var baseline = await PgbenchBaseline.Run(pg.CreateDatabase($"bench_sql_{stamp}"), options.Seconds, options.PgbenchClients, new CpuMeter(null));
+var sqlDb = pg.CreateDatabase($"bench_sql_{stamp}");
+var baseline = await PgbenchBaseline.Run(sqlDb, options.Seconds, options.PgbenchClients, new CpuMeter(null));
+await Settle.Postgres(sqlDb);
 
 Console.WriteLine($"\n[2/3] in-process: {options.Workers} concurrent callers into the grains, {options.CardHolders:N0} card holders, {options.Terminals} terminals, 50% on the hot one");
 InProcess.Outcome inproc;
-await using (var grains = new InProcess(pg.CreateDatabase($"bench_grains_{stamp}"), options.CardHolders, options.Terminals))
+var grainsDb = pg.CreateDatabase($"bench_grains_{stamp}");
+await using (var grains = new InProcess(grainsDb, options.CardHolders, options.Terminals))
 {
     await grains.Start();
     await grains.Populate();
+    await Settle.Postgres(grainsDb);
     var warmup = await grains.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 1));
     var cpu = new CpuMeter(null);
     var before = cpu.Read();
@@ -45,10 +49,12 @@ await using (var grains = new InProcess(pg.CreateDatabase($"bench_grains_{stamp}
 
 Console.WriteLine($"\n[3/3] over HTTP: signed POST /api/v1/terminal/payments against the product in its own process");
 OverHttp.Outcome fixedRate, maxRate;
-await using (var http = new OverHttp(pg.CreateDatabase($"bench_http_{stamp}"), options.CardHolders, options.Terminals))
+var httpDb = pg.CreateDatabase($"bench_http_{stamp}");
+await using (var http = new OverHttp(httpDb, options.CardHolders, options.Terminals))
 {
     await http.Start();
     await http.Populate();
+    await Settle.Postgres(httpDb);
     var warmup = await http.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
     var cpu = new CpuMeter(http.HostPid);
 

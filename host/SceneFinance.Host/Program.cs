@@ -10,7 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddHostDefaults();
 builder.AddStorage();
 builder.AddSilo();
-builder.Services.AddSceneGrains().AddTenants().AddScenes().AddLedger().AddAdminUi();
+builder.Services.AddSceneGrains().AddTenants().AddScenes().AddAdminUi();
 
 var app = builder.Build();
 app.UseHostDefaults();

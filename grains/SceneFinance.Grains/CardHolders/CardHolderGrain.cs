@@ -3,7 +3,6 @@ using Marten;
 using JasperFx;
 using Marten.Exceptions;
 using SceneFinance.Grains.Cards;
-using SceneFinance.Payments.Ledger;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
@@ -88,9 +87,7 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         return await Decide(c.Ticket, c.Now, state =>
         {
             var e = Wallet.Decide(state, new TopUp(c.TopUpId, c.Amount, c.Purse, c.Channel, c.Now));
-            var journal = JournalEntry.Transfer(c.TopUpId, "topup", _id, Accounts.Clearing(c.Channel), Accounts.Purse(_id, c.Purse), c.Amount, c.Now);
-            var reply = Reply.Ok(new { id = c.TopUpId, status = "succeeded", balance = new Balance(e.CashAfter, e.SubsidyAfter) });
-            return (e, journal, reply);
+            return (e, Reply.Ok(new { id = c.TopUpId, status = "succeeded", balance = new Balance(e.CashAfter, e.SubsidyAfter) }));
         });
     }
 
@@ -103,31 +100,23 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
                 context.TenantActive, context.TerminalActive, context.SinglePaymentCap, c.Now);
             return Wallet.Decide(state, pay) switch
             {
-                PaymentApproved a => (a, PaymentJournal(a), Reply.Ok(new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter))),
-                PaymentDeclined d => (d, null, Reply.Ok(new PaymentResult(d.PaymentId, "declined", d.DeclineCode, d.Amount, null))),
+                PaymentApproved a => (a, Reply.Ok(new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter))),
+                PaymentDeclined d => (d, Reply.Ok(new PaymentResult(d.PaymentId, "declined", d.DeclineCode, d.Amount, null))),
                 var other => throw new InvalidOperationException($"Unexpected decision {other}"),
             };
         });
     }
 
-    JournalEntry PaymentJournal(PaymentApproved a) => JournalEntry.Balanced(a.PaymentId, "payment", _id, a.ApprovedAt,
-    [
-        new Posting(Accounts.Purse(_id, "subsidy"), a.FromSubsidy, 0),
-        new Posting(Accounts.Purse(_id, "cash"), a.FromCash, 0),
-        new Posting(Accounts.MerchantReceivable(a.TerminalId), 0, a.Amount),
-    ]);
-
     /// <summary>
-    /// The money path: decide on current state, commit event + journal + reply in one transaction with the
-    /// expected stream version, then apply. A reused idempotency key answers from the store instead.
+    /// The money path: decide on current state, commit the event (its own journal entry) and the reply in one
+    /// transaction with the expected stream version, then apply. A reused idempotency key answers from the store instead.
     /// </summary>
-    async Task<Reply> Decide(IdempotencyTicket ticket, DateTimeOffset now, Func<CardHolder, (object Event, JournalEntry? Journal, Reply Reply)> decide)
+    async Task<Reply> Decide(IdempotencyTicket ticket, DateTimeOffset now, Func<CardHolder, (object Event, Reply Reply)> decide)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (e, journal, reply) = decide(State);
-            var stored = IdempotentResponse.From(ticket, reply, now);
-            var result = await commits.Commit(new CommitUnit(_tenantId, _id, _version + 1, [e], journal is null ? [stored] : [journal, stored]));
+            var (e, reply) = decide(State);
+            var result = await commits.Commit(new CommitUnit(_tenantId, _id, _version + 1, [e], [IdempotentResponse.From(ticket, reply, now)]));
             switch (result.Status)
             {
                 case CommitStatus.Committed:

@@ -1,6 +1,9 @@
+using SceneFinance.Payments.Ledger;
+
 namespace SceneFinance.Grains.CardHolders;
 
 // The card holder stream's events: past tense, the stream id first, fen, and when.
+// Money events carry their own balanced journal entry (IJournalled).
 
 public sealed record CardHolderRegistered(
     string CardHolderId, string ExternalId, string Name, string Kind, string CardNumber,
@@ -8,11 +11,11 @@ public sealed record CardHolderRegistered(
 
 public sealed record CardToppedUp(
     string CardHolderId, string TopUpId, long Amount, string Purse, string Channel,
-    long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt);
+    long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
 public sealed record PaymentApproved(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, long FromSubsidy, long FromCash,
-    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt);
+    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
 public sealed record PaymentDeclined(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,

@@ -1,3 +1,4 @@
+using SceneFinance.Payments.Ledger;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Grains.CardHolders;
@@ -20,8 +21,15 @@ public static class Wallet
             return new PaymentDeclined(state.Id, c.PaymentId, c.TerminalId, c.Amount, reason, state.Total, c.OccurredAt, c.Now);
 
         var fromSubsidy = Math.Min(state.Subsidy, c.Amount);
-        return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromSubsidy, c.Amount - fromSubsidy,
-            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now);
+        var fromCash = c.Amount - fromSubsidy;
+        // The holder's purses (liabilities) go down; the bank now owes the merchant behind the till.
+        var postings = Journal.Balanced([
+            new Posting(Accounts.Purse(state.Id, "subsidy"), fromSubsidy, 0),
+            new Posting(Accounts.Purse(state.Id, "cash"), fromCash, 0),
+            new Posting(Accounts.MerchantReceivable(c.TerminalId), 0, c.Amount),
+        ]);
+        return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromSubsidy, fromCash,
+            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now, postings);
     }
 
     static string? DeclineReason(CardHolder s, Pay c)
@@ -39,7 +47,9 @@ public static class Wallet
     public static CardToppedUp Decide(CardHolder state, TopUp c)
     {
         var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
-        return new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now);
+        // Money came in through the channel's clearing account and is now owed to the holder.
+        return new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
+            Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount));
     }
 
     // Status changes return null when the card is already in the asked-for state: nothing to record.

@@ -22,17 +22,17 @@ public static class TrialBalanceEndpoint
         return api;
     }
 
-    /// <summary>Sums every posting per account. The session is opened for the tenant, and the raw SQL
-    /// filters on the session's own tenant id (Marten's conjoined column): raw SQL gets no tenant filter by itself.</summary>
+    /// <summary>Sums the postings of every journalled event per account (<see cref="IJournalled"/>). The session is
+    /// opened for the tenant, and the raw SQL filters on the session's own tenant id (Marten's conjoined
+    /// column): raw SQL gets no tenant filter by itself.</summary>
     public static async Task<TrialBalance> Read(IDocumentStore store, string tenantId)
     {
         await using var session = store.QuerySession(tenantId);
-        var table = store.Options.Schema.For<JournalEntry>();
         await using var command = new NpgsqlCommand(
             $"""
              select p->>'account', sum((p->>'debit')::bigint)::bigint, sum((p->>'credit')::bigint)::bigint
-             from {table} j, jsonb_array_elements(j.data->'postings') p
-             where j.tenant_id = $1
+             from {store.Options.Events.DatabaseSchemaName}.mt_events e, jsonb_array_elements(e.data->'postings') p
+             where e.tenant_id = $1
              group by 1 order by 1
              """, session.Connection);
         command.Parameters.AddWithValue(session.TenantId);

@@ -49,7 +49,8 @@ public static class Storage
                 opts.Events.TenancyStyle = TenancyStyle.Conjoined;
                 opts.Events.AppendMode = EventAppendMode.Quick;
                 opts.Policies.AllDocumentsAreMultiTenanted();
-                opts.Schema.For<IdempotentResponse>().Index(x => x.CreatedAt);
+                // No index on CreatedAt: every payment would pay for it; the rare purge of old replies can scan.
+                opts.Schema.For<IdempotentResponse>();
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();

@@ -1,4 +1,5 @@
 using SceneFinance.Grains.CardHolders;
+using SceneFinance.Payments.Ledger;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Tests.Wallets;
@@ -15,7 +16,7 @@ public sealed class WalletDecisionTests
     static CardHolderRegistered Registered(long? dailyLimit = null) =>
         new("ch_1", "S001", "Li Lei", "student", "1234", null, null, dailyLimit, Noon);
 
-    static CardToppedUp ToppedUp(long cash, long subsidy) => new("ch_1", "tu", cash + subsidy, "cash", "counter", cash, subsidy, Noon);
+    static CardToppedUp ToppedUp(long cash, long subsidy) => new("ch_1", "tu", cash + subsidy, "cash", "counter", cash, subsidy, Noon, []);
 
     static Pay Pay(long amount, string card = "1234", DateOnly? day = null, bool tenantActive = true, bool terminalActive = true, long cap = 500_000) =>
         new("pay_1", "trm_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, Noon);
@@ -35,6 +36,20 @@ public sealed class WalletDecisionTests
         var state = Given(Registered(), ToppedUp(700, 0));
         Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(700)));
         Assert.Equal(ErrorCodes.InsufficientFunds, Declined(Wallet.Decide(state, Pay(701))));
+    }
+
+    [Fact]
+    public void Approved_payment_is_its_own_balanced_journal_entry()
+    {
+        var approved = Assert.IsType<PaymentApproved>(Wallet.Decide(Given(Registered(), ToppedUp(1000, 300)), Pay(500)));
+        Assert.Equal(
+        [
+            new Posting("cardholder:ch_1:subsidy", 300, 0),
+            new Posting("cardholder:ch_1:cash", 200, 0),
+            new Posting("merchant-receivable:trm_1", 0, 500),
+        ], approved.Postings);
+        var topUp = Wallet.Decide(Given(Registered()), new TopUp("tu_1", 700, "cash", "bank-transfer", Noon));
+        Assert.Equal([new Posting("clearing:bank-transfer", 700, 0), new Posting("cardholder:ch_1:cash", 0, 700)], topUp.Postings);
     }
 
     [Fact]

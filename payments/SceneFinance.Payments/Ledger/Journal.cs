@@ -4,23 +4,30 @@ namespace SceneFinance.Payments.Ledger;
 public sealed record Posting(string Account, long Debit, long Credit);
 
 /// <summary>
-/// A balanced double entry for one money movement. Immutable and appended in the same
-/// transaction as the movement's event, so the ledger never disagrees with the wallets.
+/// A money event is its own journal entry: it carries balanced postings and is appended in the same
+/// commit as everything else about the movement, so the ledger can never disagree with the wallets.
+/// The trial balance sums the postings of every such event.
 /// </summary>
-public sealed record JournalEntry(string Id, string Kind, string Reference, IReadOnlyList<Posting> Postings, DateTimeOffset At)
+public interface IJournalled
+{
+    IReadOnlyList<Posting> Postings { get; }
+}
+
+public static class Journal
 {
     /// <summary>Moves <paramref name="amount"/> from the credited account to the debited one.</summary>
-    public static JournalEntry Transfer(string id, string kind, string reference, string debit, string credit, long amount, DateTimeOffset at) =>
-        Balanced(id, kind, reference, at, [new Posting(debit, amount, 0), new Posting(credit, 0, amount)]);
+    public static IReadOnlyList<Posting> Transfer(string debit, string credit, long amount) =>
+        Balanced([new Posting(debit, amount, 0), new Posting(credit, 0, amount)]);
 
-    public static JournalEntry Balanced(string id, string kind, string reference, DateTimeOffset at, IReadOnlyList<Posting> postings)
+    /// <summary>The postings without empty lines; throws unless they are well formed and debits equal credits.</summary>
+    public static IReadOnlyList<Posting> Balanced(IReadOnlyList<Posting> postings)
     {
         var lines = postings.Where(p => p.Debit != 0 || p.Credit != 0).ToArray();
         if (lines.Length < 2 || lines.Any(p => p.Debit < 0 || p.Credit < 0 || (p.Debit != 0 && p.Credit != 0)))
-            throw new InvalidOperationException($"Journal entry {id} has malformed postings.");
+            throw new InvalidOperationException("A journal entry needs at least two postings, each a positive debit or credit.");
         if (lines.Sum(p => p.Debit) != lines.Sum(p => p.Credit))
-            throw new InvalidOperationException($"Journal entry {id} is not balanced.");
-        return new JournalEntry(id, kind, reference, lines, at);
+            throw new InvalidOperationException("A journal entry must balance.");
+        return lines;
     }
 }
 
