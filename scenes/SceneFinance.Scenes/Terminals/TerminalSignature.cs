@@ -18,8 +18,9 @@ public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
     public const int WindowSeconds = 300;
     const int MaxBodyBytes = 1 << 20;
 
-    // A terminal never moves to another tenant, so this map only grows; unknown ids are not cached.
-    readonly ConcurrentDictionary<string, string> _tenantOf = new();
+    // A terminal's tenant and secret never change, so they are cached after the first signed request
+    // (unknown ids are not). Whether the terminal is disabled is the terminal grain's to say, per payment.
+    readonly ConcurrentDictionary<string, TerminalCredentials> _credentials = new();
 
     /// <summary>
     /// The verified terminal and the exact body bytes it signed. The Idempotency-Key header is not part of the
@@ -59,13 +60,12 @@ public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
 
     async Task<TerminalCredentials?> Credentials(string terminalId)
     {
-        if (!_tenantOf.TryGetValue(terminalId, out var tenantId))
-        {
-            tenantId = await grains.GetGrain<ITerminalDirectoryGrain>(terminalId).TenantOf();
-            if (tenantId is null) return null;
-            _tenantOf[terminalId] = tenantId;
-        }
-        return await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, terminalId)).Credentials();
+        if (_credentials.TryGetValue(terminalId, out var known)) return known;
+        var tenantId = await grains.GetGrain<ITerminalDirectoryGrain>(terminalId).TenantOf();
+        if (tenantId is null) return null;
+        var credentials = await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, terminalId)).Credentials();
+        if (credentials is not null) _credentials[terminalId] = credentials;
+        return credentials;
     }
 
     static async Task<byte[]> ReadBody(HttpRequest request)
