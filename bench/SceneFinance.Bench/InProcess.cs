@@ -40,7 +40,8 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
         _grains = _host.Services.GetRequiredService<IGrainFactory>();
     }
 
-    public async Task Populate()
+    /// <summary>Registers the card holders; only the first <paramref name="funded"/> (all by default) get their starting cash.</summary>
+    public async Task Populate(int? funded = null)
     {
         var sw = Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow;
@@ -52,21 +53,23 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
             await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, _terminals[t])).Register($"Till {t}", "pos", now);
         }
         _cards = Enumerable.Range(0, cardHolders).Select(i => $"9{i:D11}").ToArray();
-        await Parallel.ForEachAsync(Enumerable.Range(0, cardHolders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, cardHolders), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>
         {
             var holder = _grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, $"ch_bench{i:D7}"));
             await holder.Register(new RegisterCardHolder($"B{i:D7}", $"Diner {i}", "student", _cards[i], null, null, null, now));
-            await holder.TopUp(new TopUpCard(Ids.New("tu"), StartingCash, "counter", "cash", IdempotencyTicket.For("tenant", $"setup-{i}", "topup"), now));
+            if (i < (funded ?? cardHolders))
+                await holder.TopUp(new TopUpCard(Ids.New("tu"), StartingCash, "counter", "cash", IdempotencyTicket.For("tenant", $"setup-{i}", "topup"), now));
         });
-        Console.WriteLine($"  populated {cardHolders:N0} card holders and {terminals} terminals in {sw.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"  populated {cardHolders:N0} card holders ({cardHolders / sw.Elapsed.TotalSeconds:N0}/s) and {terminals} terminals in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
     public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
 
-    public async Task<Outcome> Run(TimeSpan duration, int workers, Workload workload)
+    /// <summary>Closed loop; keys are unique per phase, and approvals are counted once per payment id, so a replayed answer can't be counted twice.</summary>
+    public async Task<Outcome> Run(TimeSpan duration, int workers, Workload workload, string phase)
     {
         var latencies = new Latencies();
-        long approved = 0, approvedAmount = 0;
+        var approvals = new Approvals();
         var stop = DateTime.UtcNow + duration;
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
@@ -77,33 +80,52 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
                 var (h, t, amount) = workload.Next();
                 var terminalId = _terminals[t];
                 var now = DateTimeOffset.UtcNow;
-                var ticket = IdempotencyTicket.For($"terminal/{terminalId}", $"w{w}-{n}", "pay", _cards[h], amount, null);
+                var ticket = IdempotencyTicket.For($"terminal/{terminalId}", $"{phase}-{w}-{n}", "pay", _cards[h], amount, null);
                 var started = Stopwatch.GetTimestamp();
                 var reply = await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, terminalId))
                     .Pay(new TerminalPayment(_cards[h], amount, now, ticket), now);
                 mine.Add((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-                if (reply.Json.Contains("\"status\":\"approved\"", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref approved);
-                    Interlocked.Add(ref approvedAmount, amount);
-                }
+                approvals.Record(reply.Json, amount);
             }
         })));
-        return new Outcome(latencies.Summarize(sw.Elapsed), approved, approvedAmount);
+        return new Outcome(latencies.Summarize(sw.Elapsed), approvals.Count, approvals.Amount);
     }
 
     /// <summary>Balances in the grains and in the ledger must both equal what was approved, to the fen.</summary>
-    public async Task Verify(long approvedAmount)
+    public async Task Verify(long approvedAmount, int? funded = null)
     {
         long total = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, cardHolders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        var count = funded ?? cardHolders;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
             var view = await _grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, $"ch_bench{i:D7}")).Get();
             Interlocked.Add(ref total, view!.Balance.Cash + view.Balance.Subsidy);
         });
-        var expected = StartingCash * cardHolders - approvedAmount;
+        var expected = StartingCash * count - approvedAmount;
         var tb = await TrialBalanceEndpoint.Read(_host.Services.GetRequiredService<IDocumentStore>(), _tenantId);
         Check.Ledger(tb, expected, approvedAmount, total);
+    }
+
+    /// <summary>Deactivates every grain idle for a second, then measures the managed heap after a full GC (resident memory is not handed back to the OS at once).</summary>
+    public async Task<string> CollectIdleAndMeasure()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await _grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        return Memory();
+    }
+
+    public static string Memory()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return $"managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB, resident {CpuMeter.CurrentMemoryMiB(Environment.ProcessId):N0} MiB";
+    }
+
+    public async Task<int> ActiveCardHolders()
+    {
+        var stats = await _grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return stats.Where(s => s.GrainType.Contains("CardHolderGrain")).Sum(s => s.ActivationCount);
     }
 
     public async ValueTask DisposeAsync()

@@ -99,6 +99,22 @@ public sealed class CpuMeter(int? hostPid)
     }
 }
 
+/// <summary>Approved payments by id: an answer seen twice (a replay) is still one payment.</summary>
+public sealed class Approvals
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byId = new();
+
+    public void Record(string answer, long amount)
+    {
+        if (!answer.Contains("\"status\":\"approved\"", StringComparison.Ordinal)) return;
+        var start = answer.IndexOf("\"paymentId\":\"", StringComparison.Ordinal) + 13;
+        _byId.TryAdd(answer[start..answer.IndexOf('"', start)], amount);
+    }
+
+    public long Count => _byId.Count;
+    public long Amount => _byId.Values.Sum();
+}
+
 public static class Settle
 {
     /// <summary>Flushes what the previous step wrote and lets autovacuum finish, so it is not billed to the next phase.</summary>
@@ -115,7 +131,9 @@ public static class Settle
 /// <summary>The canteen lunch rush: uniform card holders, half of all payments on one hot till.</summary>
 public sealed class Workload(int cardHolders, int terminals, int seed)
 {
-    readonly ThreadLocal<Random> _random = new(() => new Random(Interlocked.Increment(ref seed)));
+    static int _threads;
+    // Distinct streams per workload and per thread: two phases must never draw the same payments.
+    readonly ThreadLocal<Random> _random = new(() => new Random(HashCode.Combine(seed, Interlocked.Increment(ref _threads), Environment.TickCount64)));
 
     public (int Holder, int Terminal, long Amount) Next()
     {

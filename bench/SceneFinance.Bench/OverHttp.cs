@@ -93,8 +93,8 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>One signed payment; true when approved.</summary>
-    async Task<bool> Pay(int holder, int terminal, long amount, string key)
+    /// <summary>One signed payment; the answer's body.</summary>
+    async Task<string> Pay(int holder, int terminal, long amount, string key)
     {
         const string path = "/api/v1/terminal/payments";
         var (id, secret) = _terminals[terminal];
@@ -111,7 +111,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"payment failed: {(int)response.StatusCode} {text}");
-        return text.Contains("\"status\":\"approved\"", StringComparison.Ordinal);
+        return text;
     }
 
     public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
@@ -120,7 +120,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
     public async Task<Outcome> RunMax(TimeSpan duration, int workers, Workload workload, string phase)
     {
         var latencies = new Latencies();
-        long approved = 0, approvedAmount = 0;
+        var approvals = new Approvals();
         var stop = DateTime.UtcNow + duration;
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
@@ -130,12 +130,12 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
             {
                 var (h, t, amount) = workload.Next();
                 var started = Stopwatch.GetTimestamp();
-                var ok = await Pay(h, t, amount, $"{phase}-{w}-{n}");
+                var answer = await Pay(h, t, amount, $"{phase}-{w}-{n}");
                 mine.Add((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-                if (ok) { Interlocked.Increment(ref approved); Interlocked.Add(ref approvedAmount, amount); }
+                approvals.Record(answer, amount);
             }
         })));
-        return new Outcome(latencies.Summarize(sw.Elapsed), approved, approvedAmount);
+        return new Outcome(latencies.Summarize(sw.Elapsed), approvals.Count, approvals.Amount);
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
     {
         var latencies = new Latencies();
         var mine = latencies.NewWorker();
-        long approved = 0, approvedAmount = 0;
+        var approvals = new Approvals();
         var total = (int)(duration.TotalSeconds * perSecond);
         var inflight = new List<Task>(total);
         var start = Stopwatch.GetTimestamp();
@@ -161,17 +161,17 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
                 var n = i;
                 inflight.Add(Task.Run(async () =>
                 {
-                    var ok = await Pay(h, t, amount, $"{phase}-{n}");
+                    var answer = await Pay(h, t, amount, $"{phase}-{n}");
                     var micros = (long)((Stopwatch.GetTimestamp() - scheduled) * 1_000_000.0 / Stopwatch.Frequency);
                     lock (mine) mine.Add(micros);
-                    if (ok) { Interlocked.Increment(ref approved); Interlocked.Add(ref approvedAmount, amount); }
+                    approvals.Record(answer, amount);
                 }));
             }
             await Task.Delay(1);
         }
         await Task.WhenAll(inflight);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        return new Outcome(latencies.Summarize(elapsed), approved, approvedAmount);
+        return new Outcome(latencies.Summarize(elapsed), approvals.Count, approvals.Amount);
     }
 
     public async Task Verify(long approvedAmount)

@@ -11,6 +11,27 @@ Console.WriteLine($"SceneFinance benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UT
 using var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres"), log: m => Console.WriteLine("  " + m));
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 
+if (options.Scale > 0)
+{
+    // Scale of data: a million card holders registered, payments among 100,000 of them, idle ones deactivated.
+    Console.WriteLine($"\n[scale] {options.Scale:N0} card holders registered through the grains; payments among {options.Active:N0} of them");
+    await using var scale = new InProcess(pg.CreateDatabase($"bench_scale_{stamp}"), options.Scale, options.Terminals);
+    await scale.Start();
+    await scale.Populate(funded: options.Active);
+    Console.WriteLine($"  after registration: {await scale.ActiveCardHolders():N0} card holder grains active; {InProcess.Memory()}");
+    var afterCollection = await scale.CollectIdleAndMeasure();
+    Console.WriteLine($"  idle grains collected: {await scale.ActiveCardHolders():N0} card holder grains active; {afterCollection}");
+    var warm = await scale.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.Active, options.Terminals, 11), "warm");
+    var run = await scale.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.Active, options.Terminals, 12), "run");
+    Console.WriteLine($"  payments among {options.Active:N0} of {options.Scale:N0}: {run.Summary}");
+    Console.WriteLine($"  with {await scale.ActiveCardHolders():N0} card holder grains active: {InProcess.Memory()}");
+    await scale.Verify(warm.ApprovedAmount + run.ApprovedAmount, funded: options.Active);
+    var afterIdle = await scale.CollectIdleAndMeasure();
+    Console.WriteLine($"  idle grains collected again: {await scale.ActiveCardHolders():N0} card holder grains active; {afterIdle}");
+    Console.WriteLine($"scale: holders={options.Scale} active={options.Active} per_s={run.Summary.PerSecond:F0} p99_ms={run.Summary.P99Ms:F1}");
+    return;
+}
+
 if (options.Only == "inproc")
 {
     // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
@@ -18,7 +39,7 @@ if (options.Only == "inproc")
     await only.Start();
     await only.Populate();
     Console.WriteLine($"  ready (pid {Environment.ProcessId})");
-    var run = await only.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2));
+    var run = await only.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2), "run");
     Console.WriteLine($"  {run.Summary}");
     return;
 }
@@ -36,10 +57,10 @@ await using (var grains = new InProcess(grainsDb, options.CardHolders, options.T
     await grains.Start();
     await grains.Populate();
     await Settle.Postgres(grainsDb);
-    var warmup = await grains.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 1));
+    var warmup = await grains.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 1), "warm");
     var cpu = new CpuMeter(null);
     var before = cpu.Read();
-    inproc = await grains.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2));
+    inproc = await grains.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2), "run");
     var after = cpu.Read();
     Console.WriteLine($"  {inproc.Summary}");
     Console.WriteLine($"  {CpuMeter.PerThousand(before, after, inproc.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
@@ -81,7 +102,7 @@ Console.WriteLine($"goals: ratio_inproc >= 2.0: {(ratioInproc >= 2 ? "met" : "NO
 Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
                   $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2}");
 
-sealed record BenchOptions(string? Only, int Seconds, int HttpSeconds, int WarmupSeconds, int CardHolders, int Terminals, int Workers, int HttpWorkers, int PgbenchClients, int FixedRate)
+sealed record BenchOptions(string? Only, int Scale, int Active, int Seconds, int HttpSeconds, int WarmupSeconds, int CardHolders, int Terminals, int Workers, int HttpWorkers, int PgbenchClients, int FixedRate)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -91,7 +112,8 @@ sealed record BenchOptions(string? Only, int Seconds, int HttpSeconds, int Warmu
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
         }
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
-        return new BenchOptions(only, Get("seconds", 30), Get("http-seconds", 20), Get("warmup", 5), Get("holders", 10_000), Get("terminals", 20),
+        var scale = Array.IndexOf(args, "--scale") is var sc and >= 0 ? (sc + 1 < args.Length && int.TryParse(args[sc + 1], out var n) ? n : 1_000_000) : 0;
+        return new BenchOptions(only, scale, Get("active", 100_000), Get("seconds", 30), Get("http-seconds", 20), Get("warmup", 5), Get("holders", 10_000), Get("terminals", 20),
             Get("workers", 256), Get("http-workers", 64), Get("pgbench-clients", 16), Get("rate", 1000));
     }
 }

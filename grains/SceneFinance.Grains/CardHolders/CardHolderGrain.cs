@@ -48,29 +48,28 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
     {
         if (_state is not null) throw ProblemException.Conflict("This card holder already exists.");
         var registered = new CardHolderRegistered(_id, c.ExternalId, c.Name, c.Kind, c.CardNumber, c.IdNumber, c.Phone, c.DailyLimit, c.Now);
-        await using var session = store.LightweightSession(_tenantId);
-        session.Events.StartStream(_id, registered);
-        session.Insert(new CardAssignment { Id = CardKeys.Of(c.CardNumber), CardHolderId = _id });
-        session.Insert(new ExternalIdClaim { Id = c.ExternalId, CardHolderId = _id });
         var state = CardHolder.Open(registered);
-        session.Store(Listing(state, c.Now));
-        try
+        // Expected version 1 on a new stream: if the stream exists already, the append fails like any stale writer.
+        var result = await commits.Commit(new CommitUnit(_tenantId, _id, 1, [registered],
+        [
+            new CardAssignment { Id = CardKeys.Of(c.CardNumber), CardHolderId = _id },
+            new ExternalIdClaim { Id = c.ExternalId, CardHolderId = _id },
+            Listing(state, c.Now),
+        ]));
+        switch (result.Status)
         {
-            await session.SaveChangesAsync();
+            case CommitStatus.DuplicateDocument when result.DuplicateType == typeof(CardAssignment):
+                throw new ProblemException(409, ErrorCodes.Conflict, "This card number is already in use in the tenant.", new() { ["cardNumber"] = ["already in use"] });
+            case CommitStatus.DuplicateDocument:
+                throw new ProblemException(409, ErrorCodes.Conflict, "This external id is already in use in the tenant.", new() { ["externalId"] = ["already in use"] });
+            case CommitStatus.VersionConflict:
+                await Rebuild();
+                throw ProblemException.Conflict("This card holder already exists.");
         }
-        catch (DocumentAlreadyExistsException e)
-        {
-            throw e.DocType == typeof(CardAssignment)
-                ? new ProblemException(409, ErrorCodes.Conflict, "This card number is already in use in the tenant.", new() { ["cardNumber"] = ["already in use"] })
-                : new ProblemException(409, ErrorCodes.Conflict, "This external id is already in use in the tenant.", new() { ["externalId"] = ["already in use"] });
-        }
-        catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)
-        {
-            throw ProblemException.Conflict("This card holder already exists.");
-        }
+        // No card-index refresh: a new number was unknown at most a few seconds ago (CardGrain re-reads unknown
+        // cards after 5 s), and not touching the card grain keeps bulk registration at one read and one commit.
         _state = state;
         _version = 1;
-        await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, c.CardNumber)).Refresh();
         return View(fullCardNumber: true);
     }
 

@@ -6,8 +6,8 @@ namespace SceneFinance.Grains.Cards;
 /// <summary>Card number to holder, cached after one read; the holder refreshes it when it changes the assignment.</summary>
 public sealed class CardGrain(IDocumentStore store, TimeProvider clock) : Grain, ICardGrain
 {
-    // "Nobody holds this card" is only believed for a few seconds: if the holder's refresh after issuing it
-    // was lost, the card still starts working soon, without a read per tap for cards that stay unknown.
+    // "Nobody holds this card" is only believed for a few seconds: a card registered meanwhile starts working
+    // soon, without a read per tap for cards that stay unknown.
     static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(5);
     string? _holderId;
     DateTimeOffset _loadedAt;
