@@ -27,6 +27,9 @@ public sealed record Answer(HttpStatusCode Status, string? ContentType, JsonNode
         Assert.Equal("application/problem+json", ContentType);
         Assert.Equal(code, Code);
         Assert.Equal((int)status, Body!["status"]!.GetValue<int>());
+        foreach (var member in new[] { "type", "title", "detail" }) // RFC 9457 as the contract lists it
+            Assert.True(Body[member] is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text),
+                $"'{member}' should be a non-empty string: {Raw}");
         Assert.DoesNotContain("   at ", Raw); // no stack traces
         return this;
     }
@@ -44,10 +47,12 @@ public sealed class Api(HttpClient http)
 {
     public HttpClient Http => http;
 
-    public async Task<Answer> Send(HttpMethod method, string path, object? body = null, string? token = null, string? idempotencyKey = null)
+    /// <summary>A string body is sent as is (with <paramref name="contentType"/>), anything else as JSON.</summary>
+    public async Task<Answer> Send(HttpMethod method, string path, object? body = null, string? token = null, string? idempotencyKey = null,
+        string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = body is string s ? new StringContent(s, Encoding.UTF8, "application/json") : JsonContent.Create(body);
+        if (body is not null) request.Content = body is string s ? new StringContent(s, Encoding.UTF8, contentType) : JsonContent.Create(body);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await http.SendAsync(request);
@@ -62,19 +67,24 @@ public sealed class Api(HttpClient http)
 
     public Task<string> AdminToken() => Token("admin", SceneApp.AdminPassword);
 
-    /// <summary>A signed terminal request; the parts can be spoiled to test the signature check.</summary>
+    /// <summary>
+    /// A signed terminal request; the parts can be spoiled to test the signature check: another secret, a body
+    /// changed after signing, a signature made for <paramref name="signedPath"/> but sent to <paramref name="path"/>,
+    /// or an X-Timestamp header (<paramref name="sentTimestamp"/>) other than the one signed.
+    /// </summary>
     public async Task<Answer> Signed(Terminal terminal, string path, string body, string? idempotencyKey,
-        long? timestamp = null, string? secret = null, Func<string, string>? tamperBody = null)
+        long? timestamp = null, string? secret = null, Func<string, string>? tamperBody = null,
+        string? signedPath = null, string? sentTimestamp = null)
     {
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString();
         var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? terminal.Secret),
-            Encoding.UTF8.GetBytes($"{ts}\nPOST\n{path}\n{body}"))).ToLowerInvariant();
+            Encoding.UTF8.GetBytes($"{ts}\nPOST\n{signedPath ?? path}\n{body}"))).ToLowerInvariant();
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(tamperBody?.Invoke(body) ?? body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Terminal-Id", terminal.Id);
-        request.Headers.Add("X-Timestamp", ts);
+        request.Headers.Add("X-Timestamp", sentTimestamp ?? ts);
         request.Headers.Add("X-Signature", signature);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await http.SendAsync(request);
@@ -85,6 +95,19 @@ public sealed class Api(HttpClient http)
         Signed(terminal, "/api/v1/terminal/payments",
             JsonSerializer.Serialize(occurredAt is null ? (object)new { cardNumber, amount } : new { cardNumber, amount, occurredAt }),
             key ?? Guid.NewGuid().ToString("N"));
+
+    /// <summary>An offline upload: items are objects of the contract's item shape (see <see cref="Offline.Item"/>), sent as they are.</summary>
+    public Task<Answer> Batch(Terminal terminal, params object[] items) =>
+        Signed(terminal, Offline.BatchPath, JsonSerializer.Serialize(new { items }), null);
+}
+
+/// <summary>Taps a till kept while the network was down, for the batch route.</summary>
+public static class Offline
+{
+    public const string BatchPath = "/api/v1/terminal/payments/batch";
+
+    public static object Item(string cardNumber, long amount, DateTimeOffset occurredAt, string? key = null) =>
+        new { idempotencyKey = key ?? Guid.NewGuid().ToString("N"), cardNumber, amount, occurredAt };
 }
 
 public sealed record Terminal(string TenantId, string Id, string Secret);

@@ -21,6 +21,8 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = dataPath,
         };
+        // As deployed, whatever the shell running the tests says.
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         if (connectionString is not null) psi.Environment["ConnectionStrings__Postgres"] = connectionString;
         psi.Environment["SceneFinance__DataPath"] = dataPath;
         psi.Environment["SceneFinance__BootstrapAdminPassword"] = SceneApp.AdminPassword;

@@ -51,6 +51,14 @@ public sealed class Scenario
         return await Api.Token(username, "Passw0rd-" + role);
     }
 
+    public async Task Suspend() => (await Api.Post($"{Base}/suspend", null, AdminToken)).Expect(HttpStatusCode.OK);
+
+    public async Task Disable(Terminal terminal) =>
+        (await Api.Post($"{Base}/terminals/{terminal.Id}/disable", null, AdminToken)).Expect(HttpStatusCode.OK);
+
+    /// <summary>The same tenant seen through another instance of the product (after a restart), signed in afresh.</summary>
+    public async Task<Scenario> On(Api api) => new() { Api = api, AdminToken = await api.AdminToken(), TenantId = TenantId };
+
     public async Task<long> Balance(string holderId)
     {
         var holder = (await Api.Get($"{Base}/cardholders/{holderId}", AdminToken)).Expect(HttpStatusCode.OK);
@@ -62,6 +70,17 @@ public sealed class Scenario
         var tb = (await Api.Get($"{Base}/ledger/trial-balance", AdminToken)).Expect(HttpStatusCode.OK);
         Assert.Equal(tb["totalDebit"].GetValue<long>(), tb["totalCredit"].GetValue<long>());
         return tb.Body!;
+    }
+
+    /// <summary>The tenants' time zone: daily limits count per calendar day here.</summary>
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    /// <summary>A wall-clock time in the tenant's zone, <paramref name="daysAgo"/> local days before today.</summary>
+    public static DateTimeOffset LocalTime(int daysAgo, int hour, int minute = 0)
+    {
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).Date;
+        var local = today.AddDays(-daysAgo).AddHours(hour).AddMinutes(minute);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
     }
 
     public static string NewCardNumber() => "8" + Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999);

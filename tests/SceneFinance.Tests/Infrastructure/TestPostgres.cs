@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Npgsql;
 using SceneFinance.Platform.Postgres;
 
 namespace SceneFinance.Tests.Infrastructure;
@@ -8,18 +10,79 @@ namespace SceneFinance.Tests.Infrastructure;
 /// </summary>
 public static class TestPostgres
 {
+    public const string Prefix = "t_";
+
+    /// <summary>Leftovers younger than this may belong to a run going on right now (in another checkout) that has not connected yet.</summary>
+    static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(10);
+
+    static readonly ConcurrentDictionary<string, byte> Ours = new();
+
     static readonly Lazy<EmbeddedPostgres?> Server = new(() =>
     {
         if (Environment.GetEnvironmentVariable("SCENEFINANCE_TEST_POSTGRES") is { Length: > 0 }) return null;
         var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-tests", "postgres"));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => pg.Stop();
+        try
+        {
+            var dropped = DropLeftovers(pg, Prefix, LeftoverAge);
+            if (dropped.Count > 0) Console.WriteLine($"TestPostgres: dropped {dropped.Count} databases left by earlier runs.");
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"TestPostgres: could not drop the databases of earlier runs: {e.Message}");
+        }
         return pg;
     });
 
     public static string NewDatabase(string purpose)
     {
-        var name = $"t_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
-        if (Server.Value is { } pg) return pg.CreateDatabase(name);
-        throw new NotSupportedException("SCENEFINANCE_TEST_POSTGRES: point the tests at a server by setting it to a connection string whose user may create databases.");
+        var name = $"{Prefix}{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        if (Server.Value is not { } pg)
+            throw new NotSupportedException("SCENEFINANCE_TEST_POSTGRES: point the tests at a server by setting it to a connection string whose user may create databases.");
+        Ours[name] = 0;
+        return pg.CreateDatabase(name);
+    }
+
+    /// <summary>A connection to the server's maintenance database ('postgres'), as its superuser.</summary>
+    internal static NpgsqlConnection Maintenance() => Maintenance(Server.Value ?? throw new NotSupportedException("No embedded test server."));
+
+    static NpgsqlConnection Maintenance(EmbeddedPostgres pg)
+    {
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        conn.Open();
+        return conn;
+    }
+
+    /// <summary>
+    /// Drops the databases named <paramref name="prefix"/>% that earlier runs left behind: not made by this run, nobody
+    /// connected to them, and created more than <paramref name="olderThan"/> ago. Returns their names.
+    /// </summary>
+    internal static IReadOnlyList<string> DropLeftovers(string prefix, TimeSpan olderThan) =>
+        DropLeftovers(Server.Value ?? throw new NotSupportedException("No embedded test server."), prefix, olderThan);
+
+    static List<string> DropLeftovers(EmbeddedPostgres pg, string prefix, TimeSpan olderThan)
+    {
+        using var conn = Maintenance(pg);
+        var names = new List<string>();
+        // A database's PG_VERSION file is written when it is created: its age is the database's.
+        using (var find = new NpgsqlCommand("""
+            select d.datname from pg_database d
+            where starts_with(d.datname, @prefix)
+              and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)
+              and (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification < now() - @age
+            """, conn))
+        {
+            find.Parameters.AddWithValue("prefix", prefix);
+            find.Parameters.AddWithValue("age", olderThan);
+            using var reader = find.ExecuteReader();
+            while (reader.Read()) names.Add(reader.GetString(0));
+        }
+        names.RemoveAll(Ours.ContainsKey);
+        foreach (var name in names)
+        {
+            using var drop = new NpgsqlCommand($"drop database if exists \"{name.Replace("\"", "\"\"")}\" with (force)", conn);
+            drop.ExecuteNonQuery();
+        }
+        return names;
     }
 }
