@@ -128,6 +128,25 @@ public sealed class AuthAndTenantSpecs(SceneApp app)
     }
 
     [Fact]
+    public async Task The_card_office_roles_run_the_counter_and_the_tenant_admin_runs_the_terminals()
+    {
+        var s = await Scenario.Start(app);
+        var (cashier, finance, tenantAdmin) = (await s.UserToken("cashier"), await s.UserToken("finance"), await s.UserToken("tenant-admin"));
+
+        var registered = (await s.Api.Post($"{s.Base}/cardholders", new { externalId = "C-" + Guid.NewGuid().ToString("N")[..8], name = "李雷", kind = "student" }, cashier))
+            .Expect(HttpStatusCode.Created);
+        var holder = registered["id"].GetValue<string>();
+        var topups = $"{s.Base}/cardholders/{holder}/topups";
+        Assert.Equal(500, (await s.Api.Post(topups, new { amount = 500, channel = "counter" }, cashier, "by-cashier")).Expect(HttpStatusCode.OK)["balance"]["cash"]!.GetValue<long>());
+        Assert.Equal(800, (await s.Api.Post(topups, new { amount = 300, channel = "bank-transfer" }, finance, "by-finance")).Expect(HttpStatusCode.OK)["balance"]["cash"]!.GetValue<long>());
+        Assert.Equal("frozen", (await s.Api.Post($"{s.Base}/cardholders/{holder}/freeze", null, cashier)).Expect(HttpStatusCode.OK)["status"].GetValue<string>());
+
+        var terminal = await s.Terminal();
+        Assert.Equal("disabled", (await s.Api.Post($"{s.Base}/terminals/{terminal.Id}/disable", null, tenantAdmin)).Expect(HttpStatusCode.OK)["status"].GetValue<string>());
+        Assert.Equal(800, await s.Balance(holder));
+    }
+
+    [Fact]
     public async Task Auditor_reads_but_changes_nothing()
     {
         var s = await Scenario.Start(app);

@@ -140,6 +140,32 @@ public sealed class CardHolderSpecs(SceneApp app)
     }
 
     [Fact]
+    public async Task A_replaced_card_is_masked_and_a_frozen_holder_stays_frozen_on_the_new_card()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, oldCard) = await s.CardHolder(cash: 1000);
+        var terminal = await s.Terminal();
+        var basePath = $"{s.Base}/cardholders/{holder}";
+        (await s.Api.Post($"{basePath}/freeze", null, s.AdminToken)).Expect(HttpStatusCode.OK);
+
+        var newCard = "62" + Random.Shared.NextInt64(10_000_000_000, 99_999_999_999) + "9876"; // 17 characters
+        var replaced = (await s.Api.Post($"{basePath}/replace-card", new { newCardNumber = newCard }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        Assert.Equal(new string('*', 13) + "9876", replaced["cardNumber"].GetValue<string>());
+        Assert.StartsWith("*", replaced["cardNumber"].GetValue<string>());
+        Assert.DoesNotContain(newCard, replaced.Raw);
+        Assert.Equal("frozen", replaced["status"].GetValue<string>());
+        var read = (await s.Api.Get(basePath, s.AdminToken)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("*************9876", "frozen"), (read["cardNumber"].GetValue<string>(), read["status"].GetValue<string>()));
+
+        Assert.Equal("card_frozen", (await s.Api.Pay(terminal, newCard, 100)).Expect(HttpStatusCode.OK)["declineCode"].GetValue<string>());
+        Assert.Equal("card_lost", (await s.Api.Pay(terminal, oldCard, 100)).Expect(HttpStatusCode.OK)["declineCode"].GetValue<string>());
+        Assert.Equal(1000, await s.Balance(holder));
+
+        Assert.Equal("active", (await s.Api.Post($"{basePath}/unfreeze", null, s.AdminToken)).Expect(HttpStatusCode.OK)["status"].GetValue<string>());
+        Assert.Equal(900, (await s.Api.Pay(terminal, newCard, 100)).Expect(HttpStatusCode.OK)["balanceAfter"].GetValue<long>());
+    }
+
+    [Fact]
     public async Task Transactions_are_newest_first_with_balance_after()
     {
         var s = await Scenario.Start(app);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SceneFinance.Tests.Infrastructure;
 
 namespace SceneFinance.Tests.Api;
@@ -91,6 +92,148 @@ public sealed class TerminalPaymentSpecs(SceneApp app)
         // Within the window is fine, either side.
         (await s.Api.Signed(terminal, path, body, "s7", timestamp: now - 290)).Expect(HttpStatusCode.OK);
         Assert.Equal(900, await s.Balance(holder));
+    }
+
+    [Fact]
+    public async Task A_signature_only_counts_for_the_path_timestamp_and_body_it_was_made_for()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 1000);
+        var terminal = await s.Terminal();
+        var batch = JsonSerializer.Serialize(new { items = new[] { Offline.Item(card, 100, DateTimeOffset.UtcNow.AddMinutes(-5), "sig-1") } });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        (await s.Api.Signed(terminal, Offline.BatchPath, batch, null, signedPath: "/api/v1/terminal/payments"))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "signature_invalid");
+        (await s.Api.Signed(terminal, Offline.BatchPath, batch, null, timestamp: now, sentTimestamp: (now + 1).ToString()))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "signature_invalid");
+        (await s.Api.Signed(terminal, Offline.BatchPath, batch, null, tamperBody: b => b.Replace("\"amount\":100", "\"amount\":10")))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "signature_invalid");
+        Assert.Equal(1000, await s.Balance(holder));
+
+        // The very same upload, signed as sent, goes through.
+        var paid = (await s.Api.Signed(terminal, Offline.BatchPath, batch, null, timestamp: now)).Expect(HttpStatusCode.OK);
+        Assert.Equal("approved", paid["results"][0]!["status"]!.GetValue<string>());
+        Assert.Equal(900, await s.Balance(holder));
+    }
+
+    [Fact]
+    public async Task A_card_of_another_tenant_is_unknown_at_the_till()
+    {
+        var mine = await Scenario.Start(app);
+        var theirs = await Scenario.Start(app);
+        var myTill = await mine.Terminal();
+        var (holder, card) = await theirs.CardHolder(cash: 1000);
+
+        var answer = (await mine.Api.Pay(myTill, card, 100)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("declined", "not_found", 100L), (answer["status"].GetValue<string>(), answer["declineCode"].GetValue<string>(), answer["amount"].GetValue<long>()));
+        Assert.Null(answer.Body!["balanceAfter"]);
+
+        Assert.Equal(1000, await theirs.Balance(holder));
+        var history = (await theirs.Api.Get($"{theirs.Base}/cardholders/{holder}/transactions", theirs.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray();
+        Assert.Equal("topup", Assert.Single(history)!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_offline_batch_on_a_suspended_tenant_or_a_disabled_terminal_is_declined_item_by_item()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 1000);
+        var (till, disabledTill) = (await s.Terminal(), await s.Terminal());
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        await s.Disable(disabledTill);
+
+        async Task<string[]> DeclineCodes(Terminal terminal)
+        {
+            var results = (await s.Api.Batch(terminal, Offline.Item(card, 100, at), Offline.Item(card, 200, at.AddMinutes(1)), Offline.Item(Scenario.NewCardNumber(), 10, at.AddMinutes(2))))
+                .Expect(HttpStatusCode.OK)["results"].AsArray();
+            Assert.All(results, r => Assert.Equal("declined", r!["status"]!.GetValue<string>()));
+            Assert.Equal(new long[] { 100, 200, 10 }, results.Select(r => r!["amount"]!.GetValue<long>()));
+            return results.Select(r => r!["declineCode"]!.GetValue<string>()).ToArray();
+        }
+
+        Assert.Equal(new[] { "terminal_disabled", "terminal_disabled", "terminal_disabled" }, await DeclineCodes(disabledTill));
+        await s.Suspend();
+        Assert.Equal(new[] { "tenant_suspended", "tenant_suspended", "tenant_suspended" }, await DeclineCodes(till));
+        Assert.Equal(new[] { "tenant_suspended", "tenant_suspended", "tenant_suspended" }, await DeclineCodes(disabledTill));
+        Assert.Equal(1000, await s.Balance(holder));
+    }
+
+    [Fact]
+    public async Task Occurred_at_is_recent_for_a_tap_required_for_an_offline_item_and_always_carries_its_offset()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 1000);
+        var terminal = await s.Terminal();
+        string Tap(string occurredAt) => $"{{\"cardNumber\":\"{card}\",\"amount\":100,\"occurredAt\":\"{occurredAt}\"}}";
+        var recentWithoutOffset = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ss");
+
+        var stale = (await s.Api.Pay(terminal, card, 100, occurredAt: DateTimeOffset.UtcNow.AddDays(-2))).ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(stale["errors"]["occurredAt"]);
+        foreach (var unzoned in new[] { "2026-09-01T08:00:00", recentWithoutOffset })
+        {
+            var rejected = (await s.Api.Signed(terminal, "/api/v1/terminal/payments", Tap(unzoned), Guid.NewGuid().ToString()))
+                .ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+            Assert.IsType<JsonObject>(rejected["errors"]);
+        }
+        // With the offset the same recent time is a fine tap: only the missing offset was wrong.
+        Assert.Equal("approved", (await s.Api.Signed(terminal, "/api/v1/terminal/payments", Tap(recentWithoutOffset + "Z"), Guid.NewGuid().ToString()))
+            .Expect(HttpStatusCode.OK)["status"].GetValue<string>());
+
+        var missing = (await s.Api.Batch(terminal, new { idempotencyKey = "no-time", cardNumber = card, amount = 100 })).ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(missing["errors"]["items[0].occurredAt"]);
+        (await s.Api.Signed(terminal, Offline.BatchPath, $"{{\"items\":[{{\"idempotencyKey\":\"unzoned\",\"cardNumber\":\"{card}\",\"amount\":100,\"occurredAt\":\"{recentWithoutOffset}\"}}]}}", null))
+            .ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        var tooOld = (await s.Api.Batch(terminal, Offline.Item(card, 100, DateTimeOffset.UtcNow.AddDays(-31)))).ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(tooOld["errors"]["items[0].occurredAt"]);
+        Assert.Equal(900, await s.Balance(holder));
+
+        var tenDaysOld = (await s.Api.Batch(terminal, Offline.Item(card, 100, DateTimeOffset.UtcNow.AddDays(-10)))).Expect(HttpStatusCode.OK)["results"][0]!;
+        Assert.Equal(("approved", 800L), (tenDaysOld["status"]!.GetValue<string>(), tenDaysOld["balanceAfter"]!.GetValue<long>()));
+        Assert.Equal(800, await s.Balance(holder));
+    }
+
+    [Fact]
+    public async Task The_daily_limit_counts_offline_taps_on_their_own_local_day()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 5000, dailyLimit: 1000);
+        var terminal = await s.Terminal();
+        // Three local days ago at lunch, twice; and ten past midnight the next local day, which is still the same UTC day.
+        var (lunch, seconds, nextDay) = (Scenario.LocalTime(3, 12), Scenario.LocalTime(3, 12, 30), Scenario.LocalTime(2, 0, 10));
+        Assert.Equal(lunch.UtcDateTime.Date, nextDay.UtcDateTime.Date);
+
+        var results = (await s.Api.Batch(terminal, Offline.Item(card, 600, lunch.ToUniversalTime()), Offline.Item(card, 600, seconds.ToUniversalTime()),
+            Offline.Item(card, 600, nextDay.ToUniversalTime()))).Expect(HttpStatusCode.OK)["results"].AsArray();
+        Assert.Equal(new[] { "approved", "declined", "approved" }, results.Select(r => r!["status"]!.GetValue<string>()));
+        Assert.Equal("limit_exceeded", results[1]!["declineCode"]!.GetValue<string>());
+        Assert.Equal(3800, await s.Balance(holder));
+
+        // Today is a day of its own: the whole limit is there.
+        var today = (await s.Api.Pay(terminal, card, 1000)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("approved", 2800L), (today["status"].GetValue<string>(), today["balanceAfter"].GetValue<long>()));
+        Assert.Equal("limit_exceeded", (await s.Api.Pay(terminal, card, 1)).Expect(HttpStatusCode.OK)["declineCode"].GetValue<string>());
+        Assert.Equal(2800, await s.Balance(holder));
+    }
+
+    [Fact]
+    public async Task A_batch_item_reusing_a_key_for_another_payment_is_declined_without_a_payment_id()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 1000);
+        var terminal = await s.Terminal();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        (await s.Api.Pay(terminal, card, 300, "tap-1", at)).Expect(HttpStatusCode.OK);
+
+        var results = (await s.Api.Batch(terminal, Offline.Item(card, 500, at, "tap-1"), Offline.Item(card, 200, at.AddMinutes(1), "tap-2")))
+            .Expect(HttpStatusCode.OK)["results"].AsArray();
+        var conflict = results[0]!.AsObject();
+        Assert.Equal(("declined", "idempotency_conflict", 500L),
+            (conflict["status"]!.GetValue<string>(), conflict["declineCode"]!.GetValue<string>(), conflict["amount"]!.GetValue<long>()));
+        Assert.False(conflict.ContainsKey("paymentId"), $"a conflict is no payment: {conflict.ToJsonString()}");
+        Assert.False(conflict.ContainsKey("balanceAfter"), conflict.ToJsonString());
+        Assert.Equal(("approved", 500L), (results[1]!["status"]!.GetValue<string>(), results[1]!["balanceAfter"]!.GetValue<long>()));
+        Assert.Equal(500, await s.Balance(holder));
     }
 
     [Fact]

@@ -49,7 +49,22 @@ public sealed class CrashTests
                 }
             })).ToArray();
 
-            while (acknowledged.Count < 300) await Task.Delay(20);
+            // Wait for the rush to be under way, but not for ever: a host that stops approving fails here, clearly.
+            const int RushSize = 300;
+            var patience = TimeSpan.FromSeconds(60);
+            var deadline = DateTime.UtcNow + patience;
+            while (acknowledged.Count < RushSize)
+            {
+                if (DateTime.UtcNow > deadline || tills.All(t => t.IsCompleted))
+                {
+                    rush.Cancel();
+                    var failure = tills.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+                    Assert.Fail($"Only {acknowledged.Count} of {RushSize} payments were approved " +
+                        (tills.All(t => t.IsCompleted) ? "before every till stopped" : $"within {patience.TotalSeconds:0} s of the lunch rush") +
+                        (failure is null ? "." : $"; a till failed with: {failure.Message}"));
+                }
+                await Task.Delay(20);
+            }
             first.Kill();
             rush.Cancel();
             await Task.WhenAll(tills);

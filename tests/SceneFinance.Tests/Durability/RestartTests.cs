@@ -1,0 +1,50 @@
+using System.Net;
+using SceneFinance.Tests.Infrastructure;
+
+namespace SceneFinance.Tests.Durability;
+
+/// <summary>
+/// The product stops and starts again on the same database (a deploy, a reboot): a counter or a till that retries
+/// a request it never heard back from gets the first answer again, and the money moved once.
+/// </summary>
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task Top_ups_and_payments_replay_their_first_answer_after_a_restart()
+    {
+        string connectionString;
+        Scenario s;
+        string holder, card;
+        Terminal terminal;
+        Answer topUp, payment;
+
+        await using (var before = new SceneApp())
+        {
+            connectionString = before.ConnectionString;
+            s = await Scenario.Start(before);
+            (holder, card) = await s.CardHolder();
+            terminal = await s.Terminal();
+            topUp = (await s.Api.Post($"{s.Base}/cardholders/{holder}/topups", new { amount = 1000, channel = "counter" }, s.AdminToken, "restart-topup"))
+                .Expect(HttpStatusCode.OK);
+            payment = (await s.Api.Pay(terminal, card, 300, "restart-pay")).Expect(HttpStatusCode.OK);
+            Assert.Equal(("approved", 700L), (payment["status"].GetValue<string>(), payment["balanceAfter"].GetValue<long>()));
+        }
+
+        await using var after = new SceneApp(connectionString);
+        s = await s.On(after.Api());
+        Assert.Equal(700, await s.Balance(holder));
+
+        var topUpAgain = (await s.Api.Post($"{s.Base}/cardholders/{holder}/topups", new { amount = 1000, channel = "counter" }, s.AdminToken, "restart-topup"))
+            .Expect(HttpStatusCode.OK);
+        Assert.Equal(topUp.Raw, topUpAgain.Raw);
+        var paymentAgain = (await s.Api.Pay(terminal, card, 300, "restart-pay")).Expect(HttpStatusCode.OK);
+        Assert.Equal(payment.Raw, paymentAgain.Raw);
+        (await s.Api.Pay(terminal, card, 301, "restart-pay")).ExpectProblem(HttpStatusCode.Conflict, "idempotency_conflict");
+        Assert.Equal(700, await s.Balance(holder));
+
+        var history = (await s.Api.Get($"{s.Base}/cardholders/{holder}/transactions", s.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray();
+        Assert.Equal(new[] { "payment", "topup" }, history.Select(t => t!["type"]!.GetValue<string>()));
+        Assert.Equal(payment["paymentId"].GetValue<string>(), history[0]!["id"]!.GetValue<string>());
+        Assert.Equal(1000 + 300, (await s.TrialBalance())["totalDebit"]!.GetValue<long>());
+    }
+}
