@@ -19,6 +19,18 @@ public static class ProblemMapping
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.Remove("exception");
+            if (ctx.ProblemDetails.Status == 415)
+            {
+                // The framework answers a non-JSON body itself; the contract calls that a validation error.
+                ctx.HttpContext.Response.StatusCode = 400;
+                ctx.ProblemDetails.Status = 400;
+                ctx.ProblemDetails.Type = "https://scenefinance.example/problems/validation-failed";
+                ctx.ProblemDetails.Title = "One or more fields are not valid.";
+                ctx.ProblemDetails.Detail = "Send the body as application/json.";
+                ctx.ProblemDetails.Extensions["code"] = ErrorCodes.ValidationFailed;
+                ctx.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["The content type must be application/json."] };
+            }
+            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Title;
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
             if (!ctx.ProblemDetails.Extensions.ContainsKey("code"))
                 ctx.ProblemDetails.Extensions["code"] = CodeFor(ctx.ProblemDetails.Status ?? 500);
