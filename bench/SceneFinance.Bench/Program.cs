@@ -32,6 +32,21 @@ if (options.Scale > 0)
     return;
 }
 
+if (options.Only == "http")
+{
+    // Tuning aid: only the open-loop HTTP phase.
+    await using var only = new OverHttp(pg.CreateDatabase($"bench_http_{stamp}"), options.CardHolders, options.Terminals);
+    await only.Start();
+    await only.Populate();
+    await only.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
+    var cpu = new CpuMeter(only.HostPid);
+    var before = cpu.Read();
+    var run = await only.RunFixedRate(TimeSpan.FromSeconds(options.HttpSeconds), options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
+    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s: {run.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, cpu.Read(), run.Summary.Count, withHost: true)}");
+    return;
+}
+
 if (options.Only == "inproc")
 {
     // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
