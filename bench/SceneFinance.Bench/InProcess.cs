@@ -63,33 +63,17 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
         Console.WriteLine($"  populated {cardHolders:N0} card holders ({cardHolders / sw.Elapsed.TotalSeconds:N0}/s) and {terminals} terminals in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
-    public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
-
-    /// <summary>Closed loop; keys are unique per phase, and approvals are counted once per payment id, so a replayed answer can't be counted twice.</summary>
-    public async Task<Outcome> Run(TimeSpan duration, int workers, Workload workload, string phase)
-    {
-        var latencies = new Latencies();
-        var approvals = new Approvals();
-        var stop = DateTime.UtcNow + duration;
-        var sw = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+    /// <summary>Closed loop straight into the terminal grains.</summary>
+    public Task<Outcome> Run(TimeSpan duration, int workers, Workload workload, string phase) =>
+        ClosedLoop.Run(duration, workers, workload, phase, async (h, t, amount, key) =>
         {
-            var mine = latencies.NewWorker();
-            for (var n = 0; DateTime.UtcNow < stop; n++)
-            {
-                var (h, t, amount) = workload.Next();
-                var terminalId = _terminals[t];
-                var now = DateTimeOffset.UtcNow;
-                var ticket = IdempotencyTicket.For($"terminal/{terminalId}", $"{phase}-{w}-{n}", "pay", _cards[h], amount, null);
-                var started = Stopwatch.GetTimestamp();
-                var reply = await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, terminalId))
-                    .Pay(new TerminalPayment(_cards[h], amount, now, ticket), now);
-                mine.Add((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-                approvals.Record(reply.Json, amount);
-            }
-        })));
-        return new Outcome(latencies.Summarize(sw.Elapsed), approvals.Count, approvals.Amount);
-    }
+            var terminalId = _terminals[t];
+            var now = DateTimeOffset.UtcNow;
+            var ticket = IdempotencyTicket.For($"terminal/{terminalId}", key, "pay", _cards[h], amount, null);
+            var reply = await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, terminalId))
+                .Pay(new TerminalPayment(_cards[h], amount, now, ticket), now);
+            return reply.Json;
+        });
 
     /// <summary>Balances in the grains and in the ledger must both equal what was approved, to the fen.</summary>
     public async Task Verify(long approvedAmount, int? funded = null)
@@ -120,6 +104,15 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         return $"managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB, resident {CpuMeter.CurrentMemoryMiB(Environment.ProcessId):N0} MiB";
+    }
+
+    /// <summary>Activates the first <paramref name="count"/> card holders (each rebuilds from its stream); returns activations per second.</summary>
+    public async Task<double> Activate(int count)
+    {
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>
+            await _grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, $"ch_bench{i:D7}")).Get());
+        return count / sw.Elapsed.TotalSeconds;
     }
 
     public async Task<int> ActiveCardHolders()

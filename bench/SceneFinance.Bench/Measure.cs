@@ -99,6 +99,37 @@ public sealed class CpuMeter(int? hostPid)
     }
 }
 
+public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
+
+public static class ClosedLoop
+{
+    /// <summary>
+    /// Each worker sends its next payment when the last one is answered. Keys are unique per phase, and
+    /// approvals are counted once per payment id, so a replayed answer can't be counted twice.
+    /// </summary>
+    public static async Task<Outcome> Run(TimeSpan duration, int workers, Workload workload, string phase,
+        Func<int, int, long, string, Task<string>> pay)
+    {
+        var latencies = new Latencies();
+        var approvals = new Approvals();
+        var stop = DateTime.UtcNow + duration;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies.NewWorker();
+            for (var n = 0; DateTime.UtcNow < stop; n++)
+            {
+                var (h, t, amount) = workload.Next();
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var answer = await pay(h, t, amount, $"{phase}-{w}-{n}");
+                mine.Add((long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                approvals.Record(answer, amount);
+            }
+        })));
+        return new Outcome(latencies.Summarize(sw.Elapsed), approvals.Count, approvals.Amount);
+    }
+}
+
 /// <summary>Approved payments by id: an answer seen twice (a replay) is still one payment.</summary>
 public sealed class Approvals
 {

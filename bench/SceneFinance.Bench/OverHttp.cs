@@ -114,29 +114,9 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         return text;
     }
 
-    public sealed record Outcome(Summary Summary, long Approved, long ApprovedAmount);
-
-    /// <summary>Closed loop: each worker sends its next payment when the last one is answered.</summary>
-    public async Task<Outcome> RunMax(TimeSpan duration, int workers, Workload workload, string phase)
-    {
-        var latencies = new Latencies();
-        var approvals = new Approvals();
-        var stop = DateTime.UtcNow + duration;
-        var sw = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-        {
-            var mine = latencies.NewWorker();
-            for (var n = 0; DateTime.UtcNow < stop; n++)
-            {
-                var (h, t, amount) = workload.Next();
-                var started = Stopwatch.GetTimestamp();
-                var answer = await Pay(h, t, amount, $"{phase}-{w}-{n}");
-                mine.Add((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-                approvals.Record(answer, amount);
-            }
-        })));
-        return new Outcome(latencies.Summarize(sw.Elapsed), approvals.Count, approvals.Amount);
-    }
+    /// <summary>Closed loop through the signed HTTP route.</summary>
+    public Task<Outcome> RunMax(TimeSpan duration, int workers, Workload workload, string phase) =>
+        ClosedLoop.Run(duration, workers, workload, phase, Pay);
 
     /// <summary>
     /// Open loop: payments leave on a fixed schedule whether or not earlier ones were answered, and latency

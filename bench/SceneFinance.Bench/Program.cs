@@ -21,6 +21,8 @@ if (options.Scale > 0)
     Console.WriteLine($"  after registration: {await scale.ActiveCardHolders():N0} card holder grains active; {InProcess.Memory()}");
     var afterCollection = await scale.CollectIdleAndMeasure();
     Console.WriteLine($"  idle grains collected: {await scale.ActiveCardHolders():N0} card holder grains active; {afterCollection}");
+    var activations = await scale.Activate(options.Active);
+    Console.WriteLine($"  activated {options.Active:N0} card holders ({activations:N0}/s, each rebuilt from its stream): {InProcess.Memory()}");
     var warm = await scale.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.Active, options.Terminals, 11), "warm");
     var run = await scale.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.Active, options.Terminals, 12), "run");
     Console.WriteLine($"  payments among {options.Active:N0} of {options.Scale:N0}: {run.Summary}");
@@ -65,7 +67,7 @@ var baseline = await PgbenchBaseline.Run(sqlDb, options.Seconds, options.Pgbench
 await Settle.Postgres(sqlDb);
 
 Console.WriteLine($"\n[2/3] in-process: {options.Workers} concurrent callers into the grains, {options.CardHolders:N0} card holders, {options.Terminals} terminals, 50% on the hot one");
-InProcess.Outcome inproc;
+Outcome inproc;
 var grainsDb = pg.CreateDatabase($"bench_grains_{stamp}");
 await using (var grains = new InProcess(grainsDb, options.CardHolders, options.Terminals))
 {
@@ -84,7 +86,7 @@ await using (var grains = new InProcess(grainsDb, options.CardHolders, options.T
 }
 
 Console.WriteLine($"\n[3/3] over HTTP: signed POST /api/v1/terminal/payments against the product in its own process");
-OverHttp.Outcome fixedRate, maxRate;
+Outcome fixedRate, maxRate;
 var httpDb = pg.CreateDatabase($"bench_http_{stamp}");
 await using (var http = new OverHttp(httpDb, options.CardHolders, options.Terminals))
 {

@@ -39,16 +39,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Keeps the end of a journey as an artifact: artifacts/screenshots/{name}.png.</summary>
     public static async Task Screenshot(IPage page, string name)
     {
-        var dir = Path.Combine(RepoRoot(), "artifacts", "screenshots");
+        var dir = Path.Combine(HostProcess.RepoRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
-
-    static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SceneFinance.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? AppContext.BaseDirectory;
     }
 
     public async Task DisposeAsync()

@@ -79,15 +79,20 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The host built beside these tests, in the same configuration.</summary>
     static string HostDll()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SceneFinance.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("SceneFinance.sln not found above the test output.");
 #if DEBUG
         const string configuration = "Debug";
 #else
         const string configuration = "Release";
 #endif
-        var dll = Path.Combine(dir.FullName, "host", "SceneFinance.Host", "bin", configuration, "net10.0", "SceneFinance.Host.dll");
+        var dll = Path.Combine(RepoRoot(), "host", "SceneFinance.Host", "bin", configuration, "net10.0", "SceneFinance.Host.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the host first.", dll);
+    }
+
+    /// <summary>The checkout these tests were built in (where SceneFinance.sln is).</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SceneFinance.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("SceneFinance.sln not found above the test output.");
     }
 }
