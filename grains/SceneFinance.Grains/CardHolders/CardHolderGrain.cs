@@ -97,12 +97,13 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         {
             var pay = new Pay(c.PaymentId, c.TerminalId, c.CardNumber, c.Amount, c.OccurredAt, day,
                 context.TenantActive, context.TerminalActive, context.SinglePaymentCap, c.Now);
-            return Wallet.Decide(state, pay) switch
+            var decision = Wallet.Decide(state, pay);
+            return (decision, Reply.Ok(decision switch
             {
-                PaymentApproved a => (a, Reply.Ok(new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter))),
-                PaymentDeclined d => (d, Reply.Ok(new PaymentResult(d.PaymentId, "declined", d.DeclineCode, d.Amount, null))),
-                var other => throw new InvalidOperationException($"Unexpected decision {other}"),
-            };
+                PaymentApproved a => new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter),
+                PaymentDeclined d => new PaymentResult(d.PaymentId, "declined", d.DeclineCode, d.Amount, null),
+                _ => throw new InvalidOperationException($"Unknown payment decision {decision.GetType().Name}"),
+            }));
         });
     }
 

@@ -13,13 +13,20 @@ public sealed record CardToppedUp(
     string CardHolderId, string TopUpId, long Amount, string Purse, string Channel,
     long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
+/// <summary>What the wallet decided about a card payment: approved or declined, never anything else.</summary>
+public interface IPaymentDecision
+{
+    string PaymentId { get; }
+}
+
 public sealed record PaymentApproved(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, long FromSubsidy, long FromCash,
-    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings) : IJournalled;
+    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings)
+    : IJournalled, IPaymentDecision;
 
 public sealed record PaymentDeclined(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,
-    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt);
+    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt) : IPaymentDecision;
 
 public sealed record CardFrozen(string CardHolderId, DateTimeOffset FrozenAt);
 

@@ -14,7 +14,7 @@ public sealed record TopUp(string TopUpId, long Amount, string Purse, string Cha
 public static class Wallet
 {
     /// <summary>Approves, or declines with the first reason that applies. Subsidy is spent before cash.</summary>
-    public static object Decide(CardHolder state, Pay c)
+    public static IPaymentDecision Decide(CardHolder state, Pay c)
     {
         var reason = DeclineReason(state, c);
         if (reason is not null)
