@@ -1,7 +1,5 @@
-using JasperFx.Events;
 using Marten;
 using JasperFx;
-using Marten.Exceptions;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
@@ -12,8 +10,9 @@ using SceneFinance.Platform.Tenancy;
 namespace SceneFinance.Grains.CardHolders;
 
 /// <summary>
-/// Orchestrates one wallet: rebuilds it from its stream, lets <see cref="Wallet"/> decide, appends with the
-/// expected version together with the journal entry and the stored reply, and answers only after commit.
+/// Orchestrates one wallet: rebuilds it from its stream, lets <see cref="Wallet"/> decide, appends the event
+/// (its own journal entry) with the expected version and the stored reply through <see cref="GroupCommit"/>,
+/// and answers only after commit.
 /// A second activation elsewhere loses the version race, reloads and decides again on fresh state.
 /// </summary>
 public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, IGrainFactory grains) : Grain, ICardHolderGrain
@@ -134,8 +133,6 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         }
     }
 
-    static bool IsVersionConflict(Exception e) => e is ConcurrencyException;
-
     Task<CardHolderView> ICardHolderGrain.Freeze(DateTimeOffset now) => Change(Wallet.Freeze(State, now), now);
     Task<CardHolderView> ICardHolderGrain.Unfreeze(DateTimeOffset now) => Change(Wallet.Unfreeze(State, now), now);
     Task<CardHolderView> ICardHolderGrain.ReportLost(DateTimeOffset now) => Change(Wallet.ReportLost(State, now), now);
@@ -148,7 +145,7 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
             session.Insert(new CardAssignment { Id = CardKeys.Of(replaced.NewCardNumber), CardHolderId = _id });
             session.Store(new CardAssignment { Id = CardKeys.Of(replaced.OldCardNumber), CardHolderId = _id, Retired = true });
         });
-        await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, replaced.OldCardNumber)).Refresh();
+        // The old card keeps pointing at this holder (who now declines it), so only the new card's index can be stale.
         await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, replaced.NewCardNumber)).Refresh();
         return View();
     }
@@ -170,7 +167,7 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         {
             throw new ProblemException(409, ErrorCodes.Conflict, "This card number is already in use in the tenant.", new() { ["newCardNumber"] = ["already in use"] });
         }
-        catch (Exception ex) when (IsVersionConflict(ex))
+        catch (ConcurrencyException)
         {
             await Rebuild();
             throw ProblemException.Conflict("The card holder changed meanwhile; try again.");

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using JasperFx;
-using Marten.Exceptions;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
@@ -28,10 +27,12 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
         await using var session = store.QuerySession(_tenantId);
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
         _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
-        if (_record is not null) this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        if (_record is not null) FlushLastSeenPeriodically();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
+
+    void FlushLastSeenPeriodically() => this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 
     /// <summary>Last-seen is a hint, not money: kept in memory and written at most twice a minute.</summary>
     async Task SaveLastSeen()
@@ -63,7 +64,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
             throw ProblemException.Conflict("This terminal already exists.");
         }
         _record = record;
-        this.RegisterGrainTimer(SaveLastSeen, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        FlushLastSeenPeriodically();
         return new TerminalRegistered(record.View(null), record.Secret);
     }
 

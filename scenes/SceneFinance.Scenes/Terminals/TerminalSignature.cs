@@ -14,7 +14,6 @@ namespace SceneFinance.Scenes.Terminals;
 /// </summary>
 public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
 {
-
     public const int WindowSeconds = 300;
     const int MaxBodyBytes = 1 << 20;
 
