@@ -40,6 +40,23 @@ public sealed record TopUpCard(
     [property: Id(4)] IdempotencyTicket Ticket,
     [property: Id(5)] DateTimeOffset Now);
 
+/// <summary>Money a payment channel confirmed for this holder's cash purse (an online top-up), applied once per intent.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GatewayCredit(
+    [property: Id(0)] string IntentId,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] DateTimeOffset Now);
+
+/// <summary>A refund of an online top-up back to its channel, taken from (or given back to) the cash purse once per refund.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GatewayRefund(
+    [property: Id(0)] string RefundId,
+    [property: Id(1)] string IntentId,
+    [property: Id(2)] string Channel,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] DateTimeOffset Now);
+
 /// <summary>A card payment as a terminal sends it, after its signature was checked.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PayByCard(
@@ -89,6 +106,15 @@ public interface ICardHolderGrain : IGrainWithStringKey
 
     /// <summary>Approves or declines a card payment; the reply is stored under the idempotency ticket in the same commit.</summary>
     Task<Reply> Pay(PayByCard command, PaymentContext context);
+
+    /// <summary>Credits the cash purse with money a channel confirmed; once per intent, whatever the number of calls.</summary>
+    Task<Balance> CreditFromGateway(GatewayCredit command);
+
+    /// <summary>Takes a refund's money from the cash purse (once per refund); a decline code when the purse holds too little.</summary>
+    Task<string?> DebitForRefund(GatewayRefund command);
+
+    /// <summary>Gives a failed refund's money back to the cash purse (once per refund).</summary>
+    Task ReleaseRefund(GatewayRefund command);
 
     Task<CardHolderView> Freeze(DateTimeOffset now);
     Task<CardHolderView> Unfreeze(DateTimeOffset now);

@@ -21,6 +21,7 @@ public static class Configuration
         opts.Events.AddEventTypes([
             typeof(CardHolderRegistered), typeof(CardToppedUp), typeof(PaymentApproved), typeof(PaymentDeclined),
             typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced),
+            typeof(CardRefundDebited), typeof(CardRefundReleased),
         ]);
         opts.Schema.For<TenantRecord>().SingleTenanted();
         opts.Schema.For<TerminalDirectoryEntry>().SingleTenanted();
@@ -29,5 +30,6 @@ public static class Configuration
         opts.Schema.For<CardAssignment>();
         opts.Schema.For<ExternalIdClaim>();
         opts.Schema.For<CardHolderListing>();
+        opts.Schema.For<GatewayOperation>();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SceneFinance.Payments.Gateway;
 using SceneFinance.Platform;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
@@ -18,6 +19,7 @@ public static class HostDefaults
         builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblems();
+        builder.Services.AddOpenApi("v1");
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
@@ -43,9 +45,13 @@ public static class HostDefaults
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            // Links handed to payers (checkout pages) and channels (notify URLs) name this host unless configured otherwise.
+            if (string.IsNullOrEmpty(app.Configuration["SceneFinance:Gateway:PublicBaseUrl"]) && addresses.FirstOrDefault() is { } first)
+                app.Services.GetRequiredService<GatewayOptions>().PublicBaseUrl = first;
             foreach (var address in addresses) Console.WriteLine($"SceneFinance is listening on {address} (admin shell: {address}/ , API: {address}/api/v1)");
         });
         return app;

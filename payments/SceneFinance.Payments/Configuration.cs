@@ -1,10 +1,95 @@
+using Marten;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+using SceneFinance.Payments.Channels.WeChatPay;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Payments.Janitor;
 using SceneFinance.Payments.Ledger;
+using SceneFinance.Payments.Notifications;
+using SceneFinance.Payments.Simulator;
+using SceneFinance.Payments.ToppingUpOnline;
+using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Payments;
 
 public static class Configuration
 {
+    /// <summary>
+    /// The gateway (intents, channels, notifications), the online top-up, and the scheduled jobs (Quartz on PostgreSQL,
+    /// clustered, so several hosts run each job once). Call after <c>AddStorage</c>: the job store uses its database.
+    /// </summary>
+    public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = GatewayOptions.From(builder.Configuration);
+        services.AddSingleton(options);
+        services.ConfigureMarten(ConfigurePayments);
+
+        // Channels: until real SDKs are plugged in, each channel's API is its simulator.
+        var behaviour = new SimulatorBehaviour();
+        builder.Configuration.GetSection("SceneFinance:Simulator").Bind(behaviour);
+        services.AddSingleton(behaviour);
+        services.AddSingleton<ChannelSimulators>();
+        services.AddSingleton<WeChatPayKeys>();
+        services.AddSingleton<IWeChatPayApi>(sp => new WeChatPaySimulator(sp.GetRequiredService<ChannelSimulators>()[PaymentChannels.WeChatPay],
+            sp.GetRequiredService<WeChatPayKeys>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChannelAdapter, WeChatPayAdapter>();
+
+        services.AddSingleton<ChannelAdapters>();
+        services.AddSingleton<IPaymentGateway, PaymentGateway>();
+        services.AddSingleton<NotificationInbox>();
+        services.AddSingleton<IIntentFulfilment, CardTopUpFulfilment>();
+
+        var connectionString = builder.Configuration.GetConnectionString(Storage.ConnectionStringName)
+            ?? throw new InvalidOperationException("AddPayments needs the storage's connection string: call AddStorage first.");
+        services.AddQuartz("scenefinance", q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering();
+                store.ProvisionSchema();
+            });
+            q.ScheduleJob<GatewayJanitorJob>(
+                trigger => trigger.WithIdentity("gateway-janitor", "payments").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.JanitorEverySeconds))).RepeatForever()),
+                job => job.WithIdentity(GatewayJanitorJob.Key));
+            q.ScheduleJob<StoredReplyPurgeJob>(
+                trigger => trigger.WithIdentity("stored-reply-purge", "platform").WithCronSchedule("0 30 3 * * ?"),
+                job => job.WithIdentity(StoredReplyPurgeJob.Key));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+
+    public static void ConfigurePayments(StoreOptions opts)
+    {
+        opts.Events.AddEventTypes([
+            typeof(PaymentIntentCreated), typeof(PaymentIntentSubmitted), typeof(PaymentIntentProcessing), typeof(PaymentIntentSucceeded),
+            typeof(PaymentIntentFailed), typeof(PaymentIntentCanceled), typeof(PaymentIntentFulfilled), typeof(IntentRefundRequested),
+            typeof(IntentRefundRejected), typeof(IntentRefundSucceeded), typeof(IntentRefundFailed), typeof(IntentRefundReleased),
+        ]);
+        opts.Schema.For<ChannelOrder>().SingleTenanted();
+        opts.Schema.For<ReceivedNotification>().SingleTenanted();
+        opts.Schema.For<IntentListing>().Index(x => x.NeedsAttention).Index(x => x.CreatedAt);
+    }
+
     /// <summary>The double-entry ledger's read side: the trial balance over journalled events.</summary>
     public static IEndpointRouteBuilder MapLedger(this IEndpointRouteBuilder api) => api.MapTrialBalance();
+
+    /// <summary>The gateway's API routes (under <c>/api/v1</c>) and the ledger.</summary>
+    public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder api)
+    {
+        api.MapLedger();
+        api.MapOnlineTopUps();
+        api.MapPaymentIntents();
+        api.MapChannelNotifications();
+        api.MapReconciliation();
+        return api;
+    }
 }

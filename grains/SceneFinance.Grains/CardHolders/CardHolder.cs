@@ -28,6 +28,8 @@ public sealed record CardHolder(
         (null, _) => null,
         ({ } s, CardToppedUp e) => s with { Cash = e.CashAfter, Subsidy = e.SubsidyAfter },
         ({ } s, PaymentApproved e) => s.Spend(e),
+        ({ } s, CardRefundDebited e) => s with { Cash = e.CashAfter, Subsidy = e.SubsidyAfter },
+        ({ } s, CardRefundReleased e) => s with { Cash = e.CashAfter, Subsidy = e.SubsidyAfter },
         ({ } s, CardFrozen) => s with { Status = CardStatus.Frozen },
         ({ } s, CardUnfrozen) => s with { Status = CardStatus.Active },
         ({ } s, CardReportedLost) => s with { Status = CardStatus.Lost },

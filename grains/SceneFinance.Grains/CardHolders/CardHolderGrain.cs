@@ -106,6 +106,54 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         });
     }
 
+    async Task<Balance> ICardHolderGrain.CreditFromGateway(GatewayCredit c)
+    {
+        await ApplyOnce($"credit:{c.IntentId}", c.Now, state => Wallet.Credit(state, c));
+        return new Balance(State.Cash, State.Subsidy);
+    }
+
+    async Task<string?> ICardHolderGrain.DebitForRefund(GatewayRefund c)
+    {
+        string? declined = null;
+        await ApplyOnce($"refund:{c.RefundId}", c.Now, state =>
+        {
+            var (debited, code) = Wallet.Debit(state, c);
+            declined = code;
+            return debited;
+        });
+        return declined;
+    }
+
+    Task ICardHolderGrain.ReleaseRefund(GatewayRefund c) => ApplyOnce($"release:{c.RefundId}", c.Now, state => Wallet.Release(state, c));
+
+    /// <summary>
+    /// A movement the gateway asks for, applied at most once: a <see cref="GatewayOperation"/> document named after it is
+    /// inserted in the same commit, so a repeated call (a retried notification, the janitor) finds it and changes nothing.
+    /// </summary>
+    async Task ApplyOnce(string operationId, DateTimeOffset now, Func<CardHolder, object?> decide)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (decide(State) is not { } e) return;
+            var result = await commits.Commit(new CommitUnit(_tenantId, _id, _version + 1, [e], [new GatewayOperation { Id = operationId, At = now }]));
+            switch (result.Status)
+            {
+                case CommitStatus.Committed:
+                    _state = CardHolder.Fold(_state, e);
+                    _version++;
+                    return;
+                case CommitStatus.DuplicateDocument when result.DuplicateType == typeof(GatewayOperation):
+                    await Rebuild(); // applied before (maybe by another activation): what is there is the truth
+                    return;
+                case CommitStatus.VersionConflict when attempt < MaxAttempts:
+                    await Rebuild();
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Card holder {_id}: commit failed ({result.Status} {result.DuplicateType?.Name}).");
+            }
+        }
+    }
+
     /// <summary>
     /// The money path: decide on current state, commit the event (its own journal entry) and the reply in one
     /// transaction with the expected stream version, then apply. A reused idempotency key answers from the store instead.
@@ -191,13 +239,15 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
                 CardToppedUp t => new TransactionItem(t.TopUpId, "topup", t.Amount, t.CashAfter + t.SubsidyAfter, t.ToppedUpAt, null, "succeeded"),
                 PaymentApproved p => new TransactionItem(p.PaymentId, "payment", p.Amount, p.BalanceAfter, p.ApprovedAt, p.TerminalId, "approved"),
                 PaymentDeclined d => new TransactionItem(d.PaymentId, "payment", d.Amount, d.BalanceAfter, d.DeclinedAt, d.TerminalId, "declined"),
+                CardRefundDebited r => new TransactionItem(r.RefundId, "refund", r.Amount, r.CashAfter + r.SubsidyAfter, r.DebitedAt, null, "succeeded"),
+                CardRefundReleased r => new TransactionItem(r.RefundId, "adjustment", r.Amount, r.CashAfter + r.SubsidyAfter, r.ReleasedAt, null, "succeeded"),
                 _ => null,
             })
             .OfType<TransactionItem>()
             .ToList();
     }
 
-    static readonly string[] MoneyEvents = ["card_topped_up", "payment_approved", "payment_declined"];
+    static readonly string[] MoneyEvents = ["card_topped_up", "payment_approved", "payment_declined", "card_refund_debited", "card_refund_released"];
 
     CardHolderListing Listing(CardHolder s, DateTimeOffset now) => new()
     {

@@ -13,6 +13,16 @@ public sealed record CardToppedUp(
     string CardHolderId, string TopUpId, long Amount, string Purse, string Channel,
     long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
+/// <summary>A refund of an online top-up took money from the cash purse; it is held until the channel pays it out.</summary>
+public sealed record CardRefundDebited(
+    string CardHolderId, string RefundId, string IntentId, long Amount, string Channel,
+    long CashAfter, long SubsidyAfter, DateTimeOffset DebitedAt, IReadOnlyList<Posting> Postings) : IJournalled;
+
+/// <summary>The channel could not pay a refund out: its money is back in the cash purse.</summary>
+public sealed record CardRefundReleased(
+    string CardHolderId, string RefundId, string IntentId, long Amount, string Channel,
+    long CashAfter, long SubsidyAfter, DateTimeOffset ReleasedAt, IReadOnlyList<Posting> Postings) : IJournalled;
+
 /// <summary>What the wallet decided about a card payment: approved or declined, never anything else.</summary>
 public interface IPaymentDecision
 {

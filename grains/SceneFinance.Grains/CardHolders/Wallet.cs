@@ -52,6 +52,22 @@ public static class Wallet
             Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount));
     }
 
+    /// <summary>Money a channel confirmed goes from the gateway's unapplied account to the cash purse (any card status: it is the holder's money).</summary>
+    public static CardToppedUp Credit(CardHolder s, GatewayCredit c) =>
+        new(s.Id, c.IntentId, c.Amount, "cash", c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
+            Journal.Transfer(Accounts.GatewayUnapplied(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount));
+
+    /// <summary>A refund goes back to the channel the money came from, so it comes out of the cash purse; never below zero.</summary>
+    public static (CardRefundDebited? Debited, string? Declined) Debit(CardHolder s, GatewayRefund c) =>
+        c.Amount > s.Cash
+            ? (null, ErrorCodes.InsufficientFunds)
+            : (new CardRefundDebited(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash - c.Amount, s.Subsidy, c.Now,
+                Journal.Transfer(Accounts.Purse(s.Id, "cash"), Accounts.RefundsPending(c.Channel), c.Amount)), null);
+
+    public static CardRefundReleased Release(CardHolder s, GatewayRefund c) =>
+        new(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
+            Journal.Transfer(Accounts.RefundsPending(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount));
+
     // Status changes return null when the card is already in the asked-for state: nothing to record.
 
     public static CardFrozen? Freeze(CardHolder s, DateTimeOffset now) => s.Status switch

@@ -49,8 +49,10 @@ public sealed record ChannelRefund(string OrderNo, string RefundNo, string Statu
 public sealed record InboundNotification(IReadOnlyDictionary<string, string> Headers, string Body, string? ContentType);
 
 /// <summary>A verified notification in the common model. <see cref="RefundNo"/> is set for refund outcomes.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ChannelNotice(
-    string NotificationId, string OrderNo, string? RefundNo, string Status, long Amount, string? TransactionId);
+    [property: Id(0)] string NotificationId, [property: Id(1)] string OrderNo, [property: Id(2)] string? RefundNo,
+    [property: Id(3)] string Status, [property: Id(4)] long Amount, [property: Id(5)] string? TransactionId);
 
 /// <summary>The HTTP answer the channel expects to a notification (each channel has its own words for "got it").</summary>
 public sealed record ChannelAnswer(int StatusCode, string ContentType, string Body);

@@ -37,4 +37,10 @@ public static class Accounts
     public static string Purse(string cardHolderId, string purse) => $"cardholder:{cardHolderId}:{purse}";
     public static string MerchantReceivable(string terminalId) => $"merchant-receivable:{terminalId}";
     public static string Clearing(string channel) => $"clearing:{channel}";
+
+    /// <summary>Money a payment channel confirmed that is not yet applied to what it paid for (a purse, a bill).</summary>
+    public static string GatewayUnapplied(string channel) => $"gateway-unapplied:{channel}";
+
+    /// <summary>Money taken back from a purse or bill for a refund that the channel has not yet paid out.</summary>
+    public static string RefundsPending(string channel) => $"refunds-pending:{channel}";
 }

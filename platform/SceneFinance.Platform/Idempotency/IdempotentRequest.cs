@@ -1,10 +1,9 @@
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 
-namespace SceneFinance.Scenes;
+namespace SceneFinance.Platform.Idempotency;
 
 /// <summary>
 /// The HTTP half of idempotency. The grain stores the reply in the movement's own commit; if the request

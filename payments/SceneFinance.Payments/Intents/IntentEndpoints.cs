@@ -1,0 +1,71 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+
+namespace SceneFinance.Payments.Intents;
+
+public sealed record RefundRequest(long? Amount, string? Reason);
+
+public static class IntentEndpoints
+{
+    static readonly string[] Refunders = [Roles.TenantAdmin, Roles.Finance];
+
+    public static IEndpointRouteBuilder MapPaymentIntents(this IEndpointRouteBuilder api)
+    {
+        var intents = api.MapGroup("/tenants/{tenantId}/payment-intents").WithTags("Gateway");
+
+        intents.MapGet("", async (string tenantId, string? status, string? cardHolderId, int? limit, HttpContext http, IDocumentStore store) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            new Validation()
+                .Require(limit is null or (>= 1 and <= 500), "limit", "limit must be between 1 and 500.")
+                .Require(status is null || status is IntentStatus.RequiresPayment or IntentStatus.Processing or IntentStatus.Succeeded or IntentStatus.Failed or IntentStatus.Canceled,
+                    "status", "status must be requires_payment, processing, succeeded, failed or canceled.")
+                .ThrowIfInvalid();
+            await using var session = store.QuerySession(tenantId);
+            var query = session.Query<IntentListing>().AsQueryable();
+            if (status is not null) query = query.Where(x => x.Status == status);
+            if (cardHolderId is not null) query = query.Where(x => x.TargetId == cardHolderId);
+            var items = await query.OrderByDescending(x => x.CreatedAt).Take(limit ?? 50).ToListAsync();
+            return TypedResults.Ok(new
+            {
+                items = items.Select(x => new { id = x.Id, status = x.Status, amount = x.Amount, currency = "CNY", channel = x.Channel, refundedAmount = x.RefundedAmount,
+                    purpose = new { kind = x.PurposeKind, targetId = x.TargetId }, createdAt = x.CreatedAt }),
+            });
+        }).WithSummary("List payment intents, newest first");
+
+        intents.MapGet("/{intentId}", async (string tenantId, string intentId, HttpContext http, IPaymentGateway gateway) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            return TypedResults.Ok(await gateway.Retrieve(tenantId, intentId) ?? throw ProblemException.NotFound("The payment intent"));
+        }).WithSummary("Retrieve a payment intent");
+
+        intents.MapPost("/{intentId}/cancel", async (string tenantId, string intentId, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            return TypedResults.Ok(await gateway.Cancel(tenantId, intentId, clock.GetUtcNow()));
+        }).WithSummary("Cancel an unpaid payment intent");
+
+        intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Refunders);
+            var key = IdempotencyTicket.RequireKey(http.Request);
+            new Validation()
+                .Amount(body.Amount)
+                .Require(body.Reason is null || body.Reason.Length <= 80, "reason", "reason must be at most 80 characters.")
+                .ThrowIfInvalid();
+            var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
+            var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
+            var reply = await IdempotentRequest.Run(http, tenantId, ticket, () =>
+                gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, http.UserName(), clock.GetUtcNow())));
+            return reply.ToResult();
+        }).WithSummary("Refund part or all of a succeeded payment back to its channel (finance)");
+
+        return api;
+    }
+}

@@ -1,0 +1,59 @@
+using Marten;
+using Microsoft.Extensions.Logging;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Platform.Tenancy;
+
+namespace SceneFinance.Payments.Notifications;
+
+/// <summary>
+/// Where channels' notifications land (over HTTP, or in-process from the simulator): verified by the channel's
+/// adapter (signature, timestamp window), deduplicated on the notification id, handed to the intent, and answered
+/// the way the channel expects. "Received" is only said after the intent recorded what the notification means;
+/// anything else makes the channel deliver again.
+/// </summary>
+public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore store, IGrainFactory grains, TimeProvider clock, ILogger<NotificationInbox> log)
+{
+    public async Task<ChannelAnswer?> Receive(string channel, InboundNotification notification)
+    {
+        if (adapters.Find(channel) is not { } adapter) return null;
+        var now = clock.GetUtcNow();
+        ChannelNotice notice;
+        try
+        {
+            notice = adapter.Read(notification, now);
+        }
+        catch (NotificationRejectedException e)
+        {
+            log.LogWarning("{Channel}: refused a notification: {Reason}", channel, e.Message);
+            return adapter.Answer(false) with { StatusCode = 401 };
+        }
+        try
+        {
+            await using (var query = store.QuerySession())
+            {
+                if (await query.LoadAsync<ReceivedNotification>($"{channel}:{notice.NotificationId}") is not null) return adapter.Answer(true);
+                if (await query.LoadAsync<ChannelOrder>(ChannelOrder.Key(channel, notice.OrderNo)) is not { } order)
+                {
+                    log.LogWarning("{Channel}: a notification names order {OrderNo}, which is not ours", channel, notice.OrderNo);
+                    return adapter.Answer(true);
+                }
+                var view = await grains.GetGrain<IPaymentIntentGrain>(GrainKeys.For(order.TenantId, order.IntentId)).Notify(notice, now);
+                await using var session = store.LightweightSession();
+                session.Store(new ReceivedNotification
+                {
+                    Id = $"{channel}:{notice.NotificationId}", TenantId = order.TenantId, IntentId = order.IntentId,
+                    Status = notice.RefundNo is null ? notice.Status : $"refund {notice.Status}", ReceivedAt = now,
+                });
+                await session.SaveChangesAsync();
+                log.LogInformation("{Channel}: notification for intent {IntentId}, now {Status}", channel, view.Id, view.Status);
+            }
+            return adapter.Answer(true);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "{Channel}: a notification could not be processed now; the channel will deliver it again", channel);
+            return adapter.Answer(false);
+        }
+    }
+}

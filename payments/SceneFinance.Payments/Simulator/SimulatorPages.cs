@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using QRCoder;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Payments.Intents;
+
+namespace SceneFinance.Payments.Simulator;
+
+/// <summary>
+/// Pages for the demo: the hosted checkout a parent opens (amount, QR code, live status), and the simulated
+/// wallet app of each channel where a person approves or declines the payment. Plain server-rendered HTML:
+/// they stand for a phone, not for the admin shell.
+/// </summary>
+public static class SimulatorPages
+{
+    public static IEndpointRouteBuilder MapSimulatorPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/pay/{tenantId}/{intentId}", async (string tenantId, string intentId, string? secret, IPaymentGateway gateway, ChannelAdapters adapters, IDocumentStore store) =>
+        {
+            var view = await gateway.Retrieve(tenantId, intentId);
+            string? clientSecret = null;
+            if (view is not null)
+            {
+                await using var session = store.QuerySession(tenantId);
+                var events = await session.Events.FetchStreamAsync(intentId);
+                clientSecret = events.Select(e => e.Data).OfType<PaymentIntentCreated>().FirstOrDefault()?.ClientSecret;
+            }
+            // The checkout link is a bearer secret, like a hosted checkout page's: without it, nothing is shown.
+            if (view is null || clientSecret is null || secret != clientSecret) return Page("Not found 未找到", "<p>This payment link is not valid.</p>", 404);
+            var final = IntentStatus.IsFinal(view.Status) && (view.Status != IntentStatus.Succeeded || view.Fulfilled);
+            var body = new StringBuilder();
+            body.Append($"<h1>{Yuan(view.Amount)}</h1><p>{E(ChannelName(view.Channel))}</p>");
+            body.Append($"<p class=\"status\" data-testid=\"intent-status\" data-status=\"{E(view.Status)}\">{E(StatusText(view))}</p>");
+            if (view.Status is IntentStatus.RequiresPayment or IntentStatus.Processing && view.QrCode is { Length: > 0 } qr)
+            {
+                body.Append($"<div class=\"qr\">{Qr(qr)}</div><p>Scan with {E(ChannelName(view.Channel))} 请使用{E(ChannelName(view.Channel))}扫码支付</p>");
+                var orderNo = adapters.Get(view.Channel).OrderNo(intentId);
+                body.Append($"<p><a class=\"button\" data-testid=\"open-wallet\" href=\"/simulator/{E(view.Channel)}/{E(orderNo)}\">Open the simulated wallet app 打开模拟钱包</a></p>");
+            }
+            return Page("Checkout 支付", body.ToString(), 200, refresh: !final);
+        }).ExcludeFromDescription();
+
+        app.MapGet("/simulator", (ChannelSimulators sims) =>
+        {
+            var body = new StringBuilder("<p>Simulated payment channels. 模拟支付渠道。</p>");
+            var b = sims.Behaviour;
+            body.Append(CultureInfo.InvariantCulture, $"<p>Seed {b.Seed}; auto-pay {b.AutoPay}; decline {b.DeclineRate:P0}; answer lost {b.ApiTimeoutRate:P0}; notification lost {b.NotificationLossRate:P0}; duplicated {b.DuplicateRate:P0}; out of order {b.OutOfOrderRate:P0}; delayed {b.DelayedRate:P0}; refund fails {b.RefundFailureRate:P0}.</p>");
+            foreach (var sim in sims.All)
+            {
+                body.Append($"<h2>{E(ChannelName(sim.Channel))}</h2><table><tr><th>Order</th><th>Amount</th><th>State</th><th>Refunds</th></tr>");
+                foreach (var o in sim.Orders.OrderByDescending(o => o.CreatedAt).Take(20))
+                    body.Append($"<tr><td><a href=\"/simulator/{E(sim.Channel)}/{E(o.OrderNo)}\">{E(o.OrderNo)}</a></td><td>{Yuan(o.Amount)}</td><td>{o.State}</td><td>{o.Refunds.Count}</td></tr>");
+                body.Append("</table>");
+            }
+            return Page("Channel simulator 渠道模拟器", body.ToString());
+        }).ExcludeFromDescription();
+
+        app.MapGet("/simulator/{channel}/{orderNo}", (string channel, string orderNo, ChannelSimulators sims) =>
+        {
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is not { } order) return Page("Not found 未找到", "<p>No such order.</p>", 404);
+            var body = new StringBuilder($"<h1>{Yuan(order.Amount)}</h1><p>{E(order.Description)}</p><p>Order {E(order.OrderNo)}</p>");
+            body.Append($"<p class=\"status\" data-testid=\"order-state\">{order.State}</p>");
+            if (order.State == SimOrderState.Open)
+                body.Append($"""
+                    <form method="post"><button class="button" name="decision" value="approve" data-testid="approve">Pay 确认支付</button>
+                    <button class="button secondary" name="decision" value="decline" data-testid="decline">Decline 拒绝</button></form>
+                    """);
+            return Page(ChannelName(channel), body.ToString());
+        }).ExcludeFromDescription();
+
+        app.MapPost("/simulator/{channel}/{orderNo}", async (string channel, string orderNo, HttpContext http, ChannelSimulators sims) =>
+        {
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is null) return Results.NotFound();
+            var form = await http.Request.ReadFormAsync();
+            sims[channel].PayerDecides(orderNo, form["decision"] == "approve");
+            return Results.Redirect($"/simulator/{channel}/{Uri.EscapeDataString(orderNo)}");
+        }).ExcludeFromDescription().DisableAntiforgery();
+
+        return app;
+    }
+
+    static string StatusText(PaymentIntentView v) => v.Status switch
+    {
+        IntentStatus.RequiresPayment => "Waiting for payment 等待支付",
+        IntentStatus.Processing => "Processing 处理中",
+        IntentStatus.Succeeded when !v.Fulfilled => "Paid, crediting 已支付，入账中",
+        IntentStatus.Succeeded => "Paid and credited 支付成功，已入账",
+        IntentStatus.Failed => $"Failed 支付失败 ({v.FailureCode})",
+        _ => "Canceled 已取消",
+    };
+
+    public static string ChannelName(string channel) => channel switch
+    {
+        PaymentChannels.WeChatPay => "WeChat Pay 微信支付",
+        PaymentChannels.Alipay => "Alipay 支付宝",
+        PaymentChannels.UnionPay => "UnionPay 银联",
+        PaymentChannels.ECny => "e-CNY 数字人民币",
+        _ => channel,
+    };
+
+    static string Yuan(long fen) => $"¥{fen / 100}.{fen % 100:D2}";
+
+    static string E(string s) => WebUtility.HtmlEncode(s);
+
+    static string Qr(string text)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(5);
+    }
+
+    static IResult Page(string title, string body, int status = 200, bool refresh = false) => Results.Content($"""
+        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        {(refresh ? "<meta http-equiv=\"refresh\" content=\"2\">" : "")}<title>{E(title)}</title>
+        <style>body{"{"}font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;text-align:center{"}"}
+        h1{"{"}font-size:2.5rem{"}"}.status{"{"}font-size:1.3rem;font-weight:600{"}"}.qr svg{"{"}width:220px;height:220px{"}"}
+        .button{"{"}display:inline-block;padding:.9rem 1.6rem;margin:.4rem;font-size:1.1rem;border:0;border-radius:.5rem;background:#07c160;color:#fff;text-decoration:none{"}"}
+        .secondary{"{"}background:#888{"}"}table{"{"}width:100%;border-collapse:collapse{"}"}td,th{"{"}border-bottom:1px solid #ddd;padding:.3rem{"}"}</style>
+        </head><body><p><small>{E(title)}</small></p>{body}</body></html>
+        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+
+namespace SceneFinance.Payments.ToppingUpOnline;
+
+public sealed record OnlineTopUpRequest(long? Amount, string? Channel);
+
+public static class OnlineTopUpEndpoints
+{
+    /// <summary>
+    /// <c>POST /tenants/{tenantId}/cardholders/{id}/online-topups</c> (Idempotency-Key) <c>{"amount","channel"}</c> → <c>201</c> a payment
+    /// intent in <c>requires_payment</c> with the channel's QR content. The purse is credited when the channel confirms, exactly once.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOnlineTopUps(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/tenants/{tenantId}/cardholders/{id}/online-topups",
+            async (string tenantId, string id, OnlineTopUpRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+            {
+                http.RequireTenantAccess(tenantId, Roles.CardOffice);
+                var key = IdempotencyTicket.RequireKey(http.Request);
+                new Validation().Amount(body.Amount).OneOf(body.Channel, "channel", PaymentChannels.All).ThrowIfInvalid();
+                var ticket = IdempotencyTicket.For("tenant", key, "online-topup", id, body.Amount, body.Channel);
+                var reply = await IdempotentRequest.Run(http, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(
+                    body.Channel!, body.Amount!.Value, "Card top-up 校园卡充值", new IntentPurpose(CardTopUpFulfilment.PurposeKind, id, "cash"),
+                    ticket, http.UserName(), clock.GetUtcNow())));
+                return reply.ToResult();
+            }).WithTags("Gateway").WithSummary("Top up a card holder's cash purse online through a payment channel");
+        return api;
+    }
+}
