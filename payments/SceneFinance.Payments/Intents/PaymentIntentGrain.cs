@@ -206,8 +206,11 @@ public sealed class PaymentIntentGrain(
                 if (!IntentStatus.IsFinal(State.Status) && (now > s.ExpiresAt || s.PayUrl is null))
                 {
                     var closed = await Call(ct => Adapter.Close(s.OrderNo, ct));
-                    await Apply(OnPayment(closed.Status == IntentStatus.RequiresPayment ? IntentStatus.Canceled : closed.Status, closed,
-                        s.PayUrl is null ? "channel_timeout" : "expired", now));
+                    // Unpaid: an expired intent is canceled (the payer had their chance); one whose order never reached the payer failed.
+                    var outcome = closed.Status is IntentStatus.RequiresPayment or IntentStatus.Canceled
+                        ? s.PayUrl is null ? IntentStatus.Failed : IntentStatus.Canceled
+                        : closed.Status;
+                    await Apply(OnPayment(outcome, closed, s.PayUrl is null ? "channel_timeout" : "expired", now));
                 }
             }
             catch (ChannelRejectedException) when (s.PayUrl is null)
