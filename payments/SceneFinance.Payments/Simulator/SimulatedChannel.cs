@@ -89,7 +89,8 @@ public interface INotificationDelivery
 public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviour, TimeProvider clock)
 {
     readonly ConcurrentDictionary<string, SimOrder> _orders = new();
-    int _inFlight;
+    readonly ConcurrentDictionary<string, int> _attempts = new();
+    int _inFlight, _lost, _duplicated, _reordered, _delayed;
     long _txSequence;
 
     public string Channel { get; } = channel;
@@ -107,6 +108,10 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
     public int InFlight => Volatile.Read(ref _inFlight);
 
     public IReadOnlyCollection<SimOrder> Orders => _orders.Values.ToArray();
+
+    /// <summary>The faults injected so far (for reports, and for tests to prove they ran).</summary>
+    public (int Lost, int Duplicated, int Reordered, int Delayed) Faults =>
+        (Volatile.Read(ref _lost), Volatile.Read(ref _duplicated), Volatile.Read(ref _reordered), Volatile.Read(ref _delayed));
 
     public SimOrder? Find(string orderNo) => _orders.GetValueOrDefault(orderNo);
 
@@ -126,8 +131,8 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
     /// <summary>Call after the channel acted: the merchant may not hear the answer (the outcome is then unknown to it).</summary>
     public void MaybeLoseAnswer(string subject, string operation)
     {
-        // Each attempt draws afresh (by the attempt number), so a retry can get through.
-        var attempt = Interlocked.Increment(ref _txSequence);
+        // Each attempt on the same subject draws afresh (by its number), so a retry can get through, and a run repeats.
+        var attempt = _attempts.AddOrUpdate($"{subject}|{operation}", 1, (_, n) => n + 1);
         if (Happens(Behaviour.ApiTimeoutRate, subject, $"{operation}#{attempt}")) throw new ChannelTimeoutException(Channel, operation);
     }
 
@@ -160,6 +165,7 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
             order.State = SimOrderState.Paying;
         }
         var outOfOrder = Happens(Behaviour.OutOfOrderRate, orderNo, "out-of-order");
+        if (outOfOrder) Interlocked.Increment(ref _reordered);
         if (!outOfOrder) Notify(new SimEvent(SimEvent.Paying, order, null), 0);
         lock (order)
         {
@@ -235,9 +241,15 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
     {
         if (Format is null || Delivery is null) return;
         var subject = $"{e.Order.OrderNo}|{e.Refund?.RefundNo}|{e.Kind}|{ordinal}";
-        if (e.Kind != SimEvent.Paying && Happens(Behaviour.NotificationLossRate, subject, "lost")) return;
+        if (e.Kind != SimEvent.Paying && Happens(Behaviour.NotificationLossRate, subject, "lost"))
+        {
+            Interlocked.Increment(ref _lost);
+            return;
+        }
         var copies = Happens(Behaviour.DuplicateRate, subject, "duplicate") ? 2 : 1;
+        if (copies > 1) Interlocked.Increment(ref _duplicated);
         var delay = Happens(Behaviour.DelayedRate, subject, "delayed") ? Behaviour.Delay : TimeSpan.Zero;
+        if (delay > TimeSpan.Zero) Interlocked.Increment(ref _delayed);
         // Out of order: a later notice waits a little longer than the one it follows.
         if (ordinal > 0) delay += TimeSpan.FromMilliseconds(300);
         if (Format(e) is not { } notification) return; // this channel does not notify such events
