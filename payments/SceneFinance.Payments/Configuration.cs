@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
+using SceneFinance.Payments.Channels.Alipay;
+using SceneFinance.Payments.Channels.ECny;
+using SceneFinance.Payments.Channels.UnionPay;
 using SceneFinance.Payments.Channels.WeChatPay;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
@@ -34,10 +37,10 @@ public static class Configuration
         builder.Configuration.GetSection("SceneFinance:Simulator").Bind(behaviour);
         services.AddSingleton(behaviour);
         services.AddSingleton<ChannelSimulators>();
-        services.AddSingleton<WeChatPayKeys>();
-        services.AddSingleton<IWeChatPayApi>(sp => new WeChatPaySimulator(sp.GetRequiredService<ChannelSimulators>()[PaymentChannels.WeChatPay],
-            sp.GetRequiredService<WeChatPayKeys>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IChannelAdapter, WeChatPayAdapter>();
+        services.AddSimulatedChannel<IWeChatPayApi, WeChatPayKeys, WeChatPayAdapter>(PaymentChannels.WeChatPay, (sim, keys, clock) => new WeChatPaySimulator(sim, keys, clock));
+        services.AddSimulatedChannel<IAlipayApi, AlipayKeys, AlipayAdapter>(PaymentChannels.Alipay, (sim, keys, clock) => new AlipaySimulator(sim, keys, clock));
+        services.AddSimulatedChannel<IUnionPayApi, UnionPayKeys, UnionPayAdapter>(PaymentChannels.UnionPay, (sim, keys, clock) => new UnionPaySimulator(sim, keys, clock));
+        services.AddSimulatedChannel<IECnyApi, ECnyKeys, ECnyAdapter>(PaymentChannels.ECny, (sim, keys, clock) => new ECnySimulator(sim, keys, clock));
 
         services.AddSingleton<ChannelAdapters>();
         services.AddSingleton<IPaymentGateway, PaymentGateway>();
@@ -65,6 +68,18 @@ public static class Configuration
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>
+    /// A channel whose API is its simulator: the SDK's transport interface is served in-process. A real SDK replaces the
+    /// transport (and keys from configuration) here; the adapter stays.
+    /// </summary>
+    static void AddSimulatedChannel<TApi, TKeys, TAdapter>(this IServiceCollection services, string channel, Func<SimulatedChannel, TKeys, TimeProvider, TApi> simulator)
+        where TApi : class where TKeys : class where TAdapter : class, IChannelAdapter
+    {
+        services.AddSingleton<TKeys>();
+        services.AddSingleton(sp => simulator(sp.GetRequiredService<ChannelSimulators>()[channel], sp.GetRequiredService<TKeys>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChannelAdapter, TAdapter>();
     }
 
     public static void ConfigurePayments(StoreOptions opts)

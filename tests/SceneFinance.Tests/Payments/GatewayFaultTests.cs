@@ -29,7 +29,7 @@ public sealed class FaultyGatewayApp : GatewayApp
 
 public sealed class GatewayFaultTests(FaultyGatewayApp app, ITestOutputHelper output) : IClassFixture<FaultyGatewayApp>
 {
-    static readonly string[] Channels = ["wechat-pay"];
+    static readonly string[] Channels = ["wechat-pay", "alipay", "unionpay", "e-cny"];
     const int Holders = 100, TopUps = 2000, Refunded = 300;
 
     [Fact]

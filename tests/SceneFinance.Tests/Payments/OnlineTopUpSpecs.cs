@@ -7,7 +7,7 @@ namespace SceneFinance.Tests.Payments;
 [Collection(SharedGatewayApp.Name)]
 public sealed class OnlineTopUpSpecs(GatewayApp app)
 {
-    public static TheoryData<string> Channels => new(["wechat-pay"]);
+    public static TheoryData<string> Channels => new(["wechat-pay", "alipay", "unionpay", "e-cny"]);
 
     [Theory, MemberData(nameof(Channels))]
     public async Task A_parent_tops_up_through_a_channel_and_the_purse_is_credited_once_the_channel_confirms(string channel)
