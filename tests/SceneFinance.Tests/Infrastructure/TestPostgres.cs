@@ -20,7 +20,7 @@ public static class TestPostgres
     static readonly Lazy<EmbeddedPostgres?> Server = new(() =>
     {
         if (Environment.GetEnvironmentVariable("SCENEFINANCE_TEST_POSTGRES") is { Length: > 0 }) return null;
-        var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-tests", "postgres"));
+        var pg = EmbeddedPostgres.Start(ServerFolder());
         AppDomain.CurrentDomain.ProcessExit += (_, _) => pg.Stop();
         try
         {
@@ -33,6 +33,16 @@ public static class TestPostgres
         }
         return pg;
     });
+
+    /// <summary>
+    /// One server per checkout: a run stops the server it started when it ends, which must never pull the server
+    /// from under a run of another checkout (a worktree) that happens to be going on at the same time.
+    /// </summary>
+    static string ServerFolder()
+    {
+        var checkout = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(HostProcess.RepoRoot())), 0, 4).ToLowerInvariant();
+        return Path.Combine(Path.GetTempPath(), "scenefinance-tests", checkout, "postgres");
+    }
 
     public static string NewDatabase(string purpose)
     {
