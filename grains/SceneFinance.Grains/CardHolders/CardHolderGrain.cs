@@ -28,18 +28,8 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         return Rebuild(ct);
     }
 
-    async Task Rebuild(CancellationToken ct = default)
-    {
-        await using var session = store.QuerySession(_tenantId);
-        var events = await session.Events.FetchStreamAsync(_id, token: ct);
-        _state = null;
-        _version = 0;
-        foreach (var e in events)
-        {
-            _state = CardHolder.Fold(_state, e.Data);
-            _version = e.Version;
-        }
-    }
+    async Task Rebuild(CancellationToken ct = default) =>
+        (_state, _version) = await Streams.Load<CardHolder>(store, _tenantId, _id, CardHolder.Fold, ct);
 
     CardHolder State => _state ?? throw ProblemException.NotFound("The card holder");
 

@@ -7,6 +7,7 @@ using SceneFinance.Payments.Gateway;
 using SceneFinance.Platform;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Payments.Intents;
@@ -31,17 +32,8 @@ public sealed class PaymentIntentGrain(
         return Rebuild(ct);
     }
 
-    async Task Rebuild(CancellationToken ct = default)
-    {
-        await using var session = store.QuerySession(_tenantId);
-        var events = await session.Events.FetchStreamAsync(_id, token: ct);
-        (_state, _version) = (null, 0);
-        foreach (var e in events)
-        {
-            _state = Intent.Fold(_state, e.Data);
-            _version = e.Version;
-        }
-    }
+    async Task Rebuild(CancellationToken ct = default) =>
+        (_state, _version) = await Streams.Load<Intent>(store, _tenantId, _id, Intent.Fold, ct);
 
     Intent State => _state ?? throw ProblemException.NotFound("The payment intent");
     IChannelAdapter Adapter => adapters.Get(State.Channel);
