@@ -31,7 +31,9 @@ public static class Configuration
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddScoped<Text>();
-        services.AddSignalR(o => o.AddFilter<DashboardAccess>());
+        services.AddScoped<ShellEvents>();
+        // Only the dashboard hub: Blazor's own circuit hub must not meet this filter.
+        services.AddSignalR().AddHubOptions<DashboardHub>(o => o.AddFilter<DashboardAccess>());
         services.AddSingleton<LiveFigures>();
         services.AddSingleton<CommittedPayments>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());

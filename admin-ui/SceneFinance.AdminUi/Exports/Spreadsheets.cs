@@ -59,7 +59,7 @@ public static class Spreadsheets
     static Dictionary<string, object> Row(Text t, params (string Header, string Value)[] cells) =>
         cells.ToDictionary(c => t[c.Header], c => (object)c.Value);
 
-    static string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Grains.TimeZones.Find(Grains.TimeZones.Default)).ToString("yyyy-MM-dd HH:mm:ss");
+    static string Time(DateTimeOffset at) => Times.Local(at);
 
     static IResult File(IEnumerable<Dictionary<string, object>> rows, string name)
     {
