@@ -30,11 +30,9 @@ public sealed class CommittedPayments(
     const int MaxRows = 5000;
     static readonly string[] PaymentTypes = ["payment_approved", "payment_declined"];
 
-    readonly Dictionary<long, DateTimeOffset> _gaps = new();
     readonly Dictionary<string, (string Name, string Kind)> _tenants = new();
     readonly Dictionary<string, (string Name, string Kind)> _terminals = new();
-    long _last;
-    bool _started;
+    SequenceFollower? _sequence;
 
     public static string TenantGroup(string tenantId) => "tenant:" + tenantId;
 
@@ -47,12 +45,8 @@ public sealed class CommittedPayments(
         {
             try
             {
-                if (!_started)
-                {
-                    _last = await StartingPoint(source, schema, stop);
-                    _started = true;
-                }
-                var changed = await Follow(source, schema, stop);
+                _sequence ??= new SequenceFollower(await StartingPoint(source, schema, stop), GapPatience);
+                var changed = await Follow(_sequence, source, schema, stop);
                 var now = clock.GetUtcNow();
                 if (now - lastRoll >= RollEvery)
                 {
@@ -85,11 +79,10 @@ public sealed class CommittedPayments(
     }
 
     /// <summary>Reads what was committed since the last poll (and the gaps' late arrivals); returns the scopes that changed.</summary>
-    async Task<HashSet<string>> Follow(NpgsqlDataSource source, string schema, CancellationToken ct)
+    async Task<HashSet<string>> Follow(SequenceFollower sequence, NpgsqlDataSource source, string schema, CancellationToken ct)
     {
         var changed = new HashSet<string>();
         var now = clock.GetUtcNow();
-        foreach (var expired in _gaps.Where(g => now - g.Value > GapPatience).Select(g => g.Key).ToList()) _gaps.Remove(expired);
 
         await using var cmd = source.CreateCommand($"""
             select seq_id, tenant_id, type, case when type = any(@types) then data::text end, timestamp
@@ -97,28 +90,17 @@ public sealed class CommittedPayments(
             order by seq_id limit {MaxRows}
             """);
         cmd.Parameters.AddWithValue("types", PaymentTypes);
-        cmd.Parameters.AddWithValue("last", _last);
-        cmd.Parameters.AddWithValue("gaps", _gaps.Keys.ToArray());
+        cmd.Parameters.AddWithValue("last", sequence.Last);
+        cmd.Parameters.AddWithValue("gaps", sequence.Gaps(now));
         var rows = new List<(long Seq, string Tenant, string Type, string? Data, DateTimeOffset At)>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.GetFieldValue<DateTimeOffset>(4)));
 
-        var expected = _last + 1;
         foreach (var row in rows)
         {
-            if (row.Seq <= _last)
-            {
-                if (!_gaps.Remove(row.Seq)) continue; // a gap already filled
-            }
-            else
-            {
-                for (var missing = expected; missing < row.Seq; missing++) _gaps[missing] = now;
-                expected = row.Seq + 1;
-                _last = row.Seq;
-            }
-            if (row.Data is null) continue;
+            if (!sequence.IsNew(row.Seq, now) || row.Data is null) continue;
             var fact = await Fact(row.Tenant, row.Type, row.Data, row.At, ct);
             figures.Record(fact);
             changed.Add(LiveFigures.Platform);
