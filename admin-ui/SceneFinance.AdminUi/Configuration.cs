@@ -71,6 +71,8 @@ public static class Configuration
     {
         app.MapPost("/admin/login", async (HttpContext http, SignInCheck check) =>
         {
+            // A form left open too long (or from another site) asks for a fresh one, not an error page.
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/login?error=expired");
             var form = await http.Request.ReadFormAsync();
             try
             {
@@ -86,6 +88,7 @@ public static class Configuration
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         app.MapPost("/admin/logout", async (HttpContext http) =>
         {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/");
             await http.SignOutAsync(CookieScheme);
             return Results.LocalRedirect("/login");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());

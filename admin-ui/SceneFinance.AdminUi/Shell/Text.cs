@@ -33,6 +33,7 @@ public sealed class Text
         ["Password"] = "密码",
         ["The username or password is wrong."] = "用户名或密码错误。",
         ["Too many failed sign-ins; wait a few minutes."] = "登录失败次数过多，请稍后再试。",
+        ["The sign-in form had expired; please sign in again."] = "登录表单已过期，请重新登录。",
         ["Connected"] = "已连接",
         ["Connecting…"] = "连接中…",
         ["Language"] = "语言",
