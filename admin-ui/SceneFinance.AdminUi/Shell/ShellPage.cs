@@ -63,6 +63,7 @@ public abstract class ShellPage : ComponentBase
             foreach (var (field, messages) in e.Errors ?? [])
                 FieldErrors[field] = string.Join(" ", messages.Select(Translate));
             Problem = e.Errors is { Count: > 0 } ? T["Please check the highlighted fields."] : Message(e);
+            StateHasChanged(); // also when a table's data callback failed: the message is the page's, not the table's
             return false;
         }
     }

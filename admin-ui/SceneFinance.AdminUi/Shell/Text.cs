@@ -131,6 +131,7 @@ public sealed class Text
         ["Add user"] = "添加用户",
         ["No records"] = "暂无记录",
         ["Rows per page"] = "每页行数",
+        ["{first_item}-{last_item} of {all_items}"] = "{first_item}-{last_item}，共 {all_items} 条",
         ["Back"] = "返回",
         ["Details"] = "详情",
         ["Please check the highlighted fields."] = "请检查标出的字段。",
