@@ -7,6 +7,9 @@ using SceneFinance.AdminUi.CardHolders;
 using SceneFinance.AdminUi.Shell;
 using SceneFinance.AdminUi.Terminals;
 using SceneFinance.AdminUi.Tenants;
+using SceneFinance.AdminUi.Users;
+using SceneFinance.Grains;
+using SceneFinance.Scenes.CardHolders;
 
 namespace SceneFinance.AdminUi.Exports;
 
@@ -45,6 +48,22 @@ public static class Spreadsheets
             return File(rows.Select(r => Row(t,
                 ("Terminal id", r.Id), ("Name", r.Name), ("Kind", t[r.Kind]), ("Status", t[r.Status]), ("Created", Time(r.CreatedAt)),
                 ("Last seen", r.LastSeenAt is { } s ? Time(s) : t["never"]))), "terminals");
+        });
+
+        exports.MapGet("/users.xlsx", async (string tenantId, HttpContext http, IDocumentStore store) =>
+        {
+            var t = Language(http);
+            var (rows, _) = await UserDirectory.Page(http.User, store, tenantId, 0, 10_000);
+            return File(rows.Select(r => Row(t, ("Username", r.Username), ("Role", t[r.Role]), ("Created", Time(r.CreatedAt)))), "users");
+        });
+
+        exports.MapGet("/transactions.xlsx", async (string tenantId, string cardHolderId, HttpContext http, IGrainFactory grains) =>
+        {
+            var t = Language(http);
+            var rows = await CardHolderEndpoints.Transactions(http.User, grains, tenantId, cardHolderId, 500);
+            return File(rows.Select(r => Row(t,
+                ("Time", Time(r.At)), ("Type", t[r.Type]), ("Amount", Money.Yuan(r.Amount)), ("Balance after", Money.Yuan(r.BalanceAfter)),
+                ("Terminal", r.TerminalId ?? ""), ("Status", t[r.Status]))), "transactions");
         });
     }
 

@@ -46,6 +46,17 @@ public sealed class CardOfficeJourney(BrowserFixture browser)
         Assert.Equal("approved", (await api.Pay(gate, newCard, 100))["status"].GetValue<string>());
         await page.ReloadAsync();
         await Expect(page.GetByTestId("balance")).ToHaveTextAsync("48.00"); // the balance followed the holder
+        await BrowserFixture.WaitInteractive(page);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
+        await using (var file = File.OpenRead(await download.PathAsync()))
+        {
+            var sheet = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+            // Newest first: the two approved payments, the declined ones, the top-up.
+            Assert.Equal(["消费", "消费", "消费", "消费", "充值"], sheet.Select(r => r["类型"]?.ToString()));
+            Assert.Equal(["成功", "拒绝", "成功", "拒绝", "成功"], sheet.Select(r => r["状态"]?.ToString()));
+            Assert.Equal("50.00", sheet[^1]["金额"]?.ToString());
+            Assert.Equal("48.00", sheet[0]["交易后余额"]?.ToString());
+        }
 
         // An auditor of the tenant, added through the shell, reads but changes nothing.
         await page.GotoAsync($"/t/{s.TenantId}/users");
