@@ -32,7 +32,11 @@ public sealed class CommittedPayments(
 
     readonly Dictionary<string, (string Name, string Kind)> _tenants = new();
     readonly Dictionary<string, (string Name, string Kind)> _terminals = new();
+    readonly Dictionary<string, DateTimeOffset> _thresholdsRead = new();
     SequenceFollower? _sequence;
+
+    // Another host's settings page updates only its own memory: thresholds are read again once a minute.
+    static readonly TimeSpan ThresholdsFreshFor = TimeSpan.FromMinutes(1);
 
     public static string TenantGroup(string tenantId) => "tenant:" + tenantId;
 
@@ -61,8 +65,9 @@ public sealed class CommittedPayments(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HubException or JsonException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The cockpit must never take the payments host down with it: log, wait, read on from where it was.
                 log.LogWarning(e, "Following committed payments failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), clock, stop);
             }
@@ -101,7 +106,17 @@ public sealed class CommittedPayments(
         foreach (var row in rows)
         {
             if (!sequence.IsNew(row.Seq, now) || row.Data is null) continue;
-            var fact = await Fact(row.Tenant, row.Type, row.Data, row.At, ct);
+            PaymentFact fact;
+            try
+            {
+                fact = await Fact(row.Tenant, row.Type, row.Data, row.At, ct);
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // An event of a shape this reader does not know is left out of the figures, not retried for ever.
+                log.LogWarning(e, "Event {Seq} ({Type}) could not be read for the dashboards; left out", row.Seq, row.Type);
+                continue;
+            }
             figures.Record(fact);
             changed.Add(LiveFigures.Platform);
             changed.Add(row.Tenant);
@@ -119,7 +134,11 @@ public sealed class CommittedPayments(
         var tenant = await Tenant(tenantId, ct);
         var terminal = await Terminal(tenantId, terminalId, ct);
         figures.Name(tenantId, tenant.Name, terminalId, terminal.Name);
-        if (!figures.HasThresholds(tenantId)) figures.SetThresholds(tenantId, await AlertSettings.Load(store, tenantId, ct));
+        if (!_thresholdsRead.TryGetValue(tenantId, out var read) || clock.GetUtcNow() - read > ThresholdsFreshFor)
+        {
+            figures.SetThresholds(tenantId, await AlertSettings.Load(store, tenantId, ct));
+            _thresholdsRead[tenantId] = clock.GetUtcNow();
+        }
         return new PaymentFact(tenantId, terminalId, approved, approved ? null : e.GetProperty("declineCode").GetString(),
             e.GetProperty("amount").GetInt64(), receivedAt, committedAt, $"{tenant.Kind}/{terminal.Kind}");
     }

@@ -56,11 +56,6 @@ public sealed class LiveFigures(TimeProvider clock)
         lock (_lock) _thresholds[tenantId] = thresholds;
     }
 
-    public bool HasThresholds(string tenantId)
-    {
-        lock (_lock) return _thresholds.ContainsKey(tenantId);
-    }
-
     /// <summary>Counts a payment in the platform's and its tenant's figures (by commit minute). Old ones (outside the chart) are ignored.</summary>
     public void Record(PaymentFact f)
     {
