@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -5,9 +6,14 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using SceneFinance.AdminUi.Components;
+using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
+using SceneFinance.AdminUi.Shell;
+using SceneFinance.Grains.Cards;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Tenants.SigningIn;
 
@@ -23,7 +29,20 @@ public static class Configuration
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddSignalR();
+        services.AddMudServices();
+        services.AddScoped<Text>();
+        services.AddScoped<ShellEvents>();
+        // Only the dashboard hub: Blazor's own circuit hub must not meet this filter.
+        services.AddSignalR().AddHubOptions<DashboardHub>(o => o.AddFilter<DashboardAccess>());
+        services.AddSingleton<LiveFigures>();
+        services.AddSingleton<CommittedPayments>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());
+        services.ConfigureMarten(opts =>
+        {
+            opts.Schema.For<AlertThresholds>();
+            // The card holder search asks by the card's last 4 digits and by external id, within a tenant.
+            opts.Schema.For<CardHolderListing>().Index(l => l.CardLast4).Index(l => l.ExternalId);
+        });
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = Selector;
@@ -52,6 +71,8 @@ public static class Configuration
     {
         app.MapPost("/admin/login", async (HttpContext http, SignInCheck check) =>
         {
+            // A form left open too long (or from another site) asks for a fresh one, not an error page.
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/login?error=expired");
             var form = await http.Request.ReadFormAsync();
             try
             {
@@ -60,16 +81,25 @@ public static class Configuration
                 var returnUrl = form["returnUrl"].ToString();
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
             }
-            catch (ProblemException)
+            catch (ProblemException e)
             {
-                return Results.LocalRedirect("/login?error=1");
+                return Results.LocalRedirect(e.Code == ErrorCodes.RateLimited ? "/login?error=throttled" : "/login?error=1");
             }
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         app.MapPost("/admin/logout", async (HttpContext http) =>
         {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/");
             await http.SignOutAsync(CookieScheme);
             return Results.LocalRedirect("/login");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        // The language is a preference, not a secret: a plain cookie for a year, then back where the person was.
+        app.MapGet("/admin/language/{language}", (string language, string? returnUrl, HttpContext http) =>
+        {
+            http.Response.Cookies.Append(Text.Cookie, Text.Normalize(language),
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
+            return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
+        });
+        app.MapSpreadsheets();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization();

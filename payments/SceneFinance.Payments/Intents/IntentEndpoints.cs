@@ -51,7 +51,7 @@ public static class IntentEndpoints
             return TypedResults.Ok(await gateway.Cancel(tenantId, intentId, clock.GetUtcNow()));
         }).WithSummary("Cancel an unpaid payment intent");
 
-        intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+        intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, IDocumentStore store, TimeProvider clock) =>
         {
             http.RequireTenantAccess(tenantId, Refunders);
             var key = IdempotencyTicket.RequireKey(http.Request);
@@ -61,7 +61,7 @@ public static class IntentEndpoints
                 .ThrowIfInvalid();
             var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
             var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
-            var reply = await IdempotentRequest.Run(http, tenantId, ticket, () =>
+            var reply = await IdempotentRequest.Run(store, tenantId, ticket, () =>
                 gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, http.UserName(), clock.GetUtcNow())));
             return reply.ToResult();
         }).WithSummary("Refund part or all of a succeeded payment back to its channel (finance)");

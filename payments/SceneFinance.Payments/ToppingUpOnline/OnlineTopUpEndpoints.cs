@@ -20,13 +20,13 @@ public static class OnlineTopUpEndpoints
     public static IEndpointRouteBuilder MapOnlineTopUps(this IEndpointRouteBuilder api)
     {
         api.MapPost("/tenants/{tenantId}/cardholders/{id}/online-topups",
-            async (string tenantId, string id, OnlineTopUpRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+            async (string tenantId, string id, OnlineTopUpRequest body, HttpContext http, IPaymentGateway gateway, Marten.IDocumentStore store, TimeProvider clock) =>
             {
                 http.RequireTenantAccess(tenantId, Roles.CardOffice);
                 var key = IdempotencyTicket.RequireKey(http.Request);
                 new Validation().Amount(body.Amount).OneOf(body.Channel, "channel", PaymentChannels.All).ThrowIfInvalid();
                 var ticket = IdempotencyTicket.For("tenant", key, "online-topup", id, body.Amount, body.Channel);
-                var reply = await IdempotentRequest.Run(http, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(
+                var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(
                     body.Channel!, body.Amount!.Value, "Card top-up 校园卡充值", new IntentPurpose(CardTopUpFulfilment.PurposeKind, id, "cash"),
                     ticket, http.UserName(), clock.GetUtcNow())));
                 return reply.ToResult();

@@ -1,6 +1,4 @@
 using Marten;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Platform.Idempotency;
@@ -12,7 +10,7 @@ namespace SceneFinance.Platform.Idempotency;
 /// </summary>
 public static class IdempotentRequest
 {
-    public static async Task<Reply> Run(HttpContext http, string tenantId, IdempotencyTicket ticket, Func<Task<Reply>> action)
+    public static async Task<Reply> Run(IDocumentStore store, string tenantId, IdempotencyTicket ticket, Func<Task<Reply>> action)
     {
         try
         {
@@ -20,7 +18,6 @@ public static class IdempotentRequest
         }
         catch (ProblemException)
         {
-            var store = http.RequestServices.GetRequiredService<IDocumentStore>();
             await using var session = store.QuerySession(tenantId);
             var stored = await session.LoadAsync<IdempotentResponse>(ticket.DocumentId);
             if (stored is null) throw;

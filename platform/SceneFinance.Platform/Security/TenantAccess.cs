@@ -5,14 +5,18 @@ using SceneFinance.Platform.Problems;
 namespace SceneFinance.Platform.Security;
 
 /// <summary>
-/// The one check every tenant route makes. Another tenant's data answers <c>404</c> (ids don't
-/// leak); the right tenant with the wrong role answers <c>403</c>.
+/// The one check every tenant route and admin page makes. Another tenant's data answers <c>404</c> (ids don't
+/// leak); the right tenant with the wrong role answers <c>403</c>. The API passes the request's user, the admin
+/// shell its signed-in user: both go through the same check.
 /// </summary>
 public static class TenantAccess
 {
-    public static void RequireTenantAccess(this HttpContext http, string tenantId, string[] roles)
+    public static void RequireTenantAccess(this HttpContext http, string tenantId, string[] roles) => http.User.RequireTenantAccess(tenantId, roles);
+
+    public static void RequirePlatformAdmin(this HttpContext http) => http.User.RequirePlatformAdmin();
+
+    public static void RequireTenantAccess(this ClaimsPrincipal user, string tenantId, string[] roles)
     {
-        var user = http.User;
         if (user.Identity?.IsAuthenticated != true)
             throw new ProblemException(401, ErrorCodes.Unauthorized, "Sign in first: send a bearer token.");
         if (user.IsInRole(Roles.PlatformAdmin)) return;
@@ -22,13 +26,17 @@ public static class TenantAccess
             throw new ProblemException(403, ErrorCodes.Forbidden, "Your role may not do this.");
     }
 
-    public static void RequirePlatformAdmin(this HttpContext http)
+    public static void RequirePlatformAdmin(this ClaimsPrincipal user)
     {
-        if (http.User.Identity?.IsAuthenticated != true)
+        if (user.Identity?.IsAuthenticated != true)
             throw new ProblemException(401, ErrorCodes.Unauthorized, "Sign in first: send a bearer token.");
-        if (!http.User.IsInRole(Roles.PlatformAdmin))
+        if (!user.IsInRole(Roles.PlatformAdmin))
             throw new ProblemException(403, ErrorCodes.Forbidden, "Only the platform administrator may do this.");
     }
+
+    /// <summary>Whether the user may do what <paramref name="roles"/> may in the tenant (for showing or hiding, never instead of the check).</summary>
+    public static bool May(this ClaimsPrincipal user, string tenantId, string[] roles) =>
+        user.IsInRole(Roles.PlatformAdmin) || (user.FindFirstValue(Roles.TenantClaim) == tenantId && roles.Any(user.IsInRole));
 
     public static string UserName(this HttpContext http) => http.User.Identity?.Name ?? "anonymous";
 }

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
+using Marten;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,78 +42,111 @@ public static class CardHolderEndpoints
 
         holders.MapPost("", async (string tenantId, RegisterCardHolderRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
         {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            await grains.RequireTenant(tenantId);
-            new Validation()
-                .Text(body.ExternalId, "externalId", 64)
-                .Text(body.Name, "name", 100)
-                .OneOf(body.Kind, "kind", Kinds)
-                .Require(body.CardNumber is null || IsCardNumber(body.CardNumber), "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
-                .Require(body.IdNumber is null || body.IdNumber.Length is >= 4 and <= 32, "idNumber", "idNumber must be 4 to 32 characters.")
-                .Require(body.Phone is null || (body.Phone.Length is >= 8 and <= 20 && body.Phone.All(c => char.IsAsciiDigit(c) || c == '+')), "phone", "phone must be 8 to 20 digits.")
-                .Require(body.DailyLimit is null or (> 0 and <= Validation.MaxAmount), "dailyLimit", $"dailyLimit must be null or fen between 1 and {Validation.MaxAmount}.")
-                .ThrowIfInvalid();
-
-            var id = Ids.New("ch");
-            var cardNumber = body.CardNumber ?? NewCardNumber();
-            var view = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
-                body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, clock.GetUtcNow()));
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{id}", CardHolderResponse.From(view));
+            var holder = await Register(http.User, grains, tenantId, body, clock.GetUtcNow());
+            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{holder.Id}", holder);
         });
 
         holders.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(CardHolderResponse.From(await RequireHolder(grains, tenantId, id)));
-        });
+            TypedResults.Ok(await Get(http.User, grains, tenantId, id)));
 
         holders.MapGet("/{id}/transactions", async (string tenantId, string id, int? limit, HttpContext http, IGrainFactory grains) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            new Validation().Require(limit is null or (>= 1 and <= 500), "limit", "limit must be between 1 and 500.").ThrowIfInvalid();
-            await RequireHolder(grains, tenantId, id);
-            var items = await Holder(grains, tenantId, id).Transactions(limit ?? 50);
-            return TypedResults.Ok(new { items });
-        });
+            TypedResults.Ok(new { items = await Transactions(http.User, grains, tenantId, id, limit) }));
 
-        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, IDocumentStore store, TimeProvider clock) =>
         {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            http.User.RequireTenantAccess(tenantId, Roles.CardOffice);
             var key = IdempotencyTicket.RequireKey(http.Request);
-            new Validation()
-                .Amount(body.Amount)
-                .OneOf(body.Channel, "channel", TopUpChannels)
-                .Require(body.Purse is null || Purses.Contains(body.Purse), "purse", "purse must be cash or subsidy.")
-                .ThrowIfInvalid();
-            var purse = body.Purse ?? "cash";
-            var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
-            var reply = await IdempotentRequest.Run(http, tenantId, ticket, async () =>
-            {
-                await RequireHolder(grains, tenantId, id);
-                return await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, clock.GetUtcNow()));
-            });
+            var reply = await TopUp(http.User, grains, store, tenantId, id, key, body, clock.GetUtcNow());
             return reply.ToResult();
         });
 
-        holders.MapPost("/{id}/freeze", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            Change(http, grains, tenantId, id, h => h.Freeze(clock.GetUtcNow())));
-        holders.MapPost("/{id}/unfreeze", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            Change(http, grains, tenantId, id, h => h.Unfreeze(clock.GetUtcNow())));
-        holders.MapPost("/{id}/report-lost", (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            Change(http, grains, tenantId, id, h => h.ReportLost(clock.GetUtcNow())));
+        holders.MapPost("/{id}/freeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            TypedResults.Ok(await Freeze(http.User, grains, tenantId, id, clock.GetUtcNow())));
+        holders.MapPost("/{id}/unfreeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            TypedResults.Ok(await Unfreeze(http.User, grains, tenantId, id, clock.GetUtcNow())));
+        holders.MapPost("/{id}/report-lost", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            TypedResults.Ok(await ReportLost(http.User, grains, tenantId, id, clock.GetUtcNow())));
         holders.MapPost("/{id}/replace-card", async (string tenantId, string id, ReplaceCardRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            TypedResults.Ok(await ReplaceCard(http.User, grains, tenantId, id, body, clock.GetUtcNow())));
+    }
+
+    // The functions below are the slice: the routes above and the admin shell's pages both call them,
+    // so access, validation and idempotency are the same whichever door a person comes through.
+
+    public static async Task<CardHolderResponse> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterCardHolderRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Roles.CardOffice);
+        await grains.RequireTenant(tenantId);
+        new Validation()
+            .Text(body.ExternalId, "externalId", 64)
+            .Text(body.Name, "name", 100)
+            .OneOf(body.Kind, "kind", Kinds)
+            .Require(body.CardNumber is null || IsCardNumber(body.CardNumber), "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
+            .Require(body.IdNumber is null || body.IdNumber.Length is >= 4 and <= 32, "idNumber", "idNumber must be 4 to 32 characters.")
+            .Require(body.Phone is null || (body.Phone.Length is >= 8 and <= 20 && body.Phone.All(c => char.IsAsciiDigit(c) || c == '+')), "phone", "phone must be 8 to 20 digits.")
+            .Require(body.DailyLimit is null or (> 0 and <= Validation.MaxAmount), "dailyLimit", $"dailyLimit must be null or fen between 1 and {Validation.MaxAmount}.")
+            .ThrowIfInvalid();
+
+        var id = Ids.New("ch");
+        var cardNumber = body.CardNumber ?? NewCardNumber();
+        var view = await Holder(grains, tenantId, id).Register(new RegisterCardHolder(
+            body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, now));
+        return CardHolderResponse.From(view);
+    }
+
+    public static async Task<CardHolderResponse> Get(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id)
+    {
+        user.RequireTenantAccess(tenantId, Roles.TenantReaders);
+        return CardHolderResponse.From(await RequireHolder(grains, tenantId, id));
+    }
+
+    public static async Task<IReadOnlyList<TransactionItem>> Transactions(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, int? limit)
+    {
+        user.RequireTenantAccess(tenantId, Roles.TenantReaders);
+        new Validation().Require(limit is null or (>= 1 and <= 500), "limit", "limit must be between 1 and 500.").ThrowIfInvalid();
+        await RequireHolder(grains, tenantId, id);
+        return await Holder(grains, tenantId, id).Transactions(limit ?? 50);
+    }
+
+    /// <summary>Credits a purse under an idempotency key (the header's, or the one an admin page holds for its form).</summary>
+    public static async Task<Reply> TopUp(ClaimsPrincipal user, IGrainFactory grains, IDocumentStore store, string tenantId, string id, string key, TopUpRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Roles.CardOffice);
+        new Validation()
+            .Amount(body.Amount)
+            .OneOf(body.Channel, "channel", TopUpChannels)
+            .Require(body.Purse is null || Purses.Contains(body.Purse), "purse", "purse must be cash or subsidy.")
+            .ThrowIfInvalid();
+        var purse = body.Purse ?? "cash";
+        var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
+        return await IdempotentRequest.Run(store, tenantId, ticket, async () =>
         {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            new Validation().Require(body.NewCardNumber is not null && IsCardNumber(body.NewCardNumber), "newCardNumber", "newCardNumber must be 4 to 32 letters or digits.").ThrowIfInvalid();
-            return await Change(http, grains, tenantId, id, h => h.ReplaceCard(body.NewCardNumber!, clock.GetUtcNow()));
+            await RequireHolder(grains, tenantId, id);
+            return await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now));
         });
     }
 
-    static async Task<IResult> Change(HttpContext http, IGrainFactory grains, string tenantId, string id, Func<ICardHolderGrain, Task<CardHolderView>> change)
+    public static Task<CardHolderResponse> Freeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+        Change(user, grains, tenantId, id, h => h.Freeze(now));
+
+    public static Task<CardHolderResponse> Unfreeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+        Change(user, grains, tenantId, id, h => h.Unfreeze(now));
+
+    public static Task<CardHolderResponse> ReportLost(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+        Change(user, grains, tenantId, id, h => h.ReportLost(now));
+
+    public static async Task<CardHolderResponse> ReplaceCard(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, ReplaceCardRequest body, DateTimeOffset now)
     {
-        http.RequireTenantAccess(tenantId, Roles.CardOffice);
+        user.RequireTenantAccess(tenantId, Roles.CardOffice);
+        new Validation().Require(body.NewCardNumber is not null && IsCardNumber(body.NewCardNumber), "newCardNumber", "newCardNumber must be 4 to 32 letters or digits.").ThrowIfInvalid();
+        return await Change(user, grains, tenantId, id, h => h.ReplaceCard(body.NewCardNumber!, now));
+    }
+
+    static async Task<CardHolderResponse> Change(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, Func<ICardHolderGrain, Task<CardHolderView>> change)
+    {
+        user.RequireTenantAccess(tenantId, Roles.CardOffice);
         await RequireHolder(grains, tenantId, id);
-        return TypedResults.Ok(CardHolderResponse.From(await change(Holder(grains, tenantId, id))));
+        return CardHolderResponse.From(await change(Holder(grains, tenantId, id)));
     }
 
     static ICardHolderGrain Holder(IGrainFactory grains, string tenantId, string id) =>

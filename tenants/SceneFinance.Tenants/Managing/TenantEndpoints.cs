@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,6 +11,7 @@ namespace SceneFinance.Tenants.Managing;
 
 public sealed record CreateTenantRequest(string? Name, string? Kind);
 
+/// <summary>Managing tenants: the routes, and the same functions for the admin shell (one check, one validation).</summary>
 public static class TenantEndpoints
 {
     public static readonly string[] Kinds = ["campus", "hospital", "canteen"];
@@ -18,11 +20,8 @@ public static class TenantEndpoints
     {
         api.MapPost("/tenants", async (CreateTenantRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
         {
-            http.RequirePlatformAdmin();
-            new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
-            var id = Ids.New("tn");
-            var tenant = await grains.GetGrain<ITenantGrain>(id).Create(body.Name!.Trim(), body.Kind!, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{id}", tenant);
+            var tenant = await Create(http.User, grains, body, clock.GetUtcNow());
+            return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", tenant);
         });
 
         api.MapGet("/tenants/{tenantId}", async (string tenantId, HttpContext http, IGrainFactory grains) =>
@@ -32,17 +31,30 @@ public static class TenantEndpoints
         });
 
         api.MapPost("/tenants/{tenantId}/suspend", async (string tenantId, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequirePlatformAdmin();
-            await grains.RequireTenant(tenantId);
-            return TypedResults.Ok(await grains.GetGrain<ITenantGrain>(tenantId).Suspend(clock.GetUtcNow()));
-        });
+            TypedResults.Ok(await Suspend(http.User, grains, tenantId, clock.GetUtcNow())));
 
         api.MapPost("/tenants/{tenantId}/resume", async (string tenantId, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequirePlatformAdmin();
-            await grains.RequireTenant(tenantId);
-            return TypedResults.Ok(await grains.GetGrain<ITenantGrain>(tenantId).Resume(clock.GetUtcNow()));
-        });
+            TypedResults.Ok(await Resume(http.User, grains, tenantId, clock.GetUtcNow())));
+    }
+
+    public static async Task<TenantView> Create(ClaimsPrincipal user, IGrainFactory grains, CreateTenantRequest body, DateTimeOffset now)
+    {
+        user.RequirePlatformAdmin();
+        new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
+        return await grains.GetGrain<ITenantGrain>(Ids.New("tn")).Create(body.Name!.Trim(), body.Kind!, now);
+    }
+
+    public static async Task<TenantView> Suspend(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
+    {
+        user.RequirePlatformAdmin();
+        await grains.RequireTenant(tenantId);
+        return await grains.GetGrain<ITenantGrain>(tenantId).Suspend(now);
+    }
+
+    public static async Task<TenantView> Resume(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
+    {
+        user.RequirePlatformAdmin();
+        await grains.RequireTenant(tenantId);
+        return await grains.GetGrain<ITenantGrain>(tenantId).Resume(now);
     }
 }

@@ -19,10 +19,11 @@ public sealed class SignInJourney(BrowserFixture browser)
         await page.ClickAsync("#sign-in");
 
         await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("admin");
-        await Expect(page.GetByTestId("interactive")).ToContainTextAsync("Connected"); // the Blazor circuit is live
+        await BrowserFixture.WaitInteractive(page); // the Blazor circuit is live
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "运营驾驶舱" })).ToBeVisibleAsync(); // zh-CN by default
         await BrowserFixture.Screenshot(page, "sign-in-shell");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "退出 Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login(\\?|$)"));
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login(\\?|$)"));
@@ -36,7 +37,7 @@ public sealed class SignInJourney(BrowserFixture browser)
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("#sign-in");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("用户名或密码错误");
         await Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
         await BrowserFixture.Screenshot(page, "sign-in-wrong-password");
     }

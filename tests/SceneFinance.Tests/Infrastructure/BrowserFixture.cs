@@ -33,8 +33,49 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPage()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = RootUrl, Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 800 } });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // The browser's own errors (a failed circuit, a script error) go to artifacts/browser-console.log for the post-mortem.
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning") Log($"{m.Type}: {m.Text}");
+        };
+        page.PageError += (_, e) => Log($"page error: {e}");
+        return page;
     }
+
+    static readonly Lock LogLock = new();
+
+    static void Log(string line)
+    {
+        var dir = Path.Combine(HostProcess.RepoRoot(), "artifacts");
+        Directory.CreateDirectory(dir);
+        lock (LogLock) File.AppendAllText(Path.Combine(dir, "browser-console.log"), $"{DateTime.UtcNow:O} {line}\n");
+    }
+
+    /// <summary>The API of the same product the browser sees (real Kestrel), for terminals and set-up.</summary>
+    public Api Api() => new(new HttpClient { BaseAddress = new Uri(RootUrl) });
+
+    /// <summary>A fresh browser context signed in to the shell, its Blazor circuit live.</summary>
+    public async Task<IPage> SignedIn(string username = "admin", string password = SceneApp.AdminPassword, string? language = null)
+    {
+        var page = await NewPage();
+        if (language is not null)
+            await page.Context.AddCookiesAsync([new Cookie { Name = "sf.lang", Value = language, Url = RootUrl }]);
+        await page.GotoAsync("/login");
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await WaitInteractive(page);
+        return page;
+    }
+
+    /// <summary>Clicks only count once the circuit is interactive (before, the page is prerendered HTML).</summary>
+    public static Task WaitInteractive(IPage page) =>
+        Assertions.Expect(page.GetByTestId("interactive")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("已连接|Connected"));
+
+    /// <summary>A MudBlazor text field by its test id (the id sits on the input or around it, depending on the component).</summary>
+    public static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
     /// <summary>Keeps the end of a journey as an artifact: artifacts/screenshots/{name}.png.</summary>
     public static async Task Screenshot(IPage page, string name)
