@@ -122,6 +122,10 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
     /// </summary>
     async Task ApplyOnce(string operationId, DateTimeOffset now, Func<CardHolder, object?> decide)
     {
+        // Applied before: the state already holds it, and deciding again could say something else
+        // (a refund debited once would now find the purse short).
+        await using (var session = store.QuerySession(_tenantId))
+            if (await session.LoadAsync<GatewayOperation>(operationId) is not null) return;
         for (var attempt = 1; ; attempt++)
         {
             if (decide(State) is not { } e) return;

@@ -216,8 +216,27 @@ public sealed class PaymentIntentGrain(
         }
         await Settle(now);
         foreach (var refund in State.Refunds.Where(r => r.Status == RefundStatus.Pending).ToList())
-            await RunRefund(refund.RefundId, now);
+            await ReconcileRefund(refund, now);
         return View(State);
+    }
+
+    /// <summary>A pending refund: what the channel says about it, or, when the channel never got it, the refund run again.</summary>
+    async Task ReconcileRefund(IntentRefund refund, DateTimeOffset now)
+    {
+        try
+        {
+            var known = await Call(ct => Adapter.QueryRefund(State.OrderNo, refund.RefundNo, ct));
+            await Apply(IntentDecisions.OnRefund(State, refund.RefundId, known.Status, null, known.FailureCode, now));
+            await Settle(now);
+        }
+        catch (ChannelRejectedException)
+        {
+            await RunRefund(refund.RefundId, now); // unknown at the channel: funding and asking are both idempotent
+        }
+        catch (ChannelTimeoutException)
+        {
+            // still unknown: next round
+        }
     }
 
     object? OnPayment(string status, ChannelPayment p, string? failureCode, DateTimeOffset now) =>
