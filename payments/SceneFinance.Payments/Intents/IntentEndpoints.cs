@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ public sealed record RefundRequest(long? Amount, string? Reason);
 
 public static class IntentEndpoints
 {
-    static readonly string[] Refunders = [Roles.TenantAdmin, Roles.Finance];
+    public static readonly string[] Refunders = [Roles.TenantAdmin, Roles.Finance];
 
     public static IEndpointRouteBuilder MapPaymentIntents(this IEndpointRouteBuilder api)
     {
@@ -53,19 +54,25 @@ public static class IntentEndpoints
 
         intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, IDocumentStore store, TimeProvider clock) =>
         {
-            http.RequireTenantAccess(tenantId, Refunders);
-            var key = IdempotencyTicket.RequireKey(http.Request);
-            new Validation()
-                .Amount(body.Amount)
-                .Require(body.Reason is null || body.Reason.Length <= 80, "reason", "reason must be at most 80 characters.")
-                .ThrowIfInvalid();
-            var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
-            var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
-            var reply = await IdempotentRequest.Run(store, tenantId, ticket, () =>
-                gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, http.UserName(), clock.GetUtcNow())));
-            return reply.ToResult();
+            http.RequireTenantAccess(tenantId, Refunders); // who asks comes before what is asked
+            return (await Refund(http.User, gateway, store, tenantId, intentId, IdempotencyTicket.RequireKey(http.Request), body, clock.GetUtcNow())).ToResult();
         }).WithSummary("Refund part or all of a succeeded payment back to its channel (finance)");
 
         return api;
+    }
+
+    /// <summary>A refund as the API and the admin shell ask for it: same roles, checks and idempotency.</summary>
+    public static async Task<Reply> Refund(ClaimsPrincipal user, IPaymentGateway gateway, IDocumentStore store, string tenantId, string intentId,
+        string key, RefundRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Refunders);
+        new Validation()
+            .Amount(body.Amount)
+            .Require(body.Reason is null || body.Reason.Length <= 80, "reason", "reason must be at most 80 characters.")
+            .ThrowIfInvalid();
+        var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
+        var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
+        return await IdempotentRequest.Run(store, tenantId, ticket, () =>
+            gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, user.Identity?.Name ?? "anonymous", now)));
     }
 }
