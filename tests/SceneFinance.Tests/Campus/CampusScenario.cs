@@ -96,6 +96,6 @@ public static class Campus
         return await s.Api.Token(phone, "Parent-Passw0rd");
     }
 
-    public static long Long(this JsonNode node, string name) => node[name]!.GetValue<long>();
-    public static string Str(this JsonNode node, string name) => node[name]!.GetValue<string>();
+    public static long Long(this JsonNode? node, string name) => node![name]!.GetValue<long>();
+    public static string Str(this JsonNode? node, string name) => node![name]!.GetValue<string>();
 }
