@@ -18,10 +18,10 @@ public sealed class BillingSpecs(CampusApp app)
     {
         var s = await Scenario.Start(app, "campus");
         var (mum, other) = (Phone(), Phone());
-        await s.ImportCsv(Campus.Csv(
-            Campus.Row("0101", "大宝", "一年级", "1班", "妈妈", mum),
-            Campus.Row("0102", "二宝", "一年级", "2班", "妈妈", mum),
-            Campus.Row("0103", "别人家", "一年级", "1班", "别人", other)));
+        await s.ImportCsv(Roster.Csv(
+            Roster.Row("0101", "大宝", "一年级", "1班", "妈妈", mum),
+            Roster.Row("0102", "二宝", "一年级", "2班", "妈妈", mum),
+            Roster.Row("0103", "别人家", "一年级", "1班", "别人", other)));
         return (s, mum, other);
     }
 
@@ -167,7 +167,7 @@ public sealed class BillingSpecs(CampusApp app)
     {
         var s = await Scenario.Start(app, "campus");
         var (mum, dad) = (Phone(), Phone());
-        await s.ImportCsv(Campus.Csv(Campus.Row("0201", "独生子", "二年级", "1班", "妈妈", mum, "mother", "爸爸", dad, "father")));
+        await s.ImportCsv(Roster.Csv(Roster.Row("0201", "独生子", "二年级", "1班", "妈妈", mum, "mother", "爸爸", dad, "father")));
         await s.Generate(await s.Plan("二年级", [90_000]));
         var bill = await s.BillOf("0201");
         var (mother, father) = (await s.Guardian(mum), await s.Guardian(dad));
@@ -233,7 +233,7 @@ public sealed class BillingSpecs(CampusApp app)
     public async Task Gate_taps_make_a_daily_attendance_list_of_first_in_and_last_out()
     {
         var s = await Scenario.Start(app, "campus");
-        await s.ImportCsv(Campus.Csv(Campus.Row("0301", "早到", "三年级", "1班", "家长", Phone()), Campus.Row("0302", "缺席", "三年级", "1班", "家长", Phone())));
+        await s.ImportCsv(Roster.Csv(Roster.Row("0301", "早到", "三年级", "1班", "家长", Phone()), Roster.Row("0302", "缺席", "三年级", "1班", "家长", Phone())));
         var holder = (await s.Api.Get($"{s.Base}/campus/students/0301", s.AdminToken)).Expect(HttpStatusCode.OK)["cardHolderId"].GetValue<string>();
         var card = "8" + Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999);
         (await s.Api.Post($"{s.Base}/cardholders/{holder}/replace-card", new { newCardNumber = card }, s.AdminToken)).Expect(HttpStatusCode.OK);

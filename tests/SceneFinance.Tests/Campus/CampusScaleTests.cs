@@ -20,9 +20,9 @@ public sealed class CampusScaleTests(CampusApp app, ITestOutputHelper output)
         var s = await Scenario.Start(app, "campus");
         // Every 10th student is the younger sibling of the one before (same mother): 300 sibling discounts in grade 1.
         string Mum(int i) => "139" + (10_000_000 + (i % 10 == 9 ? i - 1 : i)).ToString();
-        var csv = new StringBuilder(Campus.Header + "\n");
+        var csv = new StringBuilder(Roster.Header + "\n");
         for (var i = 0; i < Grade1 + Grade2; i++)
-            csv.Append(Campus.Row((i + 1).ToString("D8"), $"学生{i}", i < Grade1 ? "一年级" : "二年级", $"{i % 20 + 1}班", $"家长{i}", Mum(i),
+            csv.Append(Roster.Row((i + 1).ToString("D8"), $"学生{i}", i < Grade1 ? "一年级" : "二年级", $"{i % 20 + 1}班", $"家长{i}", Mum(i),
                 "mother", i % 3 == 0 ? $"父亲{i}" : "", i % 3 == 0 ? "138" + (10_000_000 + i) : "", i % 3 == 0 ? "father" : "")).Append('\n');
         var clock = Stopwatch.StartNew();
         var import = await s.ImportCsv(csv.ToString());

@@ -23,7 +23,7 @@ public sealed class SharedCampusApp : ICollectionFixture<CampusApp>
 }
 
 /// <summary>A school (a campus tenant) driven through the public API, as its finance office and its parents do.</summary>
-public static class Campus
+public static class Roster
 {
     public const string Header = "studentNumber,name,grade,class,guardianName,guardianPhone,guardianRelation,guardian2Name,guardian2Phone,guardian2Relation";
 

@@ -16,14 +16,14 @@ public sealed class RosterImportSpecs(CampusApp app)
     {
         var s = await Scenario.Start(app, "campus");
         var (mum, dad) = (Phone(), Phone());
-        var csv = Campus.Csv(
-            Campus.Row("000123", "王小明", "一年级", "1班", "李红", mum, "mother", "王刚", dad, "father"),
-            Campus.Row("000124", "王小红", "三年级", "2班", "李红", mum),             // a sibling: same mother
-            Campus.Row("", "无学号", "一年级", "1班", "张三", Phone()),               // no student number
-            Campus.Row("000125", "", "一年级", "1班", "张三", Phone()),              // no name
-            Campus.Row("000126", "赵六", "一年级", "1班", "张三", "12345"),          // bad phone
-            Campus.Row("000123", "重复", "一年级", "1班", "张三", Phone()),           // duplicate in the file
-            Campus.Row("000127", "钱七", "一年级", "", "", ""));                   // no class, no guardian
+        var csv = Roster.Csv(
+            Roster.Row("000123", "王小明", "一年级", "1班", "李红", mum, "mother", "王刚", dad, "father"),
+            Roster.Row("000124", "王小红", "三年级", "2班", "李红", mum),             // a sibling: same mother
+            Roster.Row("", "无学号", "一年级", "1班", "张三", Phone()),               // no student number
+            Roster.Row("000125", "", "一年级", "1班", "张三", Phone()),              // no name
+            Roster.Row("000126", "赵六", "一年级", "1班", "张三", "12345"),          // bad phone
+            Roster.Row("000123", "重复", "一年级", "1班", "张三", Phone()),           // duplicate in the file
+            Roster.Row("000127", "钱七", "一年级", "", "", ""));                   // no class, no guardian
         var import = await s.ImportCsv(csv);
         Assert.Equal("completed", import.Str("status"));
         Assert.Equal(7, import.Long("total"));
@@ -57,7 +57,7 @@ public sealed class RosterImportSpecs(CampusApp app)
     {
         var s = await Scenario.Start(app, "campus");
         var phone = Phone();
-        var first = Campus.Csv(Campus.Row("0042", "孙悟空", "二年级", "3班", "孙母", phone), Campus.Row("0043", "猪八戒", "二年级", "3班", "朱母", Phone()));
+        var first = Roster.Csv(Roster.Row("0042", "孙悟空", "二年级", "3班", "孙母", phone), Roster.Row("0043", "猪八戒", "二年级", "3班", "朱母", Phone()));
         Assert.Equal(2, (await s.ImportCsv(first)).Long("created"));
         var again = await s.ImportCsv(first);
         Assert.Equal(0, again.Long("created"));
@@ -65,7 +65,7 @@ public sealed class RosterImportSpecs(CampusApp app)
         Assert.Equal(2, again.Long("unchanged"));
         var holderBefore = (await s.Api.Get($"{s.Base}/campus/students/0042", s.AdminToken)).Expect(HttpStatusCode.OK)["cardHolderId"].GetValue<string>();
 
-        var edited = Campus.Csv(Campus.Row("0042", "孙悟空", "二年级", "4班", "孙母", phone), Campus.Row("0043", "猪八戒", "二年级", "3班", "朱母", Phone()));
+        var edited = Roster.Csv(Roster.Row("0042", "孙悟空", "二年级", "4班", "孙母", phone), Roster.Row("0043", "猪八戒", "二年级", "3班", "朱母", Phone()));
         var update = await s.ImportCsv(edited);
         Assert.Equal((0, 2, 0), (update.Long("created"), update.Long("updated"), update.Long("unchanged")));
         var after = (await s.Api.Get($"{s.Base}/campus/students/0042", s.AdminToken)).Expect(HttpStatusCode.OK);
@@ -97,9 +97,9 @@ public sealed class RosterImportSpecs(CampusApp app)
     public async Task Only_the_finance_office_imports_and_another_tenant_sees_nothing()
     {
         var s = await Scenario.Start(app, "campus");
-        await s.ImportCsv(Campus.Csv(Campus.Row("1", "甲", "一年级", "1班", "甲母", Phone())));
+        await s.ImportCsv(Roster.Csv(Roster.Row("1", "甲", "一年级", "1班", "甲母", Phone())));
         var cashier = await s.UserToken(Roles.Cashier);
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(Campus.Csv())), "file", "r.csv" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(Roster.Csv())), "file", "r.csv" } };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{s.Base}/campus/roster-imports") { Content = form, Headers = { Authorization = new("Bearer", cashier) } };
         (await Answer.From(await s.Api.Http.SendAsync(request))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         var other = await Scenario.Start(app, "campus");

@@ -11,6 +11,7 @@ using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Campus.Billing;
+using SceneFinance.Scenes.Campus.PayingBills;
 
 namespace SceneFinance.Scenes.Campus.Portal;
 
@@ -20,8 +21,48 @@ public sealed record ChildView(string StudentNumber, string Name, string Grade, 
 public sealed record GuardianTopUpRequest(long? Amount, string? Channel);
 
 /// <summary>The parent portal's reads, shared by the API and the portal pages.</summary>
-public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains)
+public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains, IPaymentGateway gateway, TimeProvider clock)
 {
+    /// <summary>A guardian pays (part of) a child's bill through a channel: the intent's answer, with its checkout link. Another family's bill is <c>404</c>.</summary>
+    public async Task<Reply> PayBill(string tenantId, string phone, string billId, long amount, string channel, string key)
+    {
+        new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
+        var bill = await Child(tenantId, phone, billId);
+        var ticket = IdempotencyTicket.For("guardian/" + phone, key, "bill-online", billId, amount, channel);
+        return await gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, $"{bill.PlanName} {bill.StudentName} 学杂费",
+            new IntentPurpose(BillFulfilment.PurposeKind, billId, phone), ticket, phone, clock.GetUtcNow()));
+    }
+
+    /// <summary>A guardian tops up a child's campus card through a channel.</summary>
+    public async Task<Reply> TopUp(string tenantId, string phone, string studentNumber, long amount, string channel, string key)
+    {
+        new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
+        await using var session = store.QuerySession(tenantId);
+        var student = await session.LoadAsync<StudentRecord>(studentNumber);
+        if (student is null || !student.GuardianPhones.Contains(phone)) throw ProblemException.NotFound("The student");
+        var ticket = IdempotencyTicket.For("guardian/" + phone, key, "student-topup", studentNumber, amount, channel);
+        return await gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, $"{student.Name} 校园卡充值 card top-up",
+            new IntentPurpose(CardTopUpFulfilment.PurposeKind, student.CardHolderId, "cash"), ticket, phone, clock.GetUtcNow()));
+    }
+
+    /// <summary>What was paid on a bill, oldest first (the receipts).</summary>
+    public async Task<IReadOnlyList<CollectionEntry>> Receipts(string tenantId, string phone, string billId)
+    {
+        await Child(tenantId, phone, billId);
+        await using var session = store.QuerySession(tenantId);
+        return await session.Query<CollectionEntry>().Where(e => e.BillId == billId).OrderBy(e => e.At).ToListAsync();
+    }
+
+    async Task<BillView> Child(string tenantId, string phone, string billId)
+    {
+        var bill = (billId.StartsWith("bill_", StringComparison.Ordinal) ? await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId)).Get() : null)
+            ?? throw ProblemException.NotFound("The bill");
+        await using var session = store.QuerySession(tenantId);
+        var student = await session.LoadAsync<StudentRecord>(bill.StudentNumber);
+        if (student is null || !student.GuardianPhones.Contains(phone)) throw ProblemException.NotFound("The bill");
+        return bill;
+    }
+
     /// <summary>The children whose roster names this phone as a guardian, with their bills (newest first).</summary>
     public async Task<IReadOnlyList<ChildView>> Children(string tenantId, string phone)
     {
