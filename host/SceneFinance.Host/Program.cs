@@ -12,7 +12,7 @@ builder.AddHostDefaults();
 builder.AddStorage();
 builder.AddSilo();
 builder.AddPayments();
-builder.Services.AddSceneGrains().AddTenants().AddScenes().AddAdminUi();
+builder.Services.AddSceneGrains().AddTenants().AddScenes(builder.Configuration).AddAdminUi();
 
 var app = builder.Build();
 app.UseHostDefaults();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SceneFinance.Scenes.Campus;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
 using SceneFinance.Scenes.Terminals;
@@ -8,15 +10,20 @@ namespace SceneFinance.Scenes;
 
 public static class Configuration
 {
-    /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on.</summary>
-    public static IServiceCollection AddScenes(this IServiceCollection services) =>
-        services.AddSingleton<TerminalSignature>();
+    /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on; and the campus scene.</summary>
+    public static IServiceCollection AddScenes(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var campus = new CampusOptions();
+        configuration?.GetSection("SceneFinance:Campus").Bind(campus);
+        return services.AddSingleton<TerminalSignature>().AddCampus(campus);
+    }
 
     public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
     {
         api.MapCardHolders();
         api.MapTerminals();
         api.MapPayAtTerminal();
+        api.MapCampus();
         return api;
     }
 }

@@ -9,7 +9,10 @@ public static class Roles
     public const string Cashier = "cashier";
     public const string Auditor = "auditor";
 
-    public static readonly string[] TenantRoles = [TenantAdmin, Finance, Cashier, Auditor];
+    /// <summary>A parent or guardian (campus): sees and pays only their own children's bills; nothing else of the tenant.</summary>
+    public const string Guardian = "guardian";
+
+    public static readonly string[] TenantRoles = [TenantAdmin, Finance, Cashier, Auditor, Guardian];
 
     /// <summary>Those who may change card holders and terminals of their tenant.</summary>
     public static readonly string[] CardOffice = [TenantAdmin, Finance, Cashier];

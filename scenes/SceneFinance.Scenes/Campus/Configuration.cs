@@ -1,0 +1,87 @@
+using Marten;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Scenes.Campus.Attendance;
+using SceneFinance.Scenes.Campus.Billing;
+using SceneFinance.Scenes.Campus.ImportingRosters;
+using SceneFinance.Scenes.Campus.PayingBills;
+using SceneFinance.Scenes.Campus.PlanningFees;
+using SceneFinance.Scenes.Campus.Portal;
+using SceneFinance.Scenes.Campus.Reminding;
+using SceneFinance.Scenes.Campus.Reporting;
+using SceneFinance.Scenes.Campus.Waiving;
+
+namespace SceneFinance.Scenes.Campus;
+
+/// <summary>Options of the campus scene (<c>SceneFinance:Campus:*</c>).</summary>
+public sealed class CampusOptions
+{
+    /// <summary>When the reminder and late-fee job runs (Quartz cron, server time).</summary>
+    public string ReminderCron { get; set; } = "0 0 8 * * ?";
+
+    /// <summary>How often overpaid online payments are looked for and refunded.</summary>
+    public int ExcessRefundEverySeconds { get; set; } = 10;
+}
+
+public static class Configuration
+{
+    /// <summary>
+    /// The campus scene: rosters, fee plans, bills (and their gateway fulfilment), waivers, reminders, reports, gate attendance.
+    /// Its jobs join the gateway's Quartz scheduler through <c>ConfigureAllQuartzSchedulers</c> (the product has the one).
+    /// </summary>
+    public static IServiceCollection AddCampus(this IServiceCollection services, CampusOptions options)
+    {
+        services.AddSingleton(options);
+        services.ConfigureMarten(ConfigureCampus);
+        services.AddSingleton<RosterImporter>();
+        services.AddSingleton<BillGenerator>();
+        services.AddSingleton<Reminders>();
+        services.AddSingleton<GuardianPortal>();
+        services.AddSingleton<IIntentFulfilment, BillFulfilment>();
+        services.ConfigureAllQuartzSchedulers(q =>
+        {
+            q.ScheduleJob<ReminderJob>(
+                trigger => trigger.WithIdentity("campus-reminders", "campus").WithCronSchedule(options.ReminderCron),
+                job => job.WithIdentity(ReminderJob.Key));
+            q.ScheduleJob<ExcessRefundJob>(
+                trigger => trigger.WithIdentity("campus-excess-refunds", "campus").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.ExcessRefundEverySeconds))).RepeatForever()),
+                job => job.WithIdentity(ExcessRefundJob.Key));
+        });
+        return services;
+    }
+
+    public static void ConfigureCampus(StoreOptions opts)
+    {
+        opts.Events.AddEventTypes([
+            typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
+        ]);
+        opts.Schema.For<StudentRecord>().Index(x => x.Grade).GinIndexJsonData();
+        opts.Schema.For<RosterImport>();
+        opts.Schema.For<FeePlan>();
+        opts.Schema.For<CampusSettings>();
+        opts.Schema.For<BillListing>().Index(x => x.StudentNumber).Index(x => x.Grade).Index(x => x.PlanId).Index(x => x.Outstanding);
+        opts.Schema.For<CollectionEntry>().Index(x => x.BillId).Index(x => x.At);
+        opts.Schema.For<ExcessRefund>().Index(x => x.Done);
+        opts.Schema.For<Waiver>();
+        opts.Schema.For<OutboxMessage>().Index(x => x.Status);
+        opts.Schema.For<GateTap>().Index(x => x.LocalDay);
+    }
+
+    public static IEndpointRouteBuilder MapCampus(this IEndpointRouteBuilder api)
+    {
+        api.MapRosterImports();
+        api.MapFeePlans();
+        api.MapBills();
+        api.MapBillPayments();
+        api.MapWaivers();
+        api.MapCampusReports();
+        api.MapOutbox();
+        api.MapAttendance();
+        api.MapGateTaps();
+        GuardianPortal.MapGuardianPortal(api);
+        return api;
+    }
+}

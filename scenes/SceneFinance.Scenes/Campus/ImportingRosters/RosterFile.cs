@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MiniExcelLibs;
+
+namespace SceneFinance.Scenes.Campus.ImportingRosters;
+
+/// <summary>A roster row that can be imported.</summary>
+public sealed record RosterRow(int Row, string StudentNumber, string Name, string Grade, string Class, string? CardNumber, IReadOnlyList<GuardianContact> Guardians)
+{
+    /// <summary>What the row says, so the same row imported again is recognised as unchanged.</summary>
+    public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f',
+        [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation })]))), 0, 16);
+}
+
+/// <summary>A row that was not imported, with its cells as read and why.</summary>
+public sealed record RejectedRow(int Row, IReadOnlyDictionary<string, string?> Cells, string Reason);
+
+/// <summary>
+/// Reads a roster from .xlsx or .csv (MiniExcel). Columns by header, English or Chinese:
+/// studentNumber/学号, name/姓名, grade/年级, class/班级, cardNumber/卡号 (optional),
+/// guardianName/家长姓名, guardianPhone/家长电话, guardianRelation/关系, and guardian2Name/Phone/Relation (家长2姓名/家长2电话/家长2关系).
+/// Student numbers are text: a spreadsheet cell holding a number has already lost any leading zeros, so such a row is refused
+/// rather than imported under a different number.
+/// </summary>
+public static class RosterFile
+{
+    public const int MaxRows = 20_000;
+
+    static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["studentnumber"] = "studentNumber", ["学号"] = "studentNumber", ["student number"] = "studentNumber",
+        ["name"] = "name", ["姓名"] = "name", ["学生姓名"] = "name",
+        ["grade"] = "grade", ["年级"] = "grade",
+        ["class"] = "class", ["班级"] = "class",
+        ["cardnumber"] = "cardNumber", ["卡号"] = "cardNumber",
+        ["guardianname"] = "guardian1Name", ["guardian1name"] = "guardian1Name", ["家长姓名"] = "guardian1Name", ["家长1姓名"] = "guardian1Name",
+        ["guardianphone"] = "guardian1Phone", ["guardian1phone"] = "guardian1Phone", ["家长电话"] = "guardian1Phone", ["家长1电话"] = "guardian1Phone",
+        ["guardianrelation"] = "guardian1Relation", ["guardian1relation"] = "guardian1Relation", ["关系"] = "guardian1Relation", ["家长1关系"] = "guardian1Relation",
+        ["guardian2name"] = "guardian2Name", ["家长2姓名"] = "guardian2Name",
+        ["guardian2phone"] = "guardian2Phone", ["家长2电话"] = "guardian2Phone",
+        ["guardian2relation"] = "guardian2Relation", ["家长2关系"] = "guardian2Relation",
+    };
+
+    public static bool IsXlsx(ReadOnlySpan<byte> content) => content.Length > 4 && content[0] == (byte)'P' && content[1] == (byte)'K';
+
+    /// <summary>Splits the file into rows to import and rows refused with a reason; a duplicate student number refuses its later rows.</summary>
+    public static (List<RosterRow> Rows, List<RejectedRow> Rejected) Read(byte[] content)
+    {
+        var rows = new List<RosterRow>();
+        var rejected = new List<RejectedRow>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var stream = new MemoryStream(content);
+        var type = IsXlsx(content) ? ExcelType.XLSX : ExcelType.CSV;
+        var line = 1; // the header
+        foreach (IDictionary<string, object?> raw in MiniExcel.Query(stream, useHeaderRow: true, excelType: type))
+        {
+            line++;
+            if (raw.Values.All(v => v is null || (v is string s && string.IsNullOrWhiteSpace(s)))) continue; // blank line
+            if (rows.Count + rejected.Count >= MaxRows)
+            {
+                rejected.Add(new RejectedRow(line, new Dictionary<string, string?>(), $"The file has more than {MaxRows} rows; split it."));
+                break;
+            }
+            var cells = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (header, value) in raw)
+                if (Aliases.TryGetValue(header.Trim(), out var column)) cells[column] = value;
+            var shown = raw.ToDictionary(kv => kv.Key, kv => Shown(kv.Value));
+            var (row, reason) = Parse(line, cells);
+            if (row is not null && seen.TryGetValue(row.StudentNumber, out var first))
+            {
+                reason = $"Student number {row.StudentNumber} is already on row {first} of this file. 学号重复";
+                row = null;
+            }
+            if (row is null) rejected.Add(new RejectedRow(line, shown, reason!));
+            else
+            {
+                seen[row.StudentNumber] = line;
+                rows.Add(row);
+            }
+        }
+        return (rows, rejected);
+    }
+
+    static (RosterRow?, string?) Parse(int line, Dictionary<string, object?> cells)
+    {
+        var problems = new List<string>();
+        var number = cells.GetValueOrDefault("studentNumber");
+        string? studentNumber = null;
+        if (number is string s && s.Trim() is { Length: > 0 } text) studentNumber = text;
+        else if (number is null || number is string) problems.Add("studentNumber (学号) is required");
+        else problems.Add("studentNumber (学号) is a number cell, which loses leading zeros: format the column as text 请将学号列设为文本格式");
+        if (studentNumber is not null && !(studentNumber.Length <= 32 && studentNumber.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+            problems.Add("studentNumber (学号) must be up to 32 letters, digits or -");
+
+        var name = Text(cells, "name");
+        var grade = Text(cells, "grade");
+        var @class = Text(cells, "class");
+        if (name is null || name.Length > 100) problems.Add("name (姓名) is required, up to 100 characters");
+        if (grade is null || grade.Length > 32) problems.Add("grade (年级) is required, up to 32 characters");
+        if (@class is null || @class.Length > 32) problems.Add("class (班级) is required, up to 32 characters");
+        var card = Text(cells, "cardNumber");
+        if (card is not null && !(card.Length is >= 4 and <= 32 && card.All(char.IsAsciiLetterOrDigit))) problems.Add("cardNumber (卡号) must be 4 to 32 letters or digits");
+
+        var guardians = new List<GuardianContact>();
+        foreach (var n in new[] { 1, 2 })
+        {
+            var gName = Text(cells, $"guardian{n}Name");
+            var gPhone = Text(cells, $"guardian{n}Phone");
+            var gRelation = Text(cells, $"guardian{n}Relation");
+            if (gName is null && gPhone is null) continue;
+            if (gPhone is null || !(gPhone.Length is >= 8 and <= 20 && gPhone.All(char.IsAsciiDigit))) problems.Add($"guardian{n}Phone must be 8 to 20 digits");
+            else if (gName is null || gName.Length > 100) problems.Add($"guardian{n}Name is required with a phone");
+            else guardians.Add(new GuardianContact(gName, gPhone, gRelation ?? "guardian"));
+        }
+        if (guardians.Count == 0 && !problems.Any(p => p.StartsWith("guardian"))) problems.Add("at least one guardian with a phone is required 至少需要一位家长及电话");
+        if (guardians.Select(g => g.Phone).Distinct().Count() < guardians.Count) problems.Add("the two guardians have the same phone");
+        return problems.Count > 0
+            ? (null, string.Join("; ", problems))
+            : (new RosterRow(line, studentNumber!, name!, grade!, @class!, card, guardians), null);
+    }
+
+    /// <summary>A cell as text. Numbers (phones typed as numbers) are written out in full, integral ones without a decimal point.</summary>
+    static string? Text(Dictionary<string, object?> cells, string column) =>
+        Shown(cells.GetValueOrDefault(column)) is { } s && s.Trim() is { Length: > 0 } t ? t : null;
+
+    static string? Shown(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => ((long)d).ToString(CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    /// <summary>The refused rows as .xlsx: the original cells and a reason column (原因).</summary>
+    public static byte[] RejectedWorkbook(IReadOnlyList<RejectedRow> rejected)
+    {
+        var headers = rejected.SelectMany(r => r.Cells.Keys).Distinct().ToList();
+        var rows = rejected.Select(r =>
+        {
+            var row = new Dictionary<string, object?> { ["row 行号"] = r.Row };
+            foreach (var h in headers) row[h] = r.Cells.GetValueOrDefault(h);
+            row["reason 原因"] = r.Reason;
+            return row;
+        }).ToList();
+        if (rows.Count == 0) rows.Add(new Dictionary<string, object?> { ["row 行号"] = null, ["reason 原因"] = null });
+        return Xlsx.Write(rows);
+    }
+}

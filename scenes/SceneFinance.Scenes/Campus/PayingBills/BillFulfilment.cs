@@ -1,0 +1,40 @@
+using Marten;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Campus.Billing;
+using SceneFinance.Scenes.Campus.PlanningFees;
+
+namespace SceneFinance.Scenes.Campus.PayingBills;
+
+/// <summary>
+/// A bill paid through the gateway (purpose <c>campus-bill</c>). <see cref="Check"/> refuses what the bill would not take now, but it
+/// reserves nothing: a guardian who opens a checkout and walks away must not block the other one. So two payments of the same bill
+/// can both succeed at the channel; the bill grain (the bill's single writer) applies the first and holds what the second paid
+/// beyond the bill, and <see cref="ExcessRefundJob"/> sends that back through the gateway. A bill is never collected beyond its amount.
+/// </summary>
+public sealed class BillFulfilment(IGrainFactory grains, IDocumentStore store) : IIntentFulfilment
+{
+    public const string PurposeKind = "campus-bill";
+
+    public string Kind => PurposeKind;
+
+    IBillGrain Bill(string tenantId, string billId) => grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId));
+
+    public async Task Check(string tenantId, IntentPurpose purpose, long amount)
+    {
+        var bill = purpose.TargetId.StartsWith("bill_", StringComparison.Ordinal) ? await Bill(tenantId, purpose.TargetId).Get() : null;
+        if (bill is null) throw ProblemException.NotFound("The bill");
+        var settings = await FeePlanEndpoints.Settings(store, tenantId);
+        BillDecisions.CheckPayable(bill.Status is BillStatus.Cancelled or BillStatus.Refunded, bill.OutstandingAmount, amount, settings.MinimumPartialPayment);
+    }
+
+    public Task Fulfil(string tenantId, FulfilIntent c) =>
+        Bill(tenantId, c.Purpose.TargetId).PayOnline(new PayBillOnline(c.IntentId, c.Channel, c.Amount, c.Purpose.Detail ?? "online", c.Now));
+
+    public Task<string?> Fund(string tenantId, FundRefund c) =>
+        Bill(tenantId, c.Purpose.TargetId).FundRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now));
+
+    public Task Release(string tenantId, FundRefund c) =>
+        Bill(tenantId, c.Purpose.TargetId).ReleaseRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now));
+}
