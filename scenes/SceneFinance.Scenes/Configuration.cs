@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
+using SceneFinance.Scenes.Hospital;
 using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes;
@@ -10,13 +11,14 @@ public static class Configuration
 {
     /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on.</summary>
     public static IServiceCollection AddScenes(this IServiceCollection services) =>
-        services.AddSingleton<TerminalSignature>();
+        services.AddSingleton<TerminalSignature>().AddHospital();
 
     public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
     {
         api.MapCardHolders();
         api.MapTerminals();
         api.MapPayAtTerminal();
+        api.MapHospital();
         return api;
     }
 }
