@@ -65,10 +65,19 @@ public static class Configuration
             q.ScheduleJob<StoredReplyPurgeJob>(
                 trigger => trigger.WithIdentity("stored-reply-purge", "platform").WithCronSchedule("0 30 3 * * ?"),
                 job => job.WithIdentity(StoredReplyPurgeJob.Key));
+            foreach (var hook in services.Where(d => d.ServiceType == typeof(ScheduledJobHook)).Select(d => (ScheduledJobHook)d.ImplementationInstance!))
+                hook.Schedule(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }
+
+    /// <summary>
+    /// Another module's job on this host's scheduler (clustered, on PostgreSQL). Quartz refuses a second
+    /// <c>AddQuartz("scenefinance", ...)</c> (one registration per scheduler name), so modules hand their schedules here.
+    /// </summary>
+    public static IServiceCollection AddScheduledJob(this IServiceCollection services, Action<IQuartzBuilder> schedule) =>
+        services.AddSingleton(new ScheduledJobHook(schedule));
 
     /// <summary>
     /// A channel whose API is its simulator: the SDK's transport interface is served in-process. A real SDK replaces the
@@ -108,3 +117,6 @@ public static class Configuration
         return api;
     }
 }
+
+/// <summary>A module's schedule for the shared scheduler (see <see cref="Configuration.AddScheduledJob"/>).</summary>
+public sealed record ScheduledJobHook(Action<IQuartzBuilder> Schedule);

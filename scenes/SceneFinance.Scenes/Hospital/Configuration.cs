@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using SceneFinance.Payments;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Kiosk;
@@ -30,8 +31,8 @@ public static class HospitalConfiguration
         services.AddSingleton<IIntentFulfilment, HisOrderFulfilment>();
         services.AddSingleton<IIntentFulfilment, DepositFulfilment>();
         services.AddSingleton<IIntentFulfilment, CreditRepaymentFulfilment>();
-        // Joins the payments module's scheduler (same name): a second AddQuartz call for it adds this job to it.
-        services.AddQuartz("scenefinance", q => q.ScheduleJob<HospitalNightlyJob>(
+        // On the payments module's scheduler: a second AddQuartz("scenefinance") is refused by Quartz (one registration per name).
+        services.AddScheduledJob(q => q.ScheduleJob<HospitalNightlyJob>(
             trigger => trigger.WithIdentity("hospital-credit-settlement", "hospital").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, jobEverySeconds))).RepeatForever()),
             job => job.WithIdentity(HospitalNightlyJob.Key)));

@@ -74,7 +74,7 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
                 (_state, _version) = (next, _version + d.Events.Count);
                 return d.Answer(next);
             }
-            catch (DocumentAlreadyExistsException) when (onDuplicate is not null)
+            catch (Exception e) when (onDuplicate is not null && IsDuplicate(e))
             {
                 await Rebuild();
                 return await onDuplicate();
@@ -85,6 +85,10 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
             }
         }
     }
+
+    /// <summary>Marten reports several duplicate inserts of one transaction together.</summary>
+    static bool IsDuplicate(Exception e) => e is DocumentAlreadyExistsException
+        || e is AggregateException a && a.Flatten().InnerExceptions.All(x => x is DocumentAlreadyExistsException);
 
     Func<Task<Reply>> Replay(IdempotencyTicket ticket) => async () =>
     {

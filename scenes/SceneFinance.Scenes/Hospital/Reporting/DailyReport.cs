@@ -28,7 +28,7 @@ public static class DailyReport
 
     public static async Task<DailyReportView> Build(IDocumentStore store, string tenantId, DateOnly date, TimeZoneInfo zone)
     {
-        var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue)));
+        var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
         var end = start.AddDays(1);
         await using var session = store.QuerySession(tenantId);
         var events = await session.Events.QueryAllRawEvents()
