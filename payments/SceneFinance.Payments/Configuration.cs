@@ -67,6 +67,7 @@ public static class Configuration
                 job => job.WithIdentity(StoredReplyPurgeJob.Key));
             foreach (var hook in services.Where(d => d.ServiceType == typeof(ScheduledJobHook)).Select(d => (ScheduledJobHook)d.ImplementationInstance!))
                 hook.Schedule(q);
+            services.AddSingleton(new SharedScheduler(q));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -76,8 +77,13 @@ public static class Configuration
     /// Another module's job on this host's scheduler (clustered, on PostgreSQL). Quartz refuses a second
     /// <c>AddQuartz("scenefinance", ...)</c> (one registration per scheduler name), so modules hand their schedules here.
     /// </summary>
-    public static IServiceCollection AddScheduledJob(this IServiceCollection services, Action<IQuartzBuilder> schedule) =>
-        services.AddSingleton(new ScheduledJobHook(schedule));
+    public static IServiceCollection AddScheduledJob(this IServiceCollection services, Action<IQuartzBuilder> schedule)
+    {
+        // Registered before or after the payments module: its builder takes the job now, or picks the hook up when it is made.
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(SharedScheduler))?.ImplementationInstance is SharedScheduler shared) schedule(shared.Builder);
+        else services.AddSingleton(new ScheduledJobHook(schedule));
+        return services;
+    }
 
     /// <summary>
     /// A channel whose API is its simulator: the SDK's transport interface is served in-process. A real SDK replaces the
@@ -120,3 +126,6 @@ public static class Configuration
 
 /// <summary>A module's schedule for the shared scheduler (see <see cref="Configuration.AddScheduledJob"/>).</summary>
 public sealed record ScheduledJobHook(Action<IQuartzBuilder> Schedule);
+
+/// <summary>The shared scheduler's builder, kept while the services are being registered.</summary>
+public sealed record SharedScheduler(IQuartzBuilder Builder);
