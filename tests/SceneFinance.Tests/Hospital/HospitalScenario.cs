@@ -16,13 +16,17 @@ public sealed class HospitalScenario
     public required Scenario S { get; init; }
     public required HisClient His { get; init; }
     public required Terminal Kiosk { get; init; }
-    public required GatewayApp App { get; init; }
+    /// <summary>The app whose simulators a test may drive directly (null when the test approves in the browser).</summary>
+    public GatewayApp? App { get; init; }
     public Infrastructure.Api Api => S.Api;
     public string H => $"{S.Base}/hospital";
 
-    public static async Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000)
+    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000) =>
+        Start(app.Api(), app, settlementTime, threshold, creditLimit);
+
+    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000)
     {
-        var s = await Scenario.Start(app, "hospital");
+        var s = await Scenario.Start(api, "hospital");
         var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
         (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
             new { creditLimit, creditSettlementTime = settlementTime, refundApprovalThreshold = threshold }, s.AdminToken)).Expect(HttpStatusCode.OK);
@@ -65,7 +69,7 @@ public sealed class HospitalScenario
     {
         var id = intent["id"]!.GetValue<string>();
         var channel = intent["channel"]!.GetValue<string>();
-        App.Simulators[channel].PayerDecides(App.OrderNo(channel, id), approve);
+        App!.Simulators[channel].PayerDecides(App.OrderNo(channel, id), approve);
         return await S.IntentUntil(id, Gateway.Settled);
     }
 
