@@ -22,8 +22,8 @@ namespace SceneFinance.Payments;
 public static class Configuration
 {
     /// <summary>
-    /// The gateway (intents, channels, notifications), the online top-up, and the scheduled jobs (Quartz on PostgreSQL,
-    /// clustered, so several hosts run each job once). Call after <c>AddStorage</c>: the job store uses its database.
+    /// The gateway (intents, channels, notifications), the online top-up, and the host's one scheduler (Quartz on PostgreSQL,
+    /// clustered, so several hosts run each job once). Other modules add their jobs with <c>ConfigureAllQuartzSchedulers</c>. Call after <c>AddStorage</c>: the job store uses its database.
     /// </summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {

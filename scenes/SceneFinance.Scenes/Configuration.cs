@@ -4,18 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Scenes.Campus;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
+using SceneFinance.Scenes.Hospital;
 using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes;
 
 public static class Configuration
 {
-    /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on; and the campus scene.</summary>
+    /// <summary>Card holders, terminals and card payments: what every scene (campus, hospital, canteen) stands on; and the campus and hospital scenes.</summary>
     public static IServiceCollection AddScenes(this IServiceCollection services, IConfiguration? configuration = null)
     {
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
-        return services.AddSingleton<TerminalSignature>().AddCampus(campus);
+        return services.AddSingleton<TerminalSignature>().AddCampus(campus).AddHospital();
     }
 
     public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
@@ -24,6 +25,7 @@ public static class Configuration
         api.MapTerminals();
         api.MapPayAtTerminal();
         api.MapCampus();
+        api.MapHospital();
         return api;
     }
 }

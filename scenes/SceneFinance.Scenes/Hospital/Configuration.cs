@@ -1,0 +1,72 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using SceneFinance.Payments;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Scenes.Hospital.CreditCare;
+using SceneFinance.Scenes.Hospital.Kiosk;
+using SceneFinance.Scenes.Hospital.Patients;
+using SceneFinance.Scenes.Hospital.PayingOrders;
+using SceneFinance.Scenes.Hospital.PostingOrders;
+using SceneFinance.Scenes.Hospital.Refunding;
+using SceneFinance.Scenes.Hospital.Registering;
+using SceneFinance.Scenes.Hospital.Reporting;
+using SceneFinance.Scenes.Hospital.Settings;
+
+namespace SceneFinance.Scenes.Hospital;
+
+/// <summary>The hospital scene: HIS orders, the self-pay kiosk, deposits, insurance, credit care, refunds and the day's report.</summary>
+public static class HospitalConfiguration
+{
+    public static IServiceCollection AddHospital(this IServiceCollection services, int jobEverySeconds = 60)
+    {
+        services.ConfigureMarten(ConfigureHospital);
+        services.AddSingleton<HisSignature>();
+        services.AddSingleton<HospitalDesk>();
+        services.AddSingleton<RefundRunner>();
+        services.AddSingleton<CreditSettlement>();
+        services.AddSingleton<IIntentFulfilment, HisOrderFulfilment>();
+        services.AddSingleton<IIntentFulfilment, DepositFulfilment>();
+        services.AddSingleton<IIntentFulfilment, CreditRepaymentFulfilment>();
+        // On the host's shared scheduler (a second AddQuartz for one scheduler name is refused by Quartz).
+        services.ConfigureAllQuartzSchedulers(q => q.ScheduleJob<HospitalNightlyJob>(
+            trigger => trigger.WithIdentity("hospital-credit-settlement", "hospital").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, jobEverySeconds))).RepeatForever()),
+            job => job.WithIdentity(HospitalNightlyJob.Key)));
+        return services;
+    }
+
+    public static void ConfigureHospital(StoreOptions opts)
+    {
+        opts.Events.AddEventTypes([
+            typeof(OrderPosted), typeof(OrderCanceled), typeof(OrdersPaid), typeof(DepositPaidIn), typeof(InsuranceSettled), typeof(InsuranceRejected),
+            typeof(CreditCareEnrolled), typeof(CreditSettlementRan), typeof(CreditRepaid), typeof(RefundRequested), typeof(RefundApproved),
+            typeof(RefundRefused), typeof(RefundExecuted), typeof(RefundLineFunded), typeof(RefundLineReleased), typeof(PatientDischarged),
+            typeof(ClinicSlotOpened), typeof(ClinicNumberTaken),
+        ]);
+        opts.Schema.For<HisClient>().SingleTenanted();
+        opts.Schema.For<HisOrderClaim>();
+        opts.Schema.For<PatientAccountListing>().Index(x => x.CreditOutstanding);
+        opts.Schema.For<HospitalSettings>();
+        opts.Schema.For<ClinicSlot>();
+        opts.Schema.For<CreditSettlementDay>();
+    }
+
+    public static IEndpointRouteBuilder MapHospital(this IEndpointRouteBuilder api)
+    {
+        var hospital = api.MapGroup("/tenants/{tenantId}/hospital").WithTags("Hospital");
+        hospital.MapHospitalSettings();
+        HisSignature.MapHisClients(hospital);
+        hospital.MapPatients();
+        hospital.MapHospitalRefunds();
+        hospital.MapClinicSlots();
+        CreditSettlement.MapCreditSettlements(hospital);
+        DailyReport.MapDailyReport(hospital);
+        api.MapHisOrders();
+        api.MapKiosk();
+        return api;
+    }
+}

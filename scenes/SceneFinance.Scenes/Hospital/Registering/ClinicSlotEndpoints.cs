@@ -1,0 +1,57 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Grains;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Hospital.PayingOrders;
+
+namespace SceneFinance.Scenes.Hospital.Registering;
+
+public sealed record ClinicSlotRequest(string? Department, string? Doctor, DateTimeOffset? StartsAt, long? Fee, int? Capacity);
+public sealed record RegistrationRequest(string? SlotId);
+
+/// <summary>Clinic sessions (department, doctor, time, registration fee, numbers) and registering a patient for one.</summary>
+public static class ClinicSlotEndpoints
+{
+    public static void MapClinicSlots(this IEndpointRouteBuilder hospital)
+    {
+        hospital.MapPost("/clinic-slots", async (string tenantId, ClinicSlotRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+            await grains.RequireTenant(tenantId);
+            new Validation().Text(body.Department, "department", 64).Text(body.Doctor, "doctor", 64)
+                .Require(body.StartsAt is not null, "startsAt", "startsAt is required.").Amount(body.Fee, "fee")
+                .Require(body.Capacity is > 0 and <= 1000, "capacity", "capacity must be 1 to 1000.").ThrowIfInvalid();
+            var id = Ids.New("slot");
+            var slot = await grains.GetGrain<IClinicSlotGrain>(GrainKeys.For(tenantId, id))
+                .Open(body.Department!.Trim(), body.Doctor!.Trim(), body.StartsAt!.Value, body.Fee!.Value, body.Capacity!.Value, clock.GetUtcNow());
+            return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/clinic-slots/{id}", slot);
+        });
+
+        hospital.MapGet("/clinic-slots", async (string tenantId, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+            return TypedResults.Ok(new { items = await Open(store, tenantId, clock.GetUtcNow()) });
+        });
+
+        hospital.MapPost("/patients/{id}/registrations", async (string tenantId, string id, RegistrationRequest body, HttpContext http, HospitalDesk desk) =>
+        {
+            http.RequireTenantAccess(tenantId, Roles.CardOffice);
+            var key = IdempotencyTicket.RequireKey(http.Request);
+            new Validation().Text(body.SlotId, "slotId", 64).ThrowIfInvalid();
+            return TypedResults.Created((string?)null, await desk.Register(tenantId, id, body.SlotId!, $"cashier:{http.UserName()}", "tenant", key));
+        });
+    }
+
+    /// <summary>Sessions that have not started more than 4 hours ago, soonest first.</summary>
+    public static async Task<IReadOnlyList<ClinicSlot>> Open(IDocumentStore store, string tenantId, DateTimeOffset now)
+    {
+        await using var session = store.QuerySession(tenantId);
+        var from = now.AddHours(-4);
+        return await session.Query<ClinicSlot>().Where(s => s.StartsAt >= from).OrderBy(s => s.StartsAt).Take(200).ToListAsync();
+    }
+}

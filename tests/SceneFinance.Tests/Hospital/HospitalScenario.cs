@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SceneFinance.Tests.Infrastructure;
+
+namespace SceneFinance.Tests.Hospital;
+
+public sealed record HisClient(string Id, string Secret);
+
+/// <summary>A hospital tenant spoken to from the outside: the HIS (signed system client), a kiosk (signed terminal), the cashier (bearer).</summary>
+public sealed class HospitalScenario
+{
+    public required Scenario S { get; init; }
+    public required HisClient His { get; init; }
+    public required Terminal Kiosk { get; init; }
+    /// <summary>The app whose simulators a test may drive directly (null when the test approves in the browser).</summary>
+    public GatewayApp? App { get; init; }
+    public Infrastructure.Api Api => S.Api;
+    public string H => $"{S.Base}/hospital";
+
+    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000) =>
+        Start(app.Api(), app, settlementTime, threshold, creditLimit);
+
+    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000)
+    {
+        var s = await Scenario.Start(api, "hospital");
+        var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
+        (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
+            new { creditLimit, creditSettlementTime = settlementTime, refundApprovalThreshold = threshold }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        return new HospitalScenario
+        {
+            S = s, App = app, Kiosk = await s.Terminal("kiosk"),
+            His = new HisClient(his["id"].GetValue<string>(), his["secret"].GetValue<string>()),
+        };
+    }
+
+    public async Task<(string Id, string Card)> Patient(string? name = null)
+    {
+        var card = Scenario.NewCardNumber();
+        var p = (await Api.Post($"{H}/patients", new { medicalCardNumber = card, name = name ?? "患者 Patient", idNumber = "110101199001011234", phone = "13800138000" }, S.AdminToken))
+            .Expect(HttpStatusCode.Created);
+        return (p["id"].GetValue<string>(), card);
+    }
+
+    public Task<Answer> HisPost(string path, object body, string? secret = null) => SignedSend(HttpMethod.Post, path, JsonSerializer.Serialize(body), "X-Client-Id", His.Id, secret ?? His.Secret, null);
+
+    public async Task<JsonNode> Order(string patientId, long amount, string kind = "lab", long insured = 0, string? insurer = null, string? hisOrderId = null, string? payFrom = null) =>
+        (await HisPost("/api/v1/his/orders", new
+        {
+            patientId, visitId = "V-" + patientId[^6..], hisOrderId = hisOrderId ?? "H" + Guid.NewGuid().ToString("N")[..12], kind, description = kind + " 检查",
+            amount, insuredAmount = insured, insurerId = insurer, payFrom,
+        })).Expect(HttpStatusCode.Created).Body!;
+
+    public Task<Answer> KioskPost(string path, object body, string? key = null) =>
+        SignedSend(HttpMethod.Post, path, JsonSerializer.Serialize(body), "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, key);
+
+    public Task<Answer> KioskGet(string path) => SignedSend(HttpMethod.Get, path, "", "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, null);
+
+    public async Task<JsonNode> Account(string patientId) => (await Api.Get($"{H}/patients/{patientId}", S.AdminToken)).Expect(HttpStatusCode.OK).Body!;
+
+    public Task<Answer> CashierPay(string patientId, string tender, params string[] orderIds) =>
+        Api.Post($"{H}/patients/{patientId}/payments", new { orderIds, tender }, S.AdminToken, Guid.NewGuid().ToString("N"));
+
+    /// <summary>The payer approves the intent's order in the channel's (simulated) wallet app, then waits for it to be applied.</summary>
+    public async Task<JsonNode> Approve(JsonNode intent, bool approve = true)
+    {
+        var id = intent["id"]!.GetValue<string>();
+        var channel = intent["channel"]!.GetValue<string>();
+        App!.Simulators[channel].PayerDecides(App.OrderNo(channel, id), approve);
+        return await S.IntentUntil(id, Gateway.Settled);
+    }
+
+    public async Task<string> Deposit(string patientId, long amount, string channel = "wechat-pay")
+    {
+        var intent = (await Api.Post($"{H}/patients/{patientId}/deposits", new { amount, channel }, S.AdminToken, Guid.NewGuid().ToString("N"))).Expect(HttpStatusCode.Created);
+        await Approve(intent.Body!);
+        return intent["id"].GetValue<string>();
+    }
+
+    public Task<Answer> Refund(string patientId, string kind, long amount, string? orderId = null, string? token = null, string? key = null) =>
+        Api.Post($"{H}/patients/{patientId}/refunds", new { kind, orderId, amount, reason = "退费 refund" }, token ?? S.AdminToken, key ?? Guid.NewGuid().ToString("N"));
+
+    async Task<Answer> SignedSend(HttpMethod method, string path, string body, string idHeader, string id, string secret, string? key)
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
+            Encoding.UTF8.GetBytes($"{ts}\n{method.Method}\n{path}\n{body}"))).ToLowerInvariant();
+        using var request = new HttpRequestMessage(method, path);
+        if (method != HttpMethod.Get) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        request.Headers.Add(idHeader, id);
+        request.Headers.Add("X-Timestamp", ts);
+        request.Headers.Add("X-Signature", signature);
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await Api.Http.SendAsync(request);
+        return await Answer.From(response);
+    }
+
+    public static long L(JsonNode? n) => n!.GetValue<long>();
+    public static string Str(JsonNode? n) => n!.GetValue<string>();
+}

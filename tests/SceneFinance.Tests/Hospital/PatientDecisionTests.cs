@@ -1,0 +1,94 @@
+using SceneFinance.Platform.Problems;
+using SceneFinance.Scenes.Hospital.Patients;
+using D = SceneFinance.Scenes.Hospital.Patients.PatientDecisions;
+
+namespace SceneFinance.Tests.Hospital;
+
+/// <summary>The patient account's decisions, Given (events) / When (command) / Then (event or problem), without Orleans or a database.</summary>
+public sealed class PatientDecisionTests
+{
+    static readonly DateTimeOffset Now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    static PatientAccount Given(params object[] events) => events.Aggregate(PatientAccount.Empty("ch_p"), (s, e) => s.Apply(e));
+
+    static OrderPosted Posted(string id, long amount, long insured = 0) =>
+        new("ch_p", id, "H-" + id, "V1", "lab", "lab", amount, insured, insured > 0 ? "nhsa" : null, "his", Now);
+
+    static object[] DepositFrom(string intent, string channel, long amount) =>
+        [D.PayIn(PatientAccount.Empty("ch_p"), new ApplyChannelMoney(intent, channel, amount, [], "test", Now))!];
+
+    [Fact]
+    public void Paying_from_the_deposit_books_the_insurer_part_as_a_receivable_once()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 10_000), Posted("o1", 5000, insured: 3000)]);
+        var paid = D.Pay(s, new PayFromAccount("p1", ["o1"], Tenders.Deposit, "kiosk", Now));
+        Assert.Equal(2000, paid.Amount);
+        Assert.Equal(3000, Assert.Single(paid.Orders).InsurerPart);
+        Assert.Equal(paid.Postings.Sum(p => p.Debit), paid.Postings.Sum(p => p.Credit));
+        Assert.Contains(paid.Postings, p => p.Account == "insurer-receivable:nhsa" && p.Debit == 3000);
+        var after = s.Apply(paid);
+        Assert.Equal(8000, after.Deposit);
+        Assert.Equal(OrderStatus.Paid, after.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void A_deposit_short_of_the_dues_pays_nothing()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 1000), Posted("o1", 5000)]);
+        var e = Assert.Throws<ProblemException>(() => D.Pay(s, new PayFromAccount("p1", ["o1"], Tenders.Deposit, "kiosk", Now)));
+        Assert.Equal(ErrorCodes.InsufficientFunds, e.Code);
+    }
+
+    [Fact]
+    public void Channel_money_for_orders_paid_meanwhile_goes_to_the_deposit_refundable_to_that_channel()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 5000), Posted("o1", 5000)]);
+        s = s.Apply(D.Pay(s, new PayFromAccount("p1", ["o1"], Tenders.Deposit, "kiosk", Now)));
+        var late = D.ApplyToOrders(s, new ApplyChannelMoney("pi_2", "wechat-pay", 5000, ["o1"], "kiosk", Now))!;
+        Assert.Empty(late.Orders);
+        Assert.Equal(5000, late.ToDeposit);
+        s = s.Apply(late);
+        Assert.Null(D.ApplyToOrders(s, new ApplyChannelMoney("pi_2", "wechat-pay", 5000, ["o1"], "kiosk", Now))); // once per intent
+        var lines = D.Plan(s, RefundKinds.Deposit, null, 5000);
+        Assert.Equal("pi_2", Assert.Single(lines).IntentId);
+    }
+
+    [Fact]
+    public void A_refund_is_split_over_the_tenders_newest_first_and_never_beyond_what_was_paid()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 3000), Posted("o1", 3000), Posted("o2", 4000)]);
+        s = s.Apply(D.Pay(s, new PayFromAccount("p1", ["o1"], Tenders.Deposit, "kiosk", Now)));
+        s = s.Apply(D.ApplyToOrders(s, new ApplyChannelMoney("pi_2", "unionpay", 4000, ["o2"], "kiosk", Now))!);
+        var lines = D.Plan(s, RefundKinds.Order, "o2", 4000);
+        Assert.Equal(("channel", "pi_2", 4000L), (Assert.Single(lines).Tender, lines[0].IntentId, lines[0].Amount));
+        var e = Assert.Throws<ProblemException>(() => D.Plan(s, RefundKinds.Order, "o1", 3001));
+        Assert.Equal(D.RefundExceedsPaid, e.Code);
+    }
+
+    [Fact]
+    public void The_night_settles_a_date_once_and_what_the_deposit_cannot_cover_is_overdue()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 1000), new CreditCareEnrolled("ch_p", 10_000, null, Now), Posted("o1", 4000)]);
+        s = s.Apply(D.Pay(s, new PayFromAccount("p1", ["o1"], Tenders.Credit, "kiosk", Now)));
+        var ran = D.Settle(s, "2026-11-23", Now)!;
+        Assert.Equal((1000L, 3000L), (ran.FromDeposit, ran.Remaining));
+        s = s.Apply(ran);
+        Assert.True(s.Overdue);
+        Assert.Null(D.Settle(s, "2026-11-23", Now));
+        var e = Assert.Throws<ProblemException>(() => D.Post(s, new PostOrder("r1", "R1", "V2", "registration", "reg", 500, 0, null, "kiosk", Now)));
+        Assert.Equal(D.CreditUnsettled, e.Code);
+    }
+
+    [Fact]
+    public void A_refund_above_the_threshold_waits_for_someone_else()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 9000)]);
+        var asked = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 6000, "why", "cashier1", 5000, "t", Now));
+        Assert.True(asked.NeedsApproval);
+        s = s.Apply(asked);
+        Assert.Equal(ErrorCodes.Forbidden, Assert.Throws<ProblemException>(() => D.Approve(s, "r1", "cashier1", Now)).Code);
+        s = s.Apply(D.Approve(s, "r1", "finance1", Now));
+        var executed = Assert.IsType<RefundExecuted>(D.Execute(s, "r1", Now));
+        Assert.Equal(6000, Assert.Single(executed.Lines).Amount);
+    }
+}
