@@ -21,6 +21,8 @@ public sealed class HospitalScenario
     public Infrastructure.Api Api => S.Api;
     public string H => $"{S.Base}/hospital";
 
+    // The nightly job settles a tenant once its local settlement time has passed today: at "23:59" it stays out of the
+    // way of specs that run the settlement by hand (except in the last minute of the day in Asia/Shanghai).
     public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000) =>
         Start(app.Api(), app, settlementTime, threshold, creditLimit);
 
