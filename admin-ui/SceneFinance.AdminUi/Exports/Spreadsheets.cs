@@ -10,6 +10,7 @@ using SceneFinance.AdminUi.Tenants;
 using SceneFinance.AdminUi.Users;
 using SceneFinance.Grains;
 using SceneFinance.Scenes.CardHolders;
+using SceneFinance.Scenes.Hospital.Reporting;
 
 namespace SceneFinance.AdminUi.Exports;
 
@@ -64,6 +65,13 @@ public static class Spreadsheets
             return File(rows.Select(r => Row(t,
                 ("Time", Time(r.At)), ("Type", t[r.Type]), ("Amount", Money.Yuan(r.Amount)), ("Balance after", Money.Yuan(r.BalanceAfter)),
                 ("Terminal", r.TerminalId ?? ""), ("Status", t[r.Status]))), "transactions");
+        });
+
+        // The hospital's day as the scene's own report spreadsheet (the same sheets as the API's daily.xlsx), with the cookie.
+        exports.MapGet("/hospital-daily.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var report = await DailyReport.Report(http.User, store, grains, tenantId, date, clock.GetUtcNow());
+            return Results.File(DailyReport.Xlsx(report), DailyReport.XlsxType, DailyReport.FileName(report));
         });
     }
 

@@ -73,6 +73,8 @@ public abstract class ShellPage : ComponentBase
 
     string Message(ProblemException e) => e.Code switch
     {
+        // A rule the slice explains (a second approver) is said as it is; a role or tenant refusal stays generic.
+        ErrorCodes.Forbidden when Text.Knows(e.Message) => T[e.Message],
         ErrorCodes.Forbidden or ErrorCodes.Unauthorized => T["You may not do this."],
         ErrorCodes.NotFound => T["Not found."],
         ErrorCodes.TenantSuspended => T["The tenant is suspended."],

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,38 +20,58 @@ public sealed record HospitalRefundRequest(string? Kind, string? OrderId, long? 
 /// </summary>
 public static class RefundEndpoints
 {
+    public static readonly string[] Askers = [Roles.TenantAdmin, Roles.Finance, Roles.Cashier];
+    public static readonly string[] Approvers = [Roles.TenantAdmin, Roles.Finance];
+
     public static void MapHospitalRefunds(this IEndpointRouteBuilder hospital)
     {
         hospital.MapPost("/patients/{id}/refunds", async (string tenantId, string id, HospitalRefundRequest body, HttpContext http, HospitalDesk desk,
             RefundRunner refunds, IDocumentStore store, TimeProvider clock) =>
         {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance, Roles.Cashier]);
+            http.RequireTenantAccess(tenantId, Askers);
             var key = IdempotencyTicket.RequireKey(http.Request);
-            new Validation().OneOf(body.Kind, "kind", RefundKinds.Order, RefundKinds.Deposit).Amount(body.Amount).Text(body.Reason, "reason")
-                .Require(body.Kind != RefundKinds.Order || body.OrderId is { Length: > 0 }, "orderId", "An order refund names its order.").ThrowIfInvalid();
-            var settings = await HospitalSettings.Load(store, tenantId);
-            var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason);
-            var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => desk.Patient(tenantId, id).RequestRefund(new RefundAsk(
-                body.Kind!, body.Kind == RefundKinds.Order ? body.OrderId : null, body.Amount!.Value, body.Reason!.Trim(), http.UserName(),
-                settings.RefundApprovalThreshold, ticket, clock.GetUtcNow())));
-            if (reply.Status == 200) await refunds.Drive(tenantId, id, http.UserName());
-            return reply.ToResult();
+            return (await RequestRefund(http.User, desk, refunds, store, tenantId, id, key, body, clock.GetUtcNow())).ToResult();
         });
 
         hospital.MapPost("/patients/{id}/refunds/{refundId}/approve", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk,
             RefundRunner refunds, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-            var patient = desk.Patient(tenantId, id);
-            var refund = await patient.ApproveRefund(refundId, http.UserName(), clock.GetUtcNow());
-            await refunds.Drive(tenantId, id, http.UserName());
-            return TypedResults.Ok(await patient.GetRefund(refund.Id));
-        });
+            TypedResults.Ok(await ApproveRefund(http.User, desk, refunds, tenantId, id, refundId, clock.GetUtcNow())));
 
         hospital.MapGet("/patients/{id}/refunds/{refundId}", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(await desk.Patient(tenantId, id).GetRefund(refundId));
-        });
+            TypedResults.Ok(await GetRefund(http.User, desk, tenantId, id, refundId)));
+    }
+
+    // The slice's functions, for the routes above and the admin shell alike.
+
+    /// <summary>Asks for a refund: <c>200</c> executed at once, <c>202 pending_approval</c> above the tenant's threshold.</summary>
+    public static async Task<Reply> RequestRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, IDocumentStore store, string tenantId, string id,
+        string key, HospitalRefundRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Askers);
+        new Validation().OneOf(body.Kind, "kind", RefundKinds.Order, RefundKinds.Deposit).Amount(body.Amount).Text(body.Reason, "reason")
+            .Require(body.Kind != RefundKinds.Order || body.OrderId is { Length: > 0 }, "orderId", "An order refund names its order.").ThrowIfInvalid();
+        var settings = await HospitalSettings.Load(store, tenantId);
+        var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason);
+        var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => desk.Patient(tenantId, id).RequestRefund(new RefundAsk(
+            body.Kind!, body.Kind == RefundKinds.Order ? body.OrderId : null, body.Amount!.Value, body.Reason!.Trim(), user.Who(),
+            settings.RefundApprovalThreshold, ticket, now)));
+        if (reply.Status == 200) await refunds.Drive(tenantId, id, user.Who());
+        return reply;
+    }
+
+    /// <summary>A second person (finance, tenant admin; never the asker: the account refuses) approves a waiting refund.</summary>
+    public static async Task<HospitalRefundView> ApproveRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, string tenantId, string id, string refundId, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Approvers);
+        var patient = desk.Patient(tenantId, id);
+        var refund = await patient.ApproveRefund(refundId, user.Who(), now);
+        await refunds.Drive(tenantId, id, user.Who());
+        return await patient.GetRefund(refund.Id);
+    }
+
+    public static async Task<HospitalRefundView> GetRefund(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string refundId)
+    {
+        user.RequireTenantAccess(tenantId, Roles.TenantReaders);
+        return await desk.Patient(tenantId, id).GetRefund(refundId);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -58,22 +59,30 @@ public static class DailyReport
         return new DailyReportView(date.ToString("yyyy-MM-dd"), lines, byChannel, byTender, paid.Sum(p => p.Amount), refunded.Sum(r => r.Amount));
     }
 
+    public static readonly string[] Readers = [Roles.TenantAdmin, Roles.Finance, Roles.Cashier, Roles.Auditor];
+
     public static void MapDailyReport(IEndpointRouteBuilder hospital)
     {
         hospital.MapGet("/reports/daily", async (string tenantId, string? date, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance, Roles.Cashier, Roles.Auditor]);
-            var (day, zone) = await Day(grains, tenantId, date, clock);
-            return TypedResults.Ok(await Build(store, tenantId, day, zone));
-        });
+            TypedResults.Ok(await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow())));
 
         hospital.MapGet("/reports/daily.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
         {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance, Roles.Cashier, Roles.Auditor]);
-            var (day, zone) = await Day(grains, tenantId, date, clock);
-            var report = await Build(store, tenantId, day, zone);
-            return Results.File(Xlsx(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"hospital-daily-{report.Date}.xlsx");
+            var report = await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow());
+            return Results.File(Xlsx(report), XlsxType, FileName(report));
         });
+    }
+
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static string FileName(DailyReportView report) => $"hospital-daily-{report.Date}.xlsx";
+
+    /// <summary>The tenant's local day (<paramref name="date"/> <c>yyyy-MM-dd</c>, or today there), for the route and the admin shell alike.</summary>
+    public static async Task<DailyReportView> Report(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string? date, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Readers);
+        var (day, zone) = await Day(grains, tenantId, date, now);
+        return await Build(store, tenantId, day, zone);
     }
 
     /// <summary>Three sheets: the day's lines, totals by channel, totals by tender. Amounts in fen, as everywhere.</summary>
@@ -99,11 +108,11 @@ public static class DailyReport
         [key] = t.Key, ["paid (fen) 收款(分)"] = t.Paid, ["refunded (fen) 退款(分)"] = t.Refunded, ["net (fen) 净额(分)"] = t.Net,
     }).ToList();
 
-    static async Task<(DateOnly, TimeZoneInfo)> Day(IGrainFactory grains, string tenantId, string? date, TimeProvider clock)
+    static async Task<(DateOnly, TimeZoneInfo)> Day(IGrainFactory grains, string tenantId, string? date, DateTimeOffset now)
     {
         var tenant = await grains.RequireTenant(tenantId);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
         new Validation().Require(date is null || DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
-        return (date is null ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime) : DateOnly.ParseExact(date, "yyyy-MM-dd"), zone);
+        return (date is null ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime) : DateOnly.ParseExact(date, "yyyy-MM-dd"), zone);
     }
 }

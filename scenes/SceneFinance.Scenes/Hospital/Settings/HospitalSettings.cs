@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,36 +38,49 @@ public sealed class HospitalSettings
 
 public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold);
 
+public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold);
+
 public static class HospitalSettingsEndpoints
 {
+    public static readonly string[] Editors = [Roles.TenantAdmin, Roles.Finance];
+
     public static void MapHospitalSettings(this IEndpointRouteBuilder hospital)
     {
         hospital.MapGet("/settings", async (string tenantId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(View(await HospitalSettings.Load(store, tenantId)));
-        });
+            TypedResults.Ok(await Get(http.User, store, tenantId)));
 
         hospital.MapPut("/settings", async (string tenantId, HospitalSettingsRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-            await grains.RequireTenant(tenantId);
-            new Validation()
-                .Require(body.CreditLimit is null or (>= 0 and <= Validation.MaxAmount), "creditLimit", $"creditLimit must be fen between 0 and {Validation.MaxAmount}.")
-                .Require(body.CreditSettlementTime is null || TimeOnly.TryParseExact(body.CreditSettlementTime, "HH:mm", out _), "creditSettlementTime", "creditSettlementTime must be a local time like 02:00.")
-                .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
-                .ThrowIfInvalid();
-            var settings = await HospitalSettings.Load(store, tenantId);
-            settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
-            settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
-            settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
-            settings.UpdatedAt = clock.GetUtcNow();
-            await using var session = store.LightweightSession(tenantId);
-            session.Store(settings);
-            await session.SaveChangesAsync();
-            return TypedResults.Ok(View(settings));
-        });
+            TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())));
     }
 
-    static object View(HospitalSettings s) => new { s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold };
+    // The slice's functions, for the routes above and the admin shell alike.
+
+    public static async Task<HospitalSettingsView> Get(ClaimsPrincipal user, IDocumentStore store, string tenantId)
+    {
+        user.RequireTenantAccess(tenantId, Roles.TenantReaders);
+        return View(await HospitalSettings.Load(store, tenantId));
+    }
+
+    /// <summary>Changes what is given (null keeps the current value).</summary>
+    public static async Task<HospitalSettingsView> Update(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, HospitalSettingsRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Editors);
+        await grains.RequireTenant(tenantId);
+        new Validation()
+            .Require(body.CreditLimit is null or (>= 0 and <= Validation.MaxAmount), "creditLimit", $"creditLimit must be fen between 0 and {Validation.MaxAmount}.")
+            .Require(body.CreditSettlementTime is null || TimeOnly.TryParseExact(body.CreditSettlementTime, "HH:mm", out _), "creditSettlementTime", "creditSettlementTime must be a local time like 02:00.")
+            .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
+            .ThrowIfInvalid();
+        var settings = await HospitalSettings.Load(store, tenantId);
+        settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
+        settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
+        settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
+        settings.UpdatedAt = now;
+        await using var session = store.LightweightSession(tenantId);
+        session.Store(settings);
+        await session.SaveChangesAsync();
+        return View(settings);
+    }
+
+    static HospitalSettingsView View(HospitalSettings s) => new(s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold);
 }
