@@ -209,9 +209,11 @@ public sealed class BillingSpecs(CampusApp app)
         var bill = await s.BillOf("0101");
         await s.PayAtCounter(await s.BillOf("0103"), 100_000);
 
-        var before = await reminders.RunTenant(s.TenantId, today);
-        Assert.Equal(2, before.Queued); // both of mum's children are due in 2 days; the paid one is not reminded
+        await reminders.Run(today); // what the daily job does, for every school
+        var queued = (await s.Api.Get($"{s.Base}/campus/outbox", s.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray();
+        Assert.Equal(2, queued.Count); // both of mum's children are due in 2 days; the paid one is not reminded
         Assert.Equal(0, (await reminders.RunTenant(s.TenantId, today)).Queued);
+        Assert.Equal(0, (await s.Api.Post($"{s.Base}/campus/reminders/run", null, s.AdminToken)).Expect(HttpStatusCode.OK)["queued"].GetValue<int>());
 
         var late = today.AddDays(3);
         var first = await reminders.RunTenant(s.TenantId, late);
