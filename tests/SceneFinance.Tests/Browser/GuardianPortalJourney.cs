@@ -26,6 +26,7 @@ public sealed class GuardianPortalJourney(BrowserFixture browser)
 
         var page = await browser.NewPage();
         page.SetDefaultTimeout(60_000);
+        SetDefaultExpectTimeout(30_000); // payments are confirmed by the channel a moment after the wallet app
         await page.SetViewportSizeAsync(390, 844); // a phone
         await page.GotoAsync("/portal");
         await Expect(page).ToHaveURLAsync(new Regex("/portal/login$"));
