@@ -296,5 +296,8 @@ public sealed class Text
         ["nightly"] = "夜间结算",
         ["his"] = "HIS",
         ["Enter a date like 2026-01-31."] = "请输入日期，例如 2026-01-31。",
+        ["Collection overview"] = "收缴情况",
+        ["Import roster"] = "导入名册",
+        ["Attendance"] = "考勤",
     }.ToFrozenDictionary();
 }

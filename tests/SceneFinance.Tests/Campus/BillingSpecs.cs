@@ -209,15 +209,17 @@ public sealed class BillingSpecs(CampusApp app)
         var bill = await s.BillOf("0101");
         await s.PayAtCounter(await s.BillOf("0103"), 100_000);
 
-        var before = await reminders.RunTenant(s.TenantId, today);
-        Assert.Equal(2, before.Queued); // both of mum's children are due in 2 days; the paid one is not reminded
+        await reminders.Run(today); // what the daily job does, for every school
+        var queued = (await s.Api.Get($"{s.Base}/campus/outbox", s.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray();
+        Assert.Equal(2, queued.Count); // both of mum's children are due in 2 days; the paid one is not reminded
         Assert.Equal(0, (await reminders.RunTenant(s.TenantId, today)).Queued);
+        Assert.Equal(0, (await s.Api.Post($"{s.Base}/campus/reminders/run", null, s.AdminToken)).Expect(HttpStatusCode.OK)["queued"].GetValue<int>());
 
         var late = today.AddDays(3);
         var first = await reminders.RunTenant(s.TenantId, late);
         Assert.Equal(2, first.MarkedOverdue);
         var second = await reminders.RunTenant(s.TenantId, late);
-        Assert.Equal(0, second.Queued);
+        Assert.Equal((0, 0), (second.MarkedOverdue, second.Queued)); // the second run changes nothing
         var overdue = await s.Bill(bill);
         Assert.Equal(("overdue", 500L + 500L), (overdue.Str("status"), overdue.Long("lateFees"))); // 500 fixed + 1% of 50000
         Assert.Equal(101_000, overdue.Long("outstandingAmount"));

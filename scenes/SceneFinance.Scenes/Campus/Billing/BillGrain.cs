@@ -102,10 +102,16 @@ public sealed class BillGrain(IDocumentStore store) : Grain, IBillGrain
         return View(State);
     }
 
-    async Task<BillView> IBillGrain.MarkOverdue(DateOnly today, DateTimeOffset now)
+    async Task<OverdueMarked> IBillGrain.MarkOverdue(DateOnly today, DateTimeOffset now)
     {
-        if (_state is not null) await Commit(s => [.. BillDecisions.Overdue(s, today, now)], _ => []);
-        return View(State);
+        var marked = 0;
+        await Commit(s =>
+        {
+            var overdue = BillDecisions.Overdue(s, today, now);
+            marked = overdue.Count;
+            return [.. overdue];
+        }, _ => []);
+        return new OverdueMarked(View(State), marked);
     }
 
     async Task<BillView> IBillGrain.Cancel(string reason, string cancelledBy, DateTimeOffset now)

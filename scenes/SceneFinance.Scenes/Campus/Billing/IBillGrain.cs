@@ -55,6 +55,9 @@ public sealed record BillView(
     [property: Id(21)] long HeldForRefund, [property: Id(22)] IReadOnlyList<InstallmentView> Installments, [property: Id(23)] InstallmentView? NextInstallment,
     [property: Id(24)] string Currency, [property: Id(25)] DateTimeOffset IssuedAt, [property: Id(26)] DateTimeOffset UpdatedAt);
 
+[GenerateSerializer, Immutable]
+public sealed record OverdueMarked([property: Id(0)] BillView Bill, [property: Id(1)] int Marked);
+
 /// <summary>
 /// One student's bill for one fee plan (账单). Key: <c>"{tenantId}/{billId}"</c>. The single writer of the bill's stream: two payments
 /// at the same moment are decided one after the other, so a bill is never collected beyond its amount. Answers after commit.
@@ -82,8 +85,8 @@ public interface IBillGrain : IGrainWithStringKey
     /// <summary>Applies an approved waiver or scholarship (once per waiver); refused above the outstanding amount.</summary>
     Task<BillView> Waive(ApplyWaiver command);
 
-    /// <summary>Marks installments due before <paramref name="today"/> and not covered as overdue, with their late fee, once each.</summary>
-    Task<BillView> MarkOverdue(DateOnly today, DateTimeOffset now);
+    /// <summary>Marks installments due before <paramref name="today"/> and not covered as overdue, with their late fee, once each; says how many it marked now.</summary>
+    Task<OverdueMarked> MarkOverdue(DateOnly today, DateTimeOffset now);
 
     /// <summary>Cancels the bill: nothing more is asked; money paid stays until refunded.</summary>
     Task<BillView> Cancel(string reason, string cancelledBy, DateTimeOffset now);

@@ -1,6 +1,7 @@
 using Marten;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Campus.Billing;
 using SceneFinance.Scenes.Campus.PlanningFees;
@@ -16,6 +17,9 @@ namespace SceneFinance.Scenes.Campus.PayingBills;
 public sealed class BillFulfilment(IGrainFactory grains, IDocumentStore store) : IIntentFulfilment
 {
     public const string PurposeKind = "campus-bill";
+
+    /// <summary>Who paid, as the collections journal shows it: a guardian's phone (their username) masked like everywhere else.</summary>
+    public static string Payer(string userName, bool guardian) => guardian ? "guardian " + Masking.Phone(userName) : userName;
 
     public string Kind => PurposeKind;
 

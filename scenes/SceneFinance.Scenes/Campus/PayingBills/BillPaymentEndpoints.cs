@@ -67,7 +67,7 @@ public static class BillPaymentEndpoints
         {
             var bill = await BillEndpoints.RequireBill(http, store, grains, tenantId, billId);
             return await gateway.CreateIntent(tenantId, new CreateIntent(channel!, amount!.Value, $"{bill.PlanName} {bill.StudentName} 学杂费",
-                new IntentPurpose(BillFulfilment.PurposeKind, billId, http.UserName()), ticket, http.UserName(), clock.GetUtcNow()));
+                new IntentPurpose(BillFulfilment.PurposeKind, billId, BillFulfilment.Payer(http.UserName(), http.IsGuardian())), ticket, http.UserName(), clock.GetUtcNow()));
         });
     }
 }

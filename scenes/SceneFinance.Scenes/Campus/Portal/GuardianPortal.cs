@@ -30,7 +30,7 @@ public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains, I
         var bill = await Child(tenantId, phone, billId);
         var ticket = IdempotencyTicket.For("guardian/" + phone, key, "bill-online", billId, amount, channel);
         return await gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, $"{bill.PlanName} {bill.StudentName} 学杂费",
-            new IntentPurpose(BillFulfilment.PurposeKind, billId, phone), ticket, phone, clock.GetUtcNow()));
+            new IntentPurpose(BillFulfilment.PurposeKind, billId, BillFulfilment.Payer(phone, guardian: true)), ticket, phone, clock.GetUtcNow()));
     }
 
     /// <summary>A guardian tops up a child's campus card through a channel.</summary>

@@ -8,8 +8,19 @@ namespace SceneFinance.Scenes.Campus.Reminding;
 
 public static class OutboxEndpoints
 {
-    /// <summary><c>GET /tenants/{t}/campus/outbox?status=queued&amp;billId=</c>: the reminders queued for guardians (phones masked).</summary>
-    public static void MapOutbox(this IEndpointRouteBuilder api) =>
+    /// <summary>
+    /// <c>GET /tenants/{t}/campus/outbox?status=queued&amp;billId=</c>: the reminders queued for guardians (phones masked);
+    /// <c>POST /tenants/{t}/campus/reminders/run</c>: the daily reminder and late-fee run, now, for this school (idempotent: a second run changes nothing).
+    /// </summary>
+    public static void MapOutbox(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/tenants/{tenantId}/campus/reminders/run", async (string tenantId, HttpContext http, Reminders reminders, IGrainFactory grains, TimeProvider clock) =>
+        {
+            http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), await Attendance.GateTaps.Zone(grains, tenantId)).DateTime);
+            return Results.Json(await reminders.RunTenant(tenantId, today));
+        }).WithTags("Campus").WithSummary("Run the reminders and late fees now (what the daily job does)");
+
         api.MapGet("/tenants/{tenantId}/campus/outbox", async (string tenantId, string? status, string? billId, int? limit, HttpContext http, IDocumentStore store) =>
         {
             http.RequireTenantAccess(tenantId, CampusAccess.Staff);
@@ -24,4 +35,5 @@ public static class OutboxEndpoints
                     phone = Masking.Phone(m.Phone), text = m.Text, status = m.Status, dueDate = m.DueDate, createdAt = m.CreatedAt, sentAt = m.SentAt }),
             });
         }).WithTags("Campus").WithSummary("The reminder outbox");
+    }
 }

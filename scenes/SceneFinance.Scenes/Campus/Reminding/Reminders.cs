@@ -33,6 +33,7 @@ public interface IReminderSender
     Task<bool> Send(string tenantId, OutboxMessage message, CancellationToken ct);
 }
 
+/// <summary>What one run did: bills looked at, installments it marked overdue (with their late fee), reminders it queued and sent.</summary>
 public sealed record ReminderRun(int BillsLooked, int MarkedOverdue, int Queued, int Sent);
 
 /// <summary>
@@ -77,10 +78,10 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
             var phones = students.GetValueOrDefault(listing.StudentNumber)?.GuardianPhones ?? [];
             if (listing.NextDueDate < today)
             {
-                var bill = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, listing.Id)).MarkOverdue(today, now);
+                var (bill, marked) = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, listing.Id)).MarkOverdue(today, now);
+                overdue += marked;
                 foreach (var i in bill.Installments.Where(i => i.Status == "overdue"))
                 {
-                    overdue++;
                     wanted.AddRange(phones.Select(p => Message("overdue", bill, i, p,
                         $"【缴费提醒】{bill.StudentName}的{bill.PlanName}第{i.No}期已逾期（应于{i.DueDate:yyyy-MM-dd}缴清），尚欠{Yuan(bill.OutstandingAmount)}元。Overdue: {Yuan(bill.OutstandingAmount)} yuan outstanding.", now)));
                 }
