@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace SceneFinance.Tests.Campus;
 
 /// <summary>A school at the start of term: a 5,000-row roster, a grade of 3,000 billed at once and paid every way there is.</summary>
-[Collection(SharedCampusApp.Name)]
+[Collection(CampusScaleApp.Name)]
 public sealed class CampusScaleTests(CampusApp app, ITestOutputHelper output)
 {
     const int Grade1 = 3000, Grade2 = 2000;
