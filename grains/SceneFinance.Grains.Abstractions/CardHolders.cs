@@ -107,6 +107,9 @@ public interface ICardHolderGrain : IGrainWithStringKey
     /// <summary>Approves or declines a card payment; the reply is stored under the idempotency ticket in the same commit.</summary>
     Task<Reply> Pay(PayByCard command, PaymentContext context);
 
+    /// <summary>Whether <paramref name="cardNumber"/> is the holder's current card and not reported lost (views show only its last 4).</summary>
+    [ReadOnly] Task<bool> IsCurrentCard(string cardNumber);
+
     /// <summary>Credits the cash purse with money a channel confirmed; once per intent, whatever the number of calls.</summary>
     Task<Balance> CreditFromGateway(GatewayCredit command);
 

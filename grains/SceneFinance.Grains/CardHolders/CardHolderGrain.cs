@@ -96,6 +96,9 @@ public sealed class CardHolderGrain(IDocumentStore store, GroupCommit commits, I
         });
     }
 
+    Task<bool> ICardHolderGrain.IsCurrentCard(string cardNumber) =>
+        Task.FromResult(_state is { Status: not CardStatus.Lost } s && string.Equals(s.CardNumber, cardNumber, StringComparison.Ordinal));
+
     async Task<Balance> ICardHolderGrain.CreditFromGateway(GatewayCredit c)
     {
         await ApplyOnce($"credit:{c.IntentId}", c.Now, state => Wallet.Credit(state, c));

@@ -268,6 +268,25 @@ public sealed class BillingSpecs(CampusApp app)
     }
 
     [Fact]
+    public async Task A_replaced_card_no_longer_opens_the_gate_even_when_the_new_card_ends_in_the_same_four_digits()
+    {
+        var s = await Scenario.Start(app, "campus");
+        await s.ImportCsv(Roster.Csv(Roster.Row("0311", "换卡", "三年级", "2班", "家长", Phone())));
+        var holder = (await s.Api.Get($"{s.Base}/campus/students/0311", s.AdminToken)).Expect(HttpStatusCode.OK)["cardHolderId"].GetValue<string>();
+        var old = "8" + Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999);
+        var current = "7" + old[1..]; // the same last 4 digits
+        (await s.Api.Post($"{s.Base}/cardholders/{holder}/replace-card", new { newCardNumber = old }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        (await s.Api.Post($"{s.Base}/cardholders/{holder}/replace-card", new { newCardNumber = current }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        var gate = await s.Terminal("gate");
+        string Body(string card) => System.Text.Json.JsonSerializer.Serialize(new { cardNumber = card, direction = "in" });
+
+        var refused = (await s.Api.Signed(gate, "/api/v1/terminal/gate-taps", Body(old), "old")).Expect(HttpStatusCode.OK);
+        Assert.Equal(("rejected", "card_lost"), (refused["status"].GetValue<string>(), refused["reason"].GetValue<string>()));
+        var accepted = (await s.Api.Signed(gate, "/api/v1/terminal/gate-taps", Body(current), "current")).Expect(HttpStatusCode.OK);
+        Assert.Equal("accepted", accepted["status"].GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_finance_office_sees_collection_by_grade_and_class_the_unpaid_list_and_the_journal_also_as_xlsx()
     {
         var (s, _, _) = await School();

@@ -96,10 +96,11 @@ public static class GateTaps
     static async Task Identify(GateTap tap, string cardNumber, string tenantId, IGrainFactory grains, IDocumentStore store)
     {
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(tenantId, cardNumber)).Holder();
-        var holder = holderId is null ? null : await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, holderId)).Get();
+        var grain = holderId is null ? null : grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, holderId));
+        var holder = grain is null ? null : await grain.Get();
         if (holder is null) { (tap.Status, tap.Reason) = ("rejected", ErrorCodes.NotFound); return; }
-        // The holder keeps answering for a replaced card; only the current one opens the gate.
-        if (holder.Status == "lost" || holder.CardNumber != Masking.KeepLast4(cardNumber)) { (tap.Status, tap.Reason) = ("rejected", ErrorCodes.CardLost); return; }
+        // The holder keeps answering for a replaced card; only the current one opens the gate (compared whole: views show the last 4 only).
+        if (!await grain!.IsCurrentCard(cardNumber)) { (tap.Status, tap.Reason) = ("rejected", ErrorCodes.CardLost); return; }
         tap.CardHolderId = holder.Id;
         tap.Name = holder.Name;
         await using var session = store.QuerySession(tenantId);
