@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using SceneFinance.Payments;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Kiosk;

@@ -2,6 +2,7 @@ using JasperFx;
 using Marten;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Scenes.Campus.Billing;
@@ -24,17 +25,8 @@ public sealed class BillGrain(IDocumentStore store) : Grain, IBillGrain
         return Rebuild(ct);
     }
 
-    async Task Rebuild(CancellationToken ct = default)
-    {
-        await using var session = store.QuerySession(_tenantId);
-        var events = await session.Events.FetchStreamAsync(_id, token: ct);
-        (_state, _version) = (null, 0);
-        foreach (var e in events)
-        {
-            _state = Bill.Fold(_state, e.Data);
-            _version = e.Version;
-        }
-    }
+    async Task Rebuild(CancellationToken ct = default) =>
+        (_state, _version) = await Streams.Load<Bill>(store, _tenantId, _id, Bill.Fold, ct);
 
     Bill State => _state ?? throw ProblemException.NotFound("The bill");
 

@@ -35,7 +35,7 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
         var ticket = IdempotencyTicket.For(scope, key, "hospital-pay", patientId, string.Join(',', orderIds), tender);
         var patient = Patient(tenantId, patientId);
         var now = clock.GetUtcNow();
-        return await Replayable(tenantId, ticket, async () =>
+        return await IdempotentRequest.Run(store, tenantId, ticket, async () =>
         {
             if (AccountTenders.Contains(tender)) return await patient.Pay(orderIds, tender, source, ticket, now);
             var account = await patient.Get();
@@ -49,7 +49,7 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
     {
         new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var ticket = IdempotencyTicket.For(scope, key, "hospital-deposit", patientId, amount, channel);
-        return await Replayable(tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, "Inpatient deposit 住院预交金",
+        return await IdempotentRequest.Run(store, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, "Inpatient deposit 住院预交金",
             new IntentPurpose(HospitalPurposes.Deposit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow())));
     }
 
@@ -59,7 +59,7 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
         new Validation().OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var account = await Patient(tenantId, patientId).Get();
         var ticket = IdempotencyTicket.For(scope, key, "hospital-credit", patientId, channel);
-        return await Replayable(tenantId, ticket, () =>
+        return await IdempotentRequest.Run(store, tenantId, ticket, () =>
         {
             if (account.Credit is not { Outstanding: > 0 } credit) throw ProblemException.Conflict("Nothing is owed on credit care.");
             return gateway.CreateIntent(tenantId, new CreateIntent(channel, credit.Outstanding, "Credit care settlement 信用就医结算",
@@ -79,25 +79,10 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
         var now = clock.GetUtcNow();
         var slot = grains.GetGrain<IClinicSlotGrain>(GrainKeys.For(tenantId, slotId.StartsWith("slot_", StringComparison.Ordinal) ? slotId : throw ProblemException.NotFound("The clinic session")));
         var number = await slot.Take(ticket.DocumentId, patientId, now);
-        var reply = await Replayable(tenantId, ticket, () => patient.PostOrder(
+        var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => patient.PostOrder(
             new OrderSpec($"reg-{slotId}-{number.Number}", $"reg-{slotId}", "registration", $"Registration 挂号 · {number.Department} · {number.Doctor} #{number.Number}", number.Fee, 0, null),
             source, ticket, now));
         if (reply.Status >= 400) throw ProblemException.Conflict("This key was used for another registration.");
         return new Registration(patientId, number.Number, number.Department, number.Doctor, number.StartsAt, JsonSerializer.Deserialize<OrderView>(reply.Json, SceneJson.Options)!);
-    }
-
-    /// <summary>A key that was answered already replays that answer even if the request would now fail (the orders were since paid...).</summary>
-    async Task<Reply> Replayable(string tenantId, IdempotencyTicket ticket, Func<Task<Reply>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (ProblemException)
-        {
-            await using var session = store.QuerySession(tenantId);
-            if (await session.LoadAsync<IdempotentResponse>(ticket.DocumentId) is { } stored) return stored.ReplayFor(ticket);
-            throw;
-        }
     }
 }
