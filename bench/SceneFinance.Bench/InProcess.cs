@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SceneFinance.Grains;
 using SceneFinance.Host;
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Postgres;
 using SceneFinance.Platform.Storage;
@@ -70,9 +72,9 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
             var terminalId = _terminals[t];
             var now = DateTimeOffset.UtcNow;
             var ticket = IdempotencyTicket.For($"terminal/{terminalId}", key, "pay", _cards[h], amount, null);
-            var reply = await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, terminalId))
+            var outcome = await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, terminalId))
                 .Pay(new TerminalPayment(_cards[h], amount, now, ticket), now);
-            return reply.Json;
+            return JsonSerializer.Serialize(outcome.Value, SceneJson.Options);
         });
 
     /// <summary>Balances in the grains and in the ledger must both equal what was approved, to the fen.</summary>

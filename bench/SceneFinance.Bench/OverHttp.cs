@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Postgres;
 
 namespace SceneFinance.Bench;

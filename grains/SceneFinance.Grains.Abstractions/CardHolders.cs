@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Outcomes;
 
 namespace SceneFinance.Grains;
 
@@ -57,27 +58,39 @@ public sealed record GatewayRefund(
     [property: Id(3)] long Amount,
     [property: Id(4)] DateTimeOffset Now);
 
-/// <summary>A card payment as a terminal sends it, after its signature was checked.</summary>
+/// <summary>
+/// A card payment as the wallet decides it: the tap, and what its terminal and tenant say about it (active, the single-payment
+/// cap, the tap's local day in the tenant's zone), with the time of the request passed in.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record PayByCard(
+public sealed record Pay(
     [property: Id(0)] string PaymentId,
     [property: Id(1)] string TerminalId,
     [property: Id(2)] string CardNumber,
     [property: Id(3)] long Amount,
     [property: Id(4)] DateTimeOffset OccurredAt,
-    [property: Id(5)] IdempotencyTicket Ticket,
-    [property: Id(6)] DateTimeOffset Now);
+    [property: Id(5)] DateOnly LocalDay,
+    [property: Id(6)] bool TenantActive,
+    [property: Id(7)] bool TerminalActive,
+    [property: Id(8)] long SinglePaymentCap,
+    [property: Id(9)] IdempotencyTicket Ticket,
+    [property: Id(10)] DateTimeOffset Now);
 
-/// <summary>What a terminal or its tenant says about a payment before the wallet decides.</summary>
+/// <summary>The answer to a card payment: the body of api-v1.md's terminal payment, and what is replayed for its key.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PaymentContext(
-    [property: Id(0)] bool TenantActive,
-    [property: Id(1)] bool TerminalActive,
-    [property: Id(2)] string TimeZone,
-    [property: Id(3)] long SinglePaymentCap);
+public sealed record PaymentResult(
+    [property: Id(0)] string? PaymentId,
+    [property: Id(1)] string Status,
+    [property: Id(2)] string? DeclineCode,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] long? BalanceAfter)
+{
+    public bool Approved => Status == "approved";
+}
 
-/// <summary>The body of a payment answer (api-v1.md, terminal payments).</summary>
-public sealed record PaymentResult(string? PaymentId, string Status, string? DeclineCode, long Amount, long? BalanceAfter);
+/// <summary>The answer to a counter top-up (api-v1.md).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TopUpResult([property: Id(0)] string Id, [property: Id(1)] string Status, [property: Id(2)] Balance Balance);
 
 [GenerateSerializer, Immutable]
 public sealed record TransactionItem(
@@ -96,38 +109,38 @@ public sealed record TransactionItem(
 public interface ICardHolderGrain : IGrainWithStringKey
 {
     /// <summary>Opens the wallet; <c>conflict</c> when the external id or card number is taken in the tenant.</summary>
-    Task<CardHolderView> Register(RegisterCardHolder command);
+    Task<Outcome<CardHolderView>> Register(RegisterCardHolder command);
 
     /// <summary>The holder with current balances, or null when there is none.</summary>
     Task<CardHolderView?> Get();
 
-    /// <summary>Credits a purse; the reply is stored under the idempotency ticket in the same commit.</summary>
-    Task<Reply> TopUp(TopUpCard command);
+    /// <summary>Credits a purse; the outcome is stored under the idempotency ticket in the same commit.</summary>
+    Task<Outcome<TopUpResult>> TopUp(TopUpCard command);
 
-    /// <summary>Approves or declines a card payment; the reply is stored under the idempotency ticket in the same commit.</summary>
-    Task<Reply> Pay(PayByCard command, PaymentContext context);
+    /// <summary>Approves or declines a card payment (a decline is an answer, not a refusal); stored under the ticket in the same commit.</summary>
+    Task<Outcome<PaymentResult>> Pay(Pay command);
 
     /// <summary>Whether <paramref name="cardNumber"/> is the holder's current card and not reported lost (views show only its last 4).</summary>
     [ReadOnly] Task<bool> IsCurrentCard(string cardNumber);
 
     /// <summary>Credits the cash purse with money a channel confirmed; once per intent, whatever the number of calls.</summary>
-    Task<Balance> CreditFromGateway(GatewayCredit command);
+    Task<Outcome<Balance>> CreditFromGateway(GatewayCredit command);
 
-    /// <summary>Takes a refund's money from the cash purse (once per refund); a decline code when the purse holds too little.</summary>
-    Task<string?> DebitForRefund(GatewayRefund command);
+    /// <summary>Takes a refund's money from the cash purse (once per refund); refused <c>insufficient_funds</c> when the purse holds too little.</summary>
+    Task<Outcome<Balance>> DebitForRefund(GatewayRefund command);
 
     /// <summary>Gives a failed refund's money back to the cash purse (once per refund).</summary>
-    Task ReleaseRefund(GatewayRefund command);
+    Task<Outcome<Balance>> ReleaseRefund(GatewayRefund command);
 
-    Task<CardHolderView> Freeze(DateTimeOffset now);
-    Task<CardHolderView> Unfreeze(DateTimeOffset now);
-    Task<CardHolderView> ReportLost(DateTimeOffset now);
+    Task<Outcome<CardHolderView>> Freeze(DateTimeOffset now);
+    Task<Outcome<CardHolderView>> Unfreeze(DateTimeOffset now);
+    Task<Outcome<CardHolderView>> ReportLost(DateTimeOffset now);
 
     /// <summary>Moves the holder (and balance) to a new card; the old card stops working at once.</summary>
-    Task<CardHolderView> ReplaceCard(string newCardNumber, DateTimeOffset now);
+    Task<Outcome<CardHolderView>> ReplaceCard(string newCardNumber, DateTimeOffset now);
 
-    /// <summary>Newest first, committed movements only.</summary>
-    Task<IReadOnlyList<TransactionItem>> Transactions(int limit);
+    /// <summary>Newest first, committed movements only; <c>not_found</c> for a holder that does not exist.</summary>
+    Task<Outcome<IReadOnlyList<TransactionItem>>> Transactions(int limit);
 }
 
 /// <summary>

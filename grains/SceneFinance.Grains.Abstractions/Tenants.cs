@@ -1,4 +1,6 @@
 using Orleans.Concurrency;
+using SceneFinance.Platform.Outcomes;
+
 namespace SceneFinance.Grains;
 
 [GenerateSerializer, Immutable]
@@ -19,16 +21,16 @@ public sealed record TenantPaymentPolicy(
 /// <summary>A tenant (school, hospital, canteen operator). Key: the tenant id.</summary>
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant; fails with <c>conflict</c> if it exists.</summary>
-    Task<TenantView> Create(string name, string kind, DateTimeOffset now);
+    /// <summary>Creates the tenant; refused with <c>conflict</c> if it exists.</summary>
+    Task<Outcome<TenantView>> Create(string name, string kind, DateTimeOffset now);
 
     /// <summary>The tenant, or null when there is none.</summary>
     [ReadOnly] Task<TenantView?> Get();
 
     /// <summary>Declines every payment of the tenant with <c>tenant_suspended</c> from now on.</summary>
-    Task<TenantView> Suspend(DateTimeOffset now);
+    Task<Outcome<TenantView>> Suspend(DateTimeOffset now);
 
-    Task<TenantView> Resume(DateTimeOffset now);
+    Task<Outcome<TenantView>> Resume(DateTimeOffset now);
 
     /// <summary>Status, time zone and risk cap; null when the tenant does not exist.</summary>
     [ReadOnly] Task<TenantPaymentPolicy?> GetPaymentPolicy();
@@ -36,8 +38,7 @@ public interface ITenantGrain : IGrainWithStringKey
 
 public static class TenantLookup
 {
-    /// <summary>The tenant, or <c>404 not_found</c>.</summary>
-    public static async Task<TenantView> RequireTenant(this IGrainFactory grains, string tenantId) =>
-        await grains.GetGrain<ITenantGrain>(tenantId).Get()
-        ?? throw SceneFinance.Platform.Problems.ProblemException.NotFound("The tenant");
+    /// <summary>The tenant, or <c>not_found</c>.</summary>
+    public static async Task<Outcome<TenantView>> FindTenant(this IGrainFactory grains, string tenantId) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).Get() is { } tenant ? tenant : Refusal.NotFound("The tenant");
 }

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Outcomes;
 
 namespace SceneFinance.Grains;
 
@@ -37,7 +38,7 @@ public sealed record TerminalPayment(
 public interface IMerchantTerminalGrain : IGrainWithStringKey
 {
     /// <summary>Creates the terminal and returns its secret (the only time it is shown).</summary>
-    Task<TerminalRegistered> Register(string name, string kind, DateTimeOffset now);
+    Task<Outcome<TerminalRegistered>> Register(string name, string kind, DateTimeOffset now);
 
     [ReadOnly] Task<TerminalView?> Get();
 
@@ -45,10 +46,10 @@ public interface IMerchantTerminalGrain : IGrainWithStringKey
     [ReadOnly] Task<TerminalCredentials?> Credentials();
 
     /// <summary>From now on, this terminal's payments are declined with <c>terminal_disabled</c>.</summary>
-    Task<TerminalView> Disable(DateTimeOffset now);
+    Task<Outcome<TerminalView>> Disable(DateTimeOffset now);
 
     /// <summary>Routes a payment to the card's holder; unknown cards are declined with <c>not_found</c>.</summary>
-    Task<Reply> Pay(TerminalPayment payment, DateTimeOffset now);
+    Task<Outcome<PaymentResult>> Pay(TerminalPayment payment, DateTimeOffset now);
 }
 
 /// <summary>Terminal id to tenant id. Key: the terminal id (terminal ids are unique platform-wide).</summary>

@@ -4,6 +4,7 @@ using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.Tenants;
 using SceneFinance.Grains.Terminals;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Grains;
 
@@ -13,6 +14,7 @@ public static class Configuration
     public static IServiceCollection AddSceneGrains(this IServiceCollection services)
     {
         services.ConfigureMarten(ConfigureGrains);
+        services.AddSingleton<ITenantDirectory, TenantDirectory>();
         return services;
     }
 
@@ -30,6 +32,5 @@ public static class Configuration
         opts.Schema.For<CardAssignment>();
         opts.Schema.For<ExternalIdClaim>();
         opts.Schema.For<CardHolderListing>();
-        opts.Schema.For<GatewayOperation>();
     }
 }

@@ -3,20 +3,20 @@ using SceneFinance.Grains;
 using SceneFinance.Host;
 using SceneFinance.Payments;
 using SceneFinance.Payments.Simulator;
-using SceneFinance.Platform.Storage;
+using SceneFinance.Platform;
 using SceneFinance.Scenes;
 using SceneFinance.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHostDefaults();
-builder.AddStorage();
+builder.AddPlatform();
 builder.AddSilo();
 builder.AddPayments();
 builder.Services.AddSceneGrains().AddTenants().AddScenes(builder.Configuration).AddAdminUi();
 
 var app = builder.Build();
 app.UseHostDefaults();
-app.MapGroup("/api/v1").MapTenants().MapScenes().MapPayments();
+app.MapGroup("/api/v1").MapPlatform().MapTenants().MapScenes().MapPayments();
 app.MapSimulatorPages();
 app.MapAdminUi();
 app.Run();

@@ -11,20 +11,15 @@ using SceneFinance.Payments.Channels.WeChatPay;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Payments.Janitor;
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Scheduling;
 using SceneFinance.Payments.Notifications;
 using SceneFinance.Payments.Simulator;
-using SceneFinance.Payments.ToppingUpOnline;
-using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Payments;
 
 public static class Configuration
 {
-    /// <summary>
-    /// The gateway (intents, channels, notifications), the online top-up, and the host's one scheduler (Quartz on PostgreSQL,
-    /// clustered, so several hosts run each job once). Other modules add their jobs with <c>ConfigureAllQuartzSchedulers</c>. Call after <c>AddStorage</c>: the job store uses its database.
-    /// </summary>
+    /// <summary>The gateway (intents, channels, notifications) and the online top-up; its janitor runs on the platform's scheduler.</summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -45,28 +40,11 @@ public static class Configuration
         services.AddSingleton<ChannelAdapters>();
         services.AddSingleton<IPaymentGateway, PaymentGateway>();
         services.AddSingleton<NotificationInbox>();
-        services.AddSingleton<IIntentFulfilment, CardTopUpFulfilment>();
 
-        var connectionString = builder.Configuration.GetConnectionString(Storage.ConnectionStringName)
-            ?? throw new InvalidOperationException("AddPayments needs the storage's connection string: call AddStorage first.");
-        services.AddQuartz("scenefinance", q =>
-        {
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.UseSystemTextJsonSerializer();
-                store.UseClustering();
-                store.ProvisionSchema();
-            });
-            q.ScheduleJob<GatewayJanitorJob>(
-                trigger => trigger.WithIdentity("gateway-janitor", "payments").StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.JanitorEverySeconds))).RepeatForever()),
-                job => job.WithIdentity(GatewayJanitorJob.Key));
-            q.ScheduleJob<StoredReplyPurgeJob>(
-                trigger => trigger.WithIdentity("stored-reply-purge", "platform").WithCronSchedule("0 30 3 * * ?"),
-                job => job.WithIdentity(StoredReplyPurgeJob.Key));
-        });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddJobs(q => q.ScheduleJob<GatewayJanitorJob>(
+            trigger => trigger.WithIdentity("gateway-janitor", "payments").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.JanitorEverySeconds))).RepeatForever()),
+            job => job.WithIdentity(GatewayJanitorJob.Key)));
         return builder;
     }
 
@@ -94,14 +72,9 @@ public static class Configuration
         opts.Schema.For<IntentListing>().Index(x => x.NeedsAttention).Index(x => x.CreatedAt);
     }
 
-    /// <summary>The double-entry ledger's read side: the trial balance over journalled events.</summary>
-    public static IEndpointRouteBuilder MapLedger(this IEndpointRouteBuilder api) => api.MapTrialBalance();
-
-    /// <summary>The gateway's API routes (under <c>/api/v1</c>) and the ledger.</summary>
+    /// <summary>The gateway's API routes (under <c>/api/v1</c>).</summary>
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder api)
     {
-        api.MapLedger();
-        api.MapOnlineTopUps();
         api.MapPaymentIntents();
         api.MapChannelNotifications();
         api.MapReconciliation();

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Scenes.Campus;
+using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.CardHolders;
+using SceneFinance.Scenes.CardHolders.ToppingUpOnline;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
 using SceneFinance.Scenes.Hospital;
 using SceneFinance.Scenes.Terminals;
@@ -16,12 +18,13 @@ public static class Configuration
     {
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
-        return services.AddSingleton<TerminalSignature>().AddCampus(campus).AddHospital();
+        return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital();
     }
 
     public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
     {
         api.MapCardHolders();
+        api.MapOnlineTopUps();
         api.MapTerminals();
         api.MapPayAtTerminal();
         api.MapCampus();

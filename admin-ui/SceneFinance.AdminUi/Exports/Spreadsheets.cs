@@ -61,7 +61,7 @@ public static class Spreadsheets
         exports.MapGet("/transactions.xlsx", async (string tenantId, string cardHolderId, HttpContext http, IGrainFactory grains) =>
         {
             var t = Language(http);
-            var rows = await CardHolderEndpoints.Transactions(http.User, grains, tenantId, cardHolderId, 500);
+            var rows = await CardHolderEndpoints.Transactions(http.User, grains, tenantId, cardHolderId, 500).OrThrow();
             return File(rows.Select(r => Row(t,
                 ("Time", Time(r.At)), ("Type", t[r.Type]), ("Amount", Money.Yuan(r.Amount)), ("Balance after", Money.Yuan(r.BalanceAfter)),
                 ("Terminal", r.TerminalId ?? ""), ("Status", t[r.Status]))), "transactions");

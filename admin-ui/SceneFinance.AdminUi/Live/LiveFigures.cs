@@ -16,7 +16,7 @@ public sealed class LiveFigures(TimeProvider clock)
     static readonly int[] Bounds = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 600, 800,
         1000, 1500, 2000, 3000, 5000, 10000, 30000, int.MaxValue];
 
-    static readonly TimeZoneInfo Zone = Grains.TimeZones.Find(Grains.TimeZones.Default);
+    static readonly TimeZoneInfo Zone = SceneFinance.Platform.Time.Zones.Find(SceneFinance.Platform.Time.Zones.Default);
 
     readonly Lock _lock = new();
     readonly Dictionary<string, Scope> _scopes = new();

@@ -59,13 +59,32 @@ public abstract class ShellPage : ComponentBase
         }
         catch (ProblemException e)
         {
-            FieldErrors.Clear();
-            foreach (var (field, messages) in e.Errors ?? [])
-                FieldErrors[field] = string.Join(" ", messages.Select(Translate));
-            Problem = e.Errors is { Count: > 0 } ? T["Please check the highlighted fields."] : Message(e);
-            StateHasChanged(); // also when a table's data callback failed: the message is the page's, not the table's
+            Show(e); // also when a table's data callback failed: the message is the page's, not the table's
             return false;
         }
+    }
+
+    /// <summary>Runs a slice's action that answers a typed outcome; a refusal (or a thrown problem) becomes inline messages.
+    /// The value, or null when it did not succeed.</summary>
+    protected async Task<T?> Attempt<T>(Func<Task<Outcome<T>>> action) where T : class
+    {
+        Outcome<T>? outcome = null;
+        if (!await Attempt(async () => { outcome = await action(); })) return null;
+        if (outcome!.Refusal is { } refusal)
+        {
+            Show(refusal.ToException());
+            return null;
+        }
+        return outcome.Value;
+    }
+
+    void Show(ProblemException e)
+    {
+        FieldErrors.Clear();
+        foreach (var (field, messages) in e.Errors ?? [])
+            FieldErrors[field] = string.Join(" ", messages.Select(Translate));
+        Problem = e.Errors is { Count: > 0 } ? T["Please check the highlighted fields."] : Message(e);
+        StateHasChanged();
     }
 
     protected bool HasError(string field) => FieldErrors.ContainsKey(field);

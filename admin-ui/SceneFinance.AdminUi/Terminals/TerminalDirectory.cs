@@ -22,7 +22,7 @@ public static class TerminalDirectory
         var found = await Ordered(session).ToPagedListAsync(page + 1, size);
         var rows = await Task.WhenAll(found.Select(async t =>
         {
-            var live = await TerminalEndpoints.Get(user, grains, tenantId, t.Id);
+            var live = (await TerminalEndpoints.Get(user, grains, tenantId, t.Id)).Value;
             return new Row(t.Id, t.Name, t.Kind, live?.Status ?? t.Status, t.CreatedAt, live?.LastSeenAt);
         }));
         return (rows, found.TotalItemCount);

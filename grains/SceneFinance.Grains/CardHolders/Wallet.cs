@@ -1,16 +1,12 @@
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Grains.CardHolders;
 
-/// <summary>A card payment as the wallet decides it: the terminal's and tenant's say included, time passed in.</summary>
-public sealed record Pay(
-    string PaymentId, string TerminalId, string CardNumber, long Amount, DateTimeOffset OccurredAt, DateOnly LocalDay,
-    bool TenantActive, bool TerminalActive, long SinglePaymentCap, DateTimeOffset Now);
+public sealed record TopUp(string TopUpId, long Amount, string Purse, string Channel, bool TenantActive, DateTimeOffset Now);
 
-public sealed record TopUp(string TopUpId, long Amount, string Purse, string Channel, DateTimeOffset Now);
-
-/// <summary>The wallet's decisions: pure functions from state and command to events.</summary>
+/// <summary>The wallet's decisions: pure functions from state and command to events, or a refusal.</summary>
 public static class Wallet
 {
     /// <summary>Approves, or declines with the first reason that applies. Subsidy is spent before cash.</summary>
@@ -44,51 +40,53 @@ public static class Wallet
         return null;
     }
 
-    public static CardToppedUp Decide(CardHolder state, TopUp c)
+    public static Decided Decide(CardHolder state, TopUp c)
     {
+        if (!c.TenantActive) return Refusal.Suspended();
         var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
         // Money came in through the channel's clearing account and is now owed to the holder.
-        return new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
-            Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount));
+        return Decided.To(new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
+            Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount)));
     }
 
     /// <summary>Money a channel confirmed goes from the gateway's unapplied account to the cash purse (any card status: it is the holder's money).</summary>
-    public static CardToppedUp Credit(CardHolder s, GatewayCredit c) =>
-        new(s.Id, c.IntentId, c.Amount, "cash", c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
-            Journal.Transfer(Accounts.GatewayUnapplied(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount));
+    public static Decided Credit(CardHolder s, GatewayCredit c) => Decided.To(new CardToppedUp(s.Id, c.IntentId, c.Amount, "cash", c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
+            Journal.Transfer(Accounts.GatewayUnapplied(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount)));
 
     /// <summary>A refund goes back to the channel the money came from, so it comes out of the cash purse; never below zero.</summary>
-    public static (CardRefundDebited? Debited, string? Declined) Debit(CardHolder s, GatewayRefund c) =>
+    public static Decided Debit(CardHolder s, GatewayRefund c) =>
         c.Amount > s.Cash
-            ? (null, ErrorCodes.InsufficientFunds)
-            : (new CardRefundDebited(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash - c.Amount, s.Subsidy, c.Now,
-                Journal.Transfer(Accounts.Purse(s.Id, "cash"), Accounts.RefundsPending(c.Channel), c.Amount)), null);
+            ? Refusal.Conflict("The cash purse holds less than the refund.", ErrorCodes.InsufficientFunds)
+            : Decided.To(new CardRefundDebited(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash - c.Amount, s.Subsidy, c.Now,
+                Journal.Transfer(Accounts.Purse(s.Id, "cash"), Accounts.RefundsPending(c.Channel), c.Amount)));
 
-    public static CardRefundReleased Release(CardHolder s, GatewayRefund c) =>
-        new(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
-            Journal.Transfer(Accounts.RefundsPending(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount));
+    public static Decided Release(CardHolder s, GatewayRefund c) => Decided.To(
+        new CardRefundReleased(s.Id, c.RefundId, c.IntentId, c.Amount, c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
+            Journal.Transfer(Accounts.RefundsPending(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount)));
 
-    // Status changes return null when the card is already in the asked-for state: nothing to record.
+    // Status changes decide nothing when the card is already in the asked-for state: nothing to record.
 
-    public static CardFrozen? Freeze(CardHolder s, DateTimeOffset now) => s.Status switch
+    static readonly Refusal LostCard = Refusal.Conflict("The card is reported lost: replace it instead.");
+
+    public static Decided Freeze(CardHolder s, DateTimeOffset now) => s.Status switch
     {
-        CardStatus.Lost => throw ProblemException.Conflict("The card is reported lost: replace it instead."),
-        CardStatus.Frozen => null,
-        _ => new CardFrozen(s.Id, now),
+        CardStatus.Lost => LostCard,
+        CardStatus.Frozen => Decided.Nothing,
+        _ => Decided.To(new CardFrozen(s.Id, now)),
     };
 
-    public static CardUnfrozen? Unfreeze(CardHolder s, DateTimeOffset now) => s.Status switch
+    public static Decided Unfreeze(CardHolder s, DateTimeOffset now) => s.Status switch
     {
-        CardStatus.Lost => throw ProblemException.Conflict("The card is reported lost: replace it instead."),
-        CardStatus.Active => null,
-        _ => new CardUnfrozen(s.Id, now),
+        CardStatus.Lost => LostCard,
+        CardStatus.Active => Decided.Nothing,
+        _ => Decided.To(new CardUnfrozen(s.Id, now)),
     };
 
-    public static CardReportedLost? ReportLost(CardHolder s, DateTimeOffset now) =>
-        s.Status == CardStatus.Lost ? null : new CardReportedLost(s.Id, now);
+    public static Decided ReportLost(CardHolder s, DateTimeOffset now) =>
+        s.Status == CardStatus.Lost ? Decided.Nothing : Decided.To(new CardReportedLost(s.Id, now));
 
-    public static CardReplaced Replace(CardHolder s, string newCardNumber, DateTimeOffset now) =>
+    public static Decided Replace(CardHolder s, string newCardNumber, DateTimeOffset now) =>
         newCardNumber == s.CardNumber
-            ? throw ProblemException.Conflict("The new card number is the holder's current card.")
-            : new CardReplaced(s.Id, s.CardNumber, newCardNumber, now);
+            ? Refusal.Conflict("The new card number is the holder's current card.")
+            : Decided.To(new CardReplaced(s.Id, s.CardNumber, newCardNumber, now));
 }

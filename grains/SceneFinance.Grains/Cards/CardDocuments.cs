@@ -26,10 +26,3 @@ public sealed class CardHolderListing
     public string Status { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
 }
-
-/// <summary>A gateway movement a card holder applied (<c>credit:{intentId}</c>, <c>refund:{refundId}</c>, <c>release:{refundId}</c>): its id can be inserted once only.</summary>
-public sealed class GatewayOperation
-{
-    public string Id { get; set; } = "";
-    public DateTimeOffset At { get; set; }
-}

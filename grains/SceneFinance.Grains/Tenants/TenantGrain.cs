@@ -1,7 +1,6 @@
 using Marten;
 using JasperFx;
 using Marten.Exceptions;
-using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Grains.Tenants;
 
@@ -16,9 +15,9 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         _record = await session.LoadAsync<TenantRecord>(this.GetPrimaryKeyString(), ct);
     }
 
-    async Task<TenantView> ITenantGrain.Create(string name, string kind, DateTimeOffset now)
+    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now)
     {
-        if (_record is not null) throw ProblemException.Conflict("This tenant already exists.");
+        if (_record is not null) return Refusal.Conflict("This tenant already exists.");
         var record = new TenantRecord { Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, CreatedAt = now, UpdatedAt = now };
         await using var session = store.LightweightSession();
         session.Insert(record);
@@ -28,7 +27,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         }
         catch (DocumentAlreadyExistsException)
         {
-            throw ProblemException.Conflict("This tenant already exists.");
+            return Refusal.Conflict("This tenant already exists.");
         }
         _record = record;
         return record.View();
@@ -36,13 +35,13 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
 
     Task<TenantView?> ITenantGrain.Get() => Task.FromResult(_record?.View());
 
-    Task<TenantView> ITenantGrain.Suspend(DateTimeOffset now) => SetStatus("suspended", now);
+    Task<Outcome<TenantView>> ITenantGrain.Suspend(DateTimeOffset now) => SetStatus("suspended", now);
 
-    Task<TenantView> ITenantGrain.Resume(DateTimeOffset now) => SetStatus("active", now);
+    Task<Outcome<TenantView>> ITenantGrain.Resume(DateTimeOffset now) => SetStatus("active", now);
 
-    async Task<TenantView> SetStatus(string status, DateTimeOffset now)
+    async Task<Outcome<TenantView>> SetStatus(string status, DateTimeOffset now)
     {
-        var record = _record ?? throw ProblemException.NotFound("The tenant");
+        if (_record is not { } record) return Refusal.NotFound("The tenant");
         if (record.Status == status) return record.View();
         var next = new TenantRecord
         {

@@ -7,7 +7,7 @@ public sealed class TenantRecord
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "";
     public string Status { get; set; } = "active";
-    public string TimeZone { get; set; } = Grains.TimeZones.Default;
+    public string TimeZone { get; set; } = Platform.Time.Zones.Default;
 
     /// <summary>Card payments above this many fen are declined with <c>risk_rejected</c>; 0 means no cap.</summary>
     public long SinglePaymentCap { get; set; } = DefaultSinglePaymentCap;

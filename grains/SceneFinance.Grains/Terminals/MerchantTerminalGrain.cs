@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using JasperFx;
-using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Grains.Terminals;
 
@@ -15,7 +15,7 @@ namespace SceneFinance.Grains.Terminals;
 /// card holder's commit before routing the next tap. Only unknown cards are answered here.
 /// </summary>
 [Reentrant]
-public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit commits, IGrainFactory grains) : Grain, IMerchantTerminalGrain
+public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains) : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
@@ -44,9 +44,9 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
         _lastSeenSaved = seen;
     }
 
-    async Task<TerminalRegistered> IMerchantTerminalGrain.Register(string name, string kind, DateTimeOffset now)
+    async Task<Outcome<TerminalRegistered>> IMerchantTerminalGrain.Register(string name, string kind, DateTimeOffset now)
     {
-        if (_record is not null) throw ProblemException.Conflict("This terminal already exists.");
+        if (_record is not null) return Refusal.Conflict("This terminal already exists.");
         var record = new TerminalRecord
         {
             Id = _id, Name = name, Kind = kind, CreatedAt = now,
@@ -61,7 +61,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
         }
         catch (DocumentAlreadyExistsException)
         {
-            throw ProblemException.Conflict("This terminal already exists.");
+            return Refusal.Conflict("This terminal already exists.");
         }
         _record = record;
         FlushLastSeenPeriodically();
@@ -80,9 +80,9 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
         return _record;
     }
 
-    async Task<TerminalView> IMerchantTerminalGrain.Disable(DateTimeOffset now)
+    async Task<Outcome<TerminalView>> IMerchantTerminalGrain.Disable(DateTimeOffset now)
     {
-        var record = _record ?? throw ProblemException.NotFound("The terminal");
+        if (_record is not { } record) return Refusal.NotFound("The terminal");
         if (record.Status == "disabled") return record.View(_lastSeen);
         var disabled = new TerminalRecord
         {
@@ -95,31 +95,23 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, GroupCommit comm
         return disabled.View(_lastSeen);
     }
 
-    async Task<Reply> IMerchantTerminalGrain.Pay(TerminalPayment p, DateTimeOffset now)
+    async Task<Outcome<PaymentResult>> IMerchantTerminalGrain.Pay(TerminalPayment p, DateTimeOffset now)
     {
-        _ = _record ?? throw ProblemException.NotFound("The terminal");
+        if (_record is null) return Refusal.NotFound("The terminal");
         _lastSeen = now;
-        var policy = await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() ?? throw ProblemException.NotFound("The tenant");
+        if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
         var active = _record.Status == "active";
         if (holderId is null)
         {
+            // A card nobody holds: nothing moves, but the answer is kept like any other.
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;
-            return await Decline(p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
+            return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
         }
-        var holder = grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId));
-        return await holder.Pay(
-            new PayByCard(paymentId, _id, p.CardNumber, p.Amount, p.OccurredAt, p.Ticket, now),
-            new PaymentContext(policy.Active, active, policy.TimeZone, policy.SinglePaymentCap));
-    }
-
-    /// <summary>A card nobody holds: nothing moves, but the answer is kept like any other.</summary>
-    async Task<Reply> Decline(IdempotencyTicket ticket, PaymentResult result, DateTimeOffset now)
-    {
-        var reply = Reply.Ok(result);
-        var committed = await commits.Commit(new CommitUnit(_tenantId, null, 0, [], [IdempotentResponse.From(ticket, reply, now)]));
-        return committed.Status == CommitStatus.Committed ? reply : await StoredReplies.ReplayAsync(store, _tenantId, ticket);
+        return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
+            paymentId, _id, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now));
     }
 }

@@ -1,8 +1,8 @@
-using SceneFinance.Grains;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Payments.Gateway;
 
@@ -33,15 +33,15 @@ public interface IPaymentGateway
     Task<IReadOnlyList<StatementLine>> Statement(string channel, DateOnly day, CancellationToken ct);
 }
 
-public sealed class PaymentGateway(IGrainFactory grains, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
+public sealed class PaymentGateway(IGrainFactory grains, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
 {
     public async Task<Reply> CreateIntent(string tenantId, CreateIntent c)
     {
         adapters.Get(c.Channel);
         var fulfilment = fulfilments.FirstOrDefault(f => f.Kind == c.Purpose.Kind) ?? throw ProblemException.Invalid("purpose", $"Unknown purpose {c.Purpose.Kind}.");
-        var policy = await grains.GetGrain<ITenantGrain>(tenantId).GetPaymentPolicy() ?? throw ProblemException.NotFound("The tenant");
-        if (!policy.Active) throw ProblemException.Suspended();
-        await fulfilment.Check(tenantId, c.Purpose, c.Amount);
+        var tenant = await tenants.Find(tenantId) ?? throw ProblemException.NotFound("The tenant");
+        if (!tenant.Active) throw ProblemException.Suspended();
+        if (await fulfilment.Check(tenantId, c.Purpose, c.Amount) is { } refused) throw refused.ToException();
         return await Intent(tenantId, PaymentIntentGrain.IdFor(tenantId, c.Ticket)).Create(c);
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using SceneFinance.Payments.Gateway;
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Payments.Intents;

@@ -20,14 +20,14 @@ public interface IIntentFulfilment
     /// <summary>The <see cref="IntentPurpose.Kind"/> this fulfils.</summary>
     string Kind { get; }
 
-    /// <summary>Before an intent is created: throws a problem when the target does not exist or may not be paid for.</summary>
-    Task Check(string tenantId, IntentPurpose purpose, long amount);
+    /// <summary>Before an intent is created: a refusal when the target does not exist or may not be paid for now.</summary>
+    Task<Refusal?> Check(string tenantId, IntentPurpose purpose, long amount);
 
     /// <summary>Applies the money (once, whatever the number of calls).</summary>
     Task Fulfil(string tenantId, FulfilIntent command);
 
-    /// <summary>Takes the refund's money back from the target (once); returns a decline code when it cannot.</summary>
-    Task<string?> Fund(string tenantId, FundRefund command);
+    /// <summary>Takes the refund's money back from the target (once); a refusal (its code says why) when it cannot.</summary>
+    Task<Refusal?> Fund(string tenantId, FundRefund command);
 
     /// <summary>Gives a failed refund's money back to the target (once).</summary>
     Task Release(string tenantId, FundRefund command);

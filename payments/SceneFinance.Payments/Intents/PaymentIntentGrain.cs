@@ -90,7 +90,7 @@ public sealed class PaymentIntentGrain(
         }
         var next = events.Aggregate(s, (state, e) => Intent.Fold(state, e)!);
         var reply = new Reply(201, JsonSerializer.Serialize(View(next), SceneJson.Options));
-        await Append(events, [IdempotentResponse.From(new IdempotencyTicket(s.TicketId, s.RequestHash), reply, now)]);
+        await Append(events, [LegacyReplies.From(new IdempotencyTicket(s.TicketId, s.RequestHash), reply, now)]);
         return reply;
     }
 
@@ -153,7 +153,7 @@ public sealed class PaymentIntentGrain(
         }
         await RunRefund(existing.RefundId, c.Now);
         var reply = Reply.Ok(RefundView(State.Refund(existing.RefundId)!));
-        await Append([], [IdempotentResponse.From(c.Ticket, reply, c.Now)]);
+        await Append([], [LegacyReplies.From(c.Ticket, reply, c.Now)]);
         return reply;
     }
 
@@ -163,7 +163,7 @@ public sealed class PaymentIntentGrain(
         var s = State;
         var refund = s.Refund(refundId)!;
         if (refund.Status != RefundStatus.Pending) return;
-        var declined = await Fulfilment(s.Purpose.Kind).Fund(_tenantId, new FundRefund(refundId, _id, s.Channel, refund.Amount, s.Purpose, now));
+        var declined = (await Fulfilment(s.Purpose.Kind).Fund(_tenantId, new FundRefund(refundId, _id, s.Channel, refund.Amount, s.Purpose, now)))?.Code;
         if (declined is not null)
         {
             await Apply(new IntentRefundRejected(_id, refundId, declined, now));

@@ -21,6 +21,12 @@ public sealed record IdempotencyTicket([property: Id(0)] string DocumentId, [pro
         return new IdempotencyTicket($"{scope}|{key}", hash);
     }
 
+    /// <summary>
+    /// An internal movement that must happen once (a channel's money applied to a purse, a refund funded): named after
+    /// what it applies, so a repeated call finds its first outcome.
+    /// </summary>
+    public static IdempotencyTicket Operation(string operationId) => new(operationId, "operation");
+
     /// <summary>Reads and checks the <c>Idempotency-Key</c> header: 1 to 128 visible ASCII characters.</summary>
     public static string RequireKey(HttpRequest request)
     {

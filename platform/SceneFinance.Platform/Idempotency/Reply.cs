@@ -22,18 +22,13 @@ public sealed record Reply([property: Id(0)] int Status, [property: Id(1)] strin
         : Results.Content(Json, "application/json", statusCode: Status);
 }
 
-/// <summary>A stored <see cref="Reply"/>: the durable half of idempotency (kept at least 24 h).</summary>
-public sealed class IdempotentResponse
+/// <summary>Legacy replay of a stored <see cref="Reply"/> (being replaced by typed outcomes: <see cref="StoredOutcomes"/>).</summary>
+public static class LegacyReplies
 {
-    public string Id { get; set; } = "";
-    public string RequestHash { get; set; } = "";
-    public int Status { get; set; }
-    public string Json { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-
     public static IdempotentResponse From(IdempotencyTicket ticket, Reply reply, DateTimeOffset now) =>
         new() { Id = ticket.DocumentId, RequestHash = ticket.RequestHash, Status = reply.Status, Json = reply.Json, CreatedAt = now };
 
     /// <summary>Same key: the same request gets the first answer again, a different one gets <c>idempotency_conflict</c>.</summary>
-    public Reply ReplayFor(IdempotencyTicket ticket) => ticket.RequestHash == RequestHash ? new Reply(Status, Json) : Reply.Conflict();
+    public static Reply ReplayFor(this IdempotentResponse stored, IdempotencyTicket ticket) =>
+        ticket.RequestHash == stored.RequestHash ? new Reply(stored.Status == 0 ? 200 : stored.Status, stored.Json) : Reply.Conflict();
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,7 @@ public static class ProblemMapping
         return p;
     }
 
-    public static IResult ToResult(this ProblemException e) => TypedResults.Problem(e.ToProblem());
+    public static ProblemHttpResult ToResult(this ProblemException e) => TypedResults.Problem(e.ToProblem());
 
     static string TitleFor(string code) => code switch
     {

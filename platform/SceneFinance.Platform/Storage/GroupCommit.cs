@@ -7,12 +7,23 @@ using Microsoft.Extensions.Logging;
 
 namespace SceneFinance.Platform.Storage;
 
-/// <summary>What one writer commits atomically: an append to its stream (with the expected version) and documents to insert.</summary>
-public sealed record CommitUnit(string TenantId, string? StreamKey, long ExpectedVersion, IReadOnlyList<object> Events, IReadOnlyList<object> Inserts);
+/// <summary>
+/// What one writer commits atomically: an append to its stream (with the expected version: the version after the append),
+/// documents to insert (a second insert of the same id fails the unit) and documents to store (upserted: listings).
+/// </summary>
+public sealed record CommitUnit(
+    string TenantId, string? StreamKey, long ExpectedVersion, IReadOnlyList<object> Events, IReadOnlyList<object> Inserts,
+    IReadOnlyList<object>? Upserts = null);
 
 public enum CommitStatus { Committed, VersionConflict, DuplicateDocument }
 
-public sealed record CommitResult(CommitStatus Status, Type? DuplicateType = null);
+/// <summary>The verdict on one unit; for a duplicate, the types of the documents that already existed.</summary>
+public sealed record CommitResult(CommitStatus Status, IReadOnlyCollection<Type>? Duplicates = null)
+{
+    public static readonly CommitResult Committed = new(CommitStatus.Committed);
+
+    public bool Duplicated(Type type) => Duplicates?.Contains(type) == true;
+}
 
 /// <summary>
 /// Group commit: many writers' units (each a card holder's payment: event, journal entry, stored reply)
@@ -89,9 +100,7 @@ public sealed class GroupCommit : BackgroundService
             await using var session = _store.LightweightSession();
             foreach (var (unit, _) in batch)
             {
-                var tenant = session.ForTenant(unit.TenantId);
-                if (unit.StreamKey is not null) tenant.Events.Append(unit.StreamKey, unit.ExpectedVersion, [.. unit.Events]);
-                if (unit.Inserts.Count > 0) tenant.InsertObjects(unit.Inserts);
+                Stage(session.ForTenant(unit.TenantId), unit);
             }
             await session.SaveChangesAsync();
         }
@@ -100,23 +109,35 @@ public sealed class GroupCommit : BackgroundService
             _log.LogDebug(e, "A batch of {Count} units failed together; committing them one by one", batch.Count);
             return false;
         }
-        foreach (var (_, done) in batch) done.TrySetResult(new CommitResult(CommitStatus.Committed));
+        foreach (var (_, done) in batch) done.TrySetResult(CommitResult.Committed);
         return true;
+    }
+
+    static void Stage(IDocumentOperations session, CommitUnit unit)
+    {
+        if (unit.StreamKey is not null && unit.Events.Count > 0) session.Events.Append(unit.StreamKey, unit.ExpectedVersion, [.. unit.Events]);
+        if (unit.Inserts.Count > 0) session.InsertObjects(unit.Inserts);
+        if (unit.Upserts is { Count: > 0 } upserts) session.StoreObjects(upserts);
     }
 
     async Task<CommitResult> Alone(CommitUnit unit)
     {
         await using var session = _store.LightweightSession(unit.TenantId);
-        if (unit.StreamKey is not null) session.Events.Append(unit.StreamKey, unit.ExpectedVersion, [.. unit.Events]);
-        if (unit.Inserts.Count > 0) session.InsertObjects(unit.Inserts);
+        Stage(session, unit);
         try
         {
             await session.SaveChangesAsync();
-            return new CommitResult(CommitStatus.Committed);
+            return CommitResult.Committed;
         }
         catch (DocumentAlreadyExistsException e)
         {
-            return new CommitResult(CommitStatus.DuplicateDocument, e.DocType);
+            return new CommitResult(CommitStatus.DuplicateDocument, [e.DocType]);
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is DocumentAlreadyExistsException))
+        {
+            // Marten reports several duplicate inserts of one transaction together.
+            return new CommitResult(CommitStatus.DuplicateDocument,
+                e.Flatten().InnerExceptions.Cast<DocumentAlreadyExistsException>().Select(x => x.DocType).ToHashSet());
         }
         catch (ConcurrencyException)
         {

@@ -56,6 +56,7 @@ public static class Storage
             .ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
+        builder.Services.AddSingleton<StreamWriters>();
         return builder;
     }
 

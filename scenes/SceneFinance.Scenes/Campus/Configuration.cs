@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Scheduling;
 using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public static class Configuration
 {
     /// <summary>
     /// The campus scene: rosters, fee plans, bills (and their gateway fulfilment), waivers, reminders, reports, gate attendance.
-    /// Its jobs join the gateway's Quartz scheduler through <c>ConfigureAllQuartzSchedulers</c> (the product has the one).
+    /// Its jobs join the platform's one scheduler (<c>AddJobs</c>).
     /// </summary>
     public static IServiceCollection AddCampus(this IServiceCollection services, CampusOptions options)
     {
@@ -40,7 +41,7 @@ public static class Configuration
         services.AddSingleton<Reminders>();
         services.AddSingleton<GuardianPortal>();
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
-        services.ConfigureAllQuartzSchedulers(q =>
+        services.AddJobs(q =>
         {
             q.ScheduleJob<ReminderJob>(
                 trigger => trigger.WithIdentity("campus-reminders", "campus").WithCronSchedule(options.ReminderCron),

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Marten;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +29,9 @@ public sealed record CardHolderResponse(
         new(v.Id, v.ExternalId, v.Name, v.Kind, v.CardNumber, v.Status, v.DailyLimit, v.Balance, v.IdNumber, v.Phone);
 }
 
+/// <summary>A card holder's transactions (api-v1.md).</summary>
+public sealed record TransactionList(IReadOnlyList<TransactionItem> Items);
+
 public static class CardHolderEndpoints
 {
     public static readonly string[] Kinds = ["student", "staff", "patient", "visitor"];
@@ -41,42 +43,47 @@ public static class CardHolderEndpoints
         var holders = api.MapGroup("/tenants/{tenantId}/cardholders");
 
         holders.MapPost("", async (string tenantId, RegisterCardHolderRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            var holder = await Register(http.User, grains, tenantId, body, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/cardholders/{holder.Id}", holder);
-        });
+                (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(h => $"/api/v1/tenants/{tenantId}/cardholders/{h.Id}"))
+            .WithName("createCardHolder").WithSummary("Register a card holder with a card (the full card number is shown only in this answer)");
 
         holders.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Get(http.User, grains, tenantId, id)));
+                (await Get(http.User, grains, tenantId, id)).ToOk())
+            .WithName("getCardHolder").WithSummary("Read a card holder with the current balance");
 
         holders.MapGet("/{id}/transactions", async (string tenantId, string id, int? limit, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(new { items = await Transactions(http.User, grains, tenantId, id, limit) }));
+                (await Transactions(http.User, grains, tenantId, id, limit)).Map(items => new TransactionList(items)).ToOk())
+            .WithName("listCardHolderTransactions").WithSummary("A card holder's committed movements, newest first");
 
-        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, IDocumentStore store, TimeProvider clock) =>
-        {
-            http.User.RequireTenantAccess(tenantId, Roles.CardOffice);
-            var key = IdempotencyTicket.RequireKey(http.Request);
-            var reply = await TopUp(http.User, grains, store, tenantId, id, key, body, clock.GetUtcNow());
-            return reply.ToResult();
-        });
+        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+            {
+                http.User.RequireTenantAccess(tenantId, Roles.CardOffice);
+                var key = IdempotencyTicket.RequireKey(http.Request);
+                return (await TopUp(http.User, grains, tenantId, id, key, body, clock.GetUtcNow())).ToOk();
+            })
+            .WithName("topUpCardHolder").WithSummary("Credit a purse at the counter or by bank transfer (Idempotency-Key)");
 
         holders.MapPost("/{id}/freeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Freeze(http.User, grains, tenantId, id, clock.GetUtcNow())));
+                (await Freeze(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
+            .WithName("freezeCardHolder").WithSummary("Freeze the card: its payments are declined card_frozen");
         holders.MapPost("/{id}/unfreeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Unfreeze(http.User, grains, tenantId, id, clock.GetUtcNow())));
+                (await Unfreeze(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
+            .WithName("unfreezeCardHolder").WithSummary("Unfreeze the card");
         holders.MapPost("/{id}/report-lost", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await ReportLost(http.User, grains, tenantId, id, clock.GetUtcNow())));
+                (await ReportLost(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
+            .WithName("reportCardLost").WithSummary("Report the card lost: it stops working at once");
         holders.MapPost("/{id}/replace-card", async (string tenantId, string id, ReplaceCardRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await ReplaceCard(http.User, grains, tenantId, id, body, clock.GetUtcNow())));
+                (await ReplaceCard(http.User, grains, tenantId, id, body, clock.GetUtcNow())).ToOk())
+            .WithName("replaceCard").WithSummary("Move the holder and balance to a new card; the old card stops working at once");
     }
 
-    // The functions below are the slice: the routes above and the admin shell's pages both call them,
-    // so access, validation and idempotency are the same whichever door a person comes through.
+    // The functions below are the slice: the routes above and the admin shell's pages both call them, so access,
+    // validation and idempotency are the same whichever door a person comes through. Access and validation throw
+    // (the edge's own problems); what the card holder's grain refuses comes back as a typed outcome.
 
-    public static async Task<CardHolderResponse> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterCardHolderRequest body, DateTimeOffset now)
+    public static async Task<Outcome<CardHolderResponse>> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterCardHolderRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
-        await grains.RequireTenant(tenantId);
+        await grains.FindTenant(tenantId).OrThrow();
         new Validation()
             .Text(body.ExternalId, "externalId", 64)
             .Text(body.Name, "name", 100)
@@ -89,27 +96,26 @@ public static class CardHolderEndpoints
 
         var id = Ids.New("ch");
         var cardNumber = body.CardNumber ?? NewCardNumber();
-        var view = await Holder(grains, tenantId, id).Register(new RegisterCardHolder(
-            body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, now));
-        return CardHolderResponse.From(view);
+        return (await Holder(grains, tenantId, id).Register(new RegisterCardHolder(
+            body.ExternalId!.Trim(), body.Name!.Trim(), body.Kind!, cardNumber, body.IdNumber, body.Phone, body.DailyLimit, now)))
+            .Map(CardHolderResponse.From);
     }
 
-    public static async Task<CardHolderResponse> Get(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id)
+    public static async Task<Outcome<CardHolderResponse>> Get(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id)
     {
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
-        return CardHolderResponse.From(await RequireHolder(grains, tenantId, id));
+        return (await Find(grains, tenantId, id)).Map(CardHolderResponse.From);
     }
 
-    public static async Task<IReadOnlyList<TransactionItem>> Transactions(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, int? limit)
+    public static async Task<Outcome<IReadOnlyList<TransactionItem>>> Transactions(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, int? limit)
     {
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
         new Validation().Require(limit is null or (>= 1 and <= 500), "limit", "limit must be between 1 and 500.").ThrowIfInvalid();
-        await RequireHolder(grains, tenantId, id);
-        return await Holder(grains, tenantId, id).Transactions(limit ?? 50);
+        return IsHolderId(id) ? await Holder(grains, tenantId, id).Transactions(limit ?? 50) : Refusal.NotFound("The card holder");
     }
 
     /// <summary>Credits a purse under an idempotency key (the header's, or the one an admin page holds for its form).</summary>
-    public static async Task<Reply> TopUp(ClaimsPrincipal user, IGrainFactory grains, IDocumentStore store, string tenantId, string id, string key, TopUpRequest body, DateTimeOffset now)
+    public static async Task<Outcome<TopUpResult>> TopUp(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, string key, TopUpRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         new Validation()
@@ -119,42 +125,41 @@ public static class CardHolderEndpoints
             .ThrowIfInvalid();
         var purse = body.Purse ?? "cash";
         var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
-        return await IdempotentRequest.Run(store, tenantId, ticket, async () =>
-        {
-            await RequireHolder(grains, tenantId, id);
-            return await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now));
-        });
+        return IsHolderId(id)
+            ? await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now))
+            : Refusal.NotFound("The card holder");
     }
 
-    public static Task<CardHolderResponse> Freeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+    public static Task<Outcome<CardHolderResponse>> Freeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
         Change(user, grains, tenantId, id, h => h.Freeze(now));
 
-    public static Task<CardHolderResponse> Unfreeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+    public static Task<Outcome<CardHolderResponse>> Unfreeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
         Change(user, grains, tenantId, id, h => h.Unfreeze(now));
 
-    public static Task<CardHolderResponse> ReportLost(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
+    public static Task<Outcome<CardHolderResponse>> ReportLost(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
         Change(user, grains, tenantId, id, h => h.ReportLost(now));
 
-    public static async Task<CardHolderResponse> ReplaceCard(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, ReplaceCardRequest body, DateTimeOffset now)
+    public static async Task<Outcome<CardHolderResponse>> ReplaceCard(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, ReplaceCardRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         new Validation().Require(body.NewCardNumber is not null && IsCardNumber(body.NewCardNumber), "newCardNumber", "newCardNumber must be 4 to 32 letters or digits.").ThrowIfInvalid();
         return await Change(user, grains, tenantId, id, h => h.ReplaceCard(body.NewCardNumber!, now));
     }
 
-    static async Task<CardHolderResponse> Change(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, Func<ICardHolderGrain, Task<CardHolderView>> change)
+    static async Task<Outcome<CardHolderResponse>> Change(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, Func<ICardHolderGrain, Task<Outcome<CardHolderView>>> change)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
-        await RequireHolder(grains, tenantId, id);
-        return CardHolderResponse.From(await change(Holder(grains, tenantId, id)));
+        return IsHolderId(id) ? (await change(Holder(grains, tenantId, id))).Map(CardHolderResponse.From) : Refusal.NotFound("The card holder");
     }
 
     static ICardHolderGrain Holder(IGrainFactory grains, string tenantId, string id) =>
         grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id));
 
-    static async Task<CardHolderView> RequireHolder(IGrainFactory grains, string tenantId, string id) =>
-        (id.StartsWith("ch_", StringComparison.Ordinal) ? await Holder(grains, tenantId, id).Get() : null)
-        ?? throw ProblemException.NotFound("The card holder");
+    /// <summary>The holder, or <c>not_found</c> (ids not shaped like a holder's never reach a grain).</summary>
+    public static async Task<Outcome<CardHolderView>> Find(IGrainFactory grains, string tenantId, string id) =>
+        IsHolderId(id) && await Holder(grains, tenantId, id).Get() is { } view ? view : Refusal.NotFound("The card holder");
+
+    static bool IsHolderId(string id) => id.StartsWith("ch_", StringComparison.Ordinal);
 
     static bool IsCardNumber(string s) => s.Length is >= 4 and <= 32 && s.All(char.IsAsciiLetterOrDigit);
 

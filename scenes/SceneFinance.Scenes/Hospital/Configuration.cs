@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Scheduling;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,8 +31,8 @@ public static class HospitalConfiguration
         services.AddSingleton<IIntentFulfilment, HisOrderFulfilment>();
         services.AddSingleton<IIntentFulfilment, DepositFulfilment>();
         services.AddSingleton<IIntentFulfilment, CreditRepaymentFulfilment>();
-        // On the host's shared scheduler (a second AddQuartz for one scheduler name is refused by Quartz).
-        services.ConfigureAllQuartzSchedulers(q => q.ScheduleJob<HospitalNightlyJob>(
+        // On the platform's one scheduler.
+        services.AddJobs(q => q.ScheduleJob<HospitalNightlyJob>(
             trigger => trigger.WithIdentity("hospital-credit-settlement", "hospital").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, jobEverySeconds))).RepeatForever()),
             job => job.WithIdentity(HospitalNightlyJob.Key)));

@@ -23,47 +23,46 @@ public static class TerminalEndpoints
         var terminals = api.MapGroup("/tenants/{tenantId}/terminals");
 
         terminals.MapPost("", async (string tenantId, RegisterTerminalRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            var registered = await Register(http.User, grains, tenantId, body, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/terminals/{registered.Id}", registered);
-        });
+                (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(t => $"/api/v1/tenants/{tenantId}/terminals/{t.Id}"))
+            .WithName("createTerminal").WithSummary("Create a terminal; its signing secret is returned only here");
 
         terminals.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Get(http.User, grains, tenantId, id)));
+                (await Get(http.User, grains, tenantId, id)).ToOk())
+            .WithName("getTerminal").WithSummary("Read a terminal (never its secret), with when it was last heard from");
 
         terminals.MapPost("/{id}/disable", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Disable(http.User, grains, tenantId, id, clock.GetUtcNow())));
+                (await Disable(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
+            .WithName("disableTerminal").WithSummary("Disable a terminal: its payments are declined terminal_disabled from now on");
     }
 
-    // The slice's functions, for the routes above and the admin shell alike.
+    // The slice's functions, for the routes above and the admin shell alike: access and validation throw (the edge's
+    // own problems), what the terminal grain refuses comes back as a typed outcome.
 
-    public static async Task<RegisteredTerminalResponse> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterTerminalRequest body, DateTimeOffset now)
+    public static async Task<Outcome<RegisteredTerminalResponse>> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterTerminalRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-        await grains.RequireTenant(tenantId);
+        await grains.FindTenant(tenantId).OrThrow();
         new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
         var id = Ids.New("trm");
-        var (t, secret) = await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, now);
-        return new RegisteredTerminalResponse(t.Id, t.Name, t.Kind, t.Status, secret, t.CreatedAt);
+        return (await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, now))
+            .Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret, r.Terminal.CreatedAt));
     }
 
     /// <summary>The terminal (never its secret), with when it was last heard from.</summary>
-    public static async Task<TerminalView?> Get(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id)
+    public static async Task<Outcome<TerminalView>> Get(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id)
     {
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
-        return await Require(grains, tenantId, id).Get();
+        return IsTerminalId(id) && await Terminal(grains, tenantId, id).Get() is { } view ? view : Refusal.NotFound("The terminal");
     }
 
-    public static async Task<TerminalView> Disable(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now)
+    public static async Task<Outcome<TerminalView>> Disable(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-        var terminal = Require(grains, tenantId, id);
-        _ = await terminal.Get() ?? throw ProblemException.NotFound("The terminal");
-        return await terminal.Disable(now);
+        return IsTerminalId(id) ? await Terminal(grains, tenantId, id).Disable(now) : Refusal.NotFound("The terminal");
     }
 
-    static IMerchantTerminalGrain Require(IGrainFactory grains, string tenantId, string id) =>
-        id.StartsWith("trm_", StringComparison.Ordinal)
-            ? grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id))
-            : throw ProblemException.NotFound("The terminal");
+    static bool IsTerminalId(string id) => id.StartsWith("trm_", StringComparison.Ordinal);
+
+    static IMerchantTerminalGrain Terminal(IGrainFactory grains, string tenantId, string id) =>
+        grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id));
 }

@@ -19,42 +19,40 @@ public static class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapPost("/tenants", async (CreateTenantRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            var tenant = await Create(http.User, grains, body, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", tenant);
-        });
+            (await Create(http.User, grains, body, clock.GetUtcNow())).ToCreated(t => $"/api/v1/tenants/{t.Id}"));
 
         api.MapGet("/tenants/{tenantId}", async (string tenantId, HttpContext http, IGrainFactory grains) =>
         {
             http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(await grains.RequireTenant(tenantId));
+            return (await grains.FindTenant(tenantId)).ToOk();
         });
 
         api.MapPost("/tenants/{tenantId}/suspend", async (string tenantId, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Suspend(http.User, grains, tenantId, clock.GetUtcNow())));
+            (await Suspend(http.User, grains, tenantId, clock.GetUtcNow())).ToOk());
 
         api.MapPost("/tenants/{tenantId}/resume", async (string tenantId, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Resume(http.User, grains, tenantId, clock.GetUtcNow())));
+            (await Resume(http.User, grains, tenantId, clock.GetUtcNow())).ToOk());
     }
 
-    public static async Task<TenantView> Create(ClaimsPrincipal user, IGrainFactory grains, CreateTenantRequest body, DateTimeOffset now)
+    // The functions below are the slice: the routes above and the admin shell's pages both call them. Access and
+    // validation throw (the edge's own problems); what the grain refuses comes back as a typed outcome.
+
+    public static async Task<Outcome<TenantView>> Create(ClaimsPrincipal user, IGrainFactory grains, CreateTenantRequest body, DateTimeOffset now)
     {
         user.RequirePlatformAdmin();
         new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
         return await grains.GetGrain<ITenantGrain>(Ids.New("tn")).Create(body.Name!.Trim(), body.Kind!, now);
     }
 
-    public static async Task<TenantView> Suspend(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
+    public static Task<Outcome<TenantView>> Suspend(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
     {
         user.RequirePlatformAdmin();
-        await grains.RequireTenant(tenantId);
-        return await grains.GetGrain<ITenantGrain>(tenantId).Suspend(now);
+        return grains.GetGrain<ITenantGrain>(tenantId).Suspend(now);
     }
 
-    public static async Task<TenantView> Resume(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
+    public static Task<Outcome<TenantView>> Resume(ClaimsPrincipal user, IGrainFactory grains, string tenantId, DateTimeOffset now)
     {
         user.RequirePlatformAdmin();
-        await grains.RequireTenant(tenantId);
-        return await grains.GetGrain<ITenantGrain>(tenantId).Resume(now);
+        return grains.GetGrain<ITenantGrain>(tenantId).Resume(now);
     }
 }

@@ -18,7 +18,6 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
 {
     readonly string _db = TestPostgres.NewDatabase("grains");
     InProcessTestCluster _a = null!, _b = null!;
-    static readonly PaymentContext Open = new(true, true, TimeZones.Default, 0);
 
     public async Task InitializeAsync()
     {
@@ -61,11 +60,11 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
 
     static async Task<JsonElement> Pay(InProcessTestCluster cluster, string key, string card, long amount)
     {
-        var reply = await cluster.Client.GetGrain<ICardHolderGrain>(key).Pay(
-            new PayByCard(Ids.New("pay"), "trm_test", card, amount, DateTimeOffset.UtcNow,
-                IdempotencyTicket.For("terminal/trm_test", Guid.NewGuid().ToString(), "pay", amount), DateTimeOffset.UtcNow), Open);
-        Assert.Equal(200, reply.Status);
-        return JsonDocument.Parse(reply.Json).RootElement;
+        var now = DateTimeOffset.UtcNow;
+        var outcome = await cluster.Client.GetGrain<ICardHolderGrain>(key).Pay(new Pay(Ids.New("pay"), "trm_test", card, amount, now,
+            DateOnly.FromDateTime(now.UtcDateTime), true, true, 0, IdempotencyTicket.For("terminal/trm_test", Guid.NewGuid().ToString(), "pay", amount), now));
+        Assert.Null(outcome.Refusal);
+        return JsonSerializer.SerializeToElement(outcome.Value, SceneFinance.Platform.SceneJson.Options);
     }
 
     [Fact]
@@ -94,7 +93,7 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
         Assert.Equal(100, (await Pay(_b, key, card, 500)).GetProperty("balanceAfter").GetInt64());
         Assert.Equal("insufficient_funds", (await Pay(_a, key, card, 101)).GetProperty("declineCode").GetString());
 
-        var transactions = await _a.Client.GetGrain<ICardHolderGrain>(key).Transactions(10);
+        var transactions = (await _a.Client.GetGrain<ICardHolderGrain>(key).Transactions(10)).Value!;
         Assert.Equal([101L, 500L, 400L, 1000L], transactions.Select(t => t.Amount));
     }
 }

@@ -23,11 +23,11 @@ public sealed class GatewayMovementsOnceTests(GatewayApp app)
         Assert.Equal(1500, await s.Balance(id));
 
         var refund = new GatewayRefund("re_once", "pi_once", "alipay", 1500, now);
-        Assert.Null(await holder.DebitForRefund(refund));
+        Assert.Null((await holder.DebitForRefund(refund)).Refusal);
         // Asked again (the janitor after a crash): it was funded, even though the purse could not fund it now.
-        Assert.Null(await holder.DebitForRefund(refund));
+        Assert.Null((await holder.DebitForRefund(refund)).Refusal);
         Assert.Equal(0, await s.Balance(id));
-        Assert.Equal("insufficient_funds", await holder.DebitForRefund(refund with { RefundId = "re_other", Amount = 1 }));
+        Assert.Equal("insufficient_funds", (await holder.DebitForRefund(refund with { RefundId = "re_other", Amount = 1 })).Refusal?.Code);
 
         await holder.ReleaseRefund(refund);
         await holder.ReleaseRefund(refund);

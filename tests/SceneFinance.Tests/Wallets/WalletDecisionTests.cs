@@ -1,6 +1,9 @@
+using SceneFinance.Grains;
 using SceneFinance.Grains.CardHolders;
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Idempotency;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Tests.Wallets;
 
@@ -19,9 +22,14 @@ public sealed class WalletDecisionTests
     static CardToppedUp ToppedUp(long cash, long subsidy) => new("ch_1", "tu", cash + subsidy, "cash", "counter", cash, subsidy, Noon, []);
 
     static Pay Pay(long amount, string card = "1234", DateOnly? day = null, bool tenantActive = true, bool terminalActive = true, long cap = 500_000) =>
-        new("pay_1", "trm_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, Noon);
+        new("pay_1", "trm_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, IdempotencyTicket.For("t", "k"), Noon);
 
     static string Declined(object decision) => Assert.IsType<PaymentDeclined>(decision).DeclineCode;
+
+    /// <summary>The one event a decision records.</summary>
+    static T Only<T>(Decided decided) => Assert.IsType<T>(Assert.Single(decided.Events));
+
+    static void Refused(Decided decided) => Assert.True(decided.Refused && decided.Events.Count == 0, "expected a refusal that records nothing");
 
     [Fact]
     public void Subsidy_is_spent_before_cash()
@@ -48,7 +56,7 @@ public sealed class WalletDecisionTests
             new Posting("cardholder:ch_1:cash", 200, 0),
             new Posting("merchant-receivable:trm_1", 0, 500),
         ], approved.Postings);
-        var topUp = Wallet.Decide(Given(Registered()), new TopUp("tu_1", 700, "cash", "bank-transfer", Noon));
+        var topUp = Only<CardToppedUp>(Wallet.Decide(Given(Registered()), new TopUp("tu_1", 700, "cash", "bank-transfer", true, Noon)));
         Assert.Equal([new Posting("clearing:bank-transfer", 700, 0), new Posting("cardholder:ch_1:cash", 0, 700)], topUp.Postings);
     }
 
@@ -74,7 +82,7 @@ public sealed class WalletDecisionTests
     {
         var frozen = Given(Registered(), ToppedUp(1000, 0), new CardFrozen("ch_1", Noon));
         Assert.Equal(ErrorCodes.CardFrozen, Declined(Wallet.Decide(frozen, Pay(10))));
-        var unfrozen = CardHolder.Fold(frozen, Wallet.Unfreeze(frozen, Noon)!)!;
+        var unfrozen = CardHolder.Fold(frozen, Only<CardUnfrozen>(Wallet.Unfreeze(frozen, Noon)))!;
         Assert.IsType<PaymentApproved>(Wallet.Decide(unfrozen, Pay(10)));
     }
 
@@ -82,7 +90,7 @@ public sealed class WalletDecisionTests
     public void Replaced_card_stops_at_once_and_the_new_card_carries_the_balance()
     {
         var state = Given(Registered(), ToppedUp(1000, 0));
-        var replaced = CardHolder.Fold(state, Wallet.Replace(state, "5678", Noon))!;
+        var replaced = CardHolder.Fold(state, Only<CardReplaced>(Wallet.Replace(state, "5678", Noon)))!;
         Assert.Equal(ErrorCodes.CardLost, Declined(Wallet.Decide(replaced, Pay(10, card: "1234"))));
         Assert.Equal(990L, Assert.IsType<PaymentApproved>(Wallet.Decide(replaced, Pay(10, card: "5678"))).BalanceAfter);
     }
@@ -91,12 +99,12 @@ public sealed class WalletDecisionTests
     public void Lost_card_cannot_be_frozen_or_unfrozen_and_status_repeats_record_nothing()
     {
         var active = Given(Registered());
-        Assert.Null(Wallet.Unfreeze(active, Noon));
-        var lost = CardHolder.Fold(active, Wallet.ReportLost(active, Noon)!)!;
-        Assert.Null(Wallet.ReportLost(lost, Noon));
-        Assert.Throws<ProblemException>(() => Wallet.Freeze(lost, Noon));
-        Assert.Throws<ProblemException>(() => Wallet.Unfreeze(lost, Noon));
-        Assert.Throws<ProblemException>(() => Wallet.Replace(active, "1234", Noon));
+        Assert.Same(Decided.Nothing, Wallet.Unfreeze(active, Noon));
+        var lost = CardHolder.Fold(active, Only<CardReportedLost>(Wallet.ReportLost(active, Noon)))!;
+        Assert.Same(Decided.Nothing, Wallet.ReportLost(lost, Noon));
+        Refused(Wallet.Freeze(lost, Noon));
+        Refused(Wallet.Unfreeze(lost, Noon));
+        Refused(Wallet.Replace(active, "1234", Noon));
     }
 
     [Fact]
@@ -122,7 +130,15 @@ public sealed class WalletDecisionTests
     public void Top_up_goes_to_the_named_purse()
     {
         var state = Given(Registered(), ToppedUp(100, 50));
-        var subsidy = Wallet.Decide(state, new TopUp("tu_2", 25, "subsidy", "counter", Noon));
+        var subsidy = Only<CardToppedUp>(Wallet.Decide(state, new TopUp("tu_2", 25, "subsidy", "counter", true, Noon)));
         Assert.Equal((100L, 75L), (subsidy.CashAfter, subsidy.SubsidyAfter));
+    }
+
+    [Fact]
+    public void Top_up_of_a_suspended_tenant_is_refused_and_records_nothing()
+    {
+        var refused = Wallet.Decide(Given(Registered()), new TopUp("tu_3", 25, "cash", "counter", false, Noon));
+        Refused(refused);
+        Assert.Equal(ErrorCodes.TenantSuspended, refused.Refusal!.Code);
     }
 }

@@ -1,4 +1,4 @@
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Scenes.Campus.Billing;

@@ -1,4 +1,4 @@
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 
 namespace SceneFinance.Scenes.Campus.Billing;
 

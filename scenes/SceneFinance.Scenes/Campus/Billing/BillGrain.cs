@@ -53,7 +53,7 @@ public sealed class BillGrain(IDocumentStore store) : Grain, IBillGrain
                 var next = Bill.Fold(s, paid)!;
                 reply = Reply.Ok(new { paymentId = c.PaymentId, status = "succeeded", method = c.Method, amount = c.Amount, bill = View(next) });
                 return [paid];
-            }, _ => [IdempotentResponse.From(c.Ticket, reply!, c.Now)]);
+            }, _ => [LegacyReplies.From(c.Ticket, reply!, c.Now)]);
         }
         catch (DocumentAlreadyExistsException e) when (e.DocType == typeof(IdempotentResponse))
         {

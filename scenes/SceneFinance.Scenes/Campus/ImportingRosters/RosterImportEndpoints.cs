@@ -23,7 +23,7 @@ public static class RosterImportEndpoints
         imports.MapPost("", async (string tenantId, string? fileName, HttpContext http, IGrainFactory grains, RosterImporter importer) =>
         {
             http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            await grains.RequireTenant(tenantId);
+            await grains.FindTenant(tenantId).OrThrow();
             var (name, content) = await ReadFile(http, fileName);
             var import = await importer.Start(tenantId, name, content, http.UserName());
             return Results.Json(import.View(tenantId), statusCode: 202);

@@ -25,19 +25,28 @@ public sealed class BillFulfilment(IGrainFactory grains, IDocumentStore store) :
 
     IBillGrain Bill(string tenantId, string billId) => grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId));
 
-    public async Task Check(string tenantId, IntentPurpose purpose, long amount)
+    public async Task<Refusal?> Check(string tenantId, IntentPurpose purpose, long amount)
     {
         var bill = purpose.TargetId.StartsWith("bill_", StringComparison.Ordinal) ? await Bill(tenantId, purpose.TargetId).Get() : null;
-        if (bill is null) throw ProblemException.NotFound("The bill");
+        if (bill is null) return Refusal.NotFound("The bill");
         var settings = await FeePlanEndpoints.Settings(store, tenantId);
-        BillDecisions.CheckPayable(bill.Status is BillStatus.Cancelled or BillStatus.Refunded, bill.OutstandingAmount, amount, settings.MinimumPartialPayment);
+        try
+        {
+            BillDecisions.CheckPayable(bill.Status is BillStatus.Cancelled or BillStatus.Refunded, bill.OutstandingAmount, amount, settings.MinimumPartialPayment);
+            return null;
+        }
+        catch (ProblemException e)
+        {
+            return e.ToRefusal();
+        }
     }
 
     public Task Fulfil(string tenantId, FulfilIntent c) =>
         Bill(tenantId, c.Purpose.TargetId).PayOnline(new PayBillOnline(c.IntentId, c.Channel, c.Amount, c.Purpose.Detail ?? "online", c.Now));
 
-    public Task<string?> Fund(string tenantId, FundRefund c) =>
-        Bill(tenantId, c.Purpose.TargetId).FundRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now));
+    public async Task<Refusal?> Fund(string tenantId, FundRefund c) =>
+        await Bill(tenantId, c.Purpose.TargetId).FundRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now)) is { } code
+            ? Refusal.Conflict("The bill cannot give this refund's money back.", code) : null;
 
     public Task Release(string tenantId, FundRefund c) =>
         Bill(tenantId, c.Purpose.TargetId).ReleaseRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now));

@@ -32,7 +32,7 @@ public static class FeePlanEndpoints
         plans.MapPost("", async (string tenantId, FeePlanRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
         {
             http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            await grains.RequireTenant(tenantId);
+            await grains.FindTenant(tenantId).OrThrow();
             var plan = Validate(body);
             plan.Id = Ids.New("plan");
             plan.CreatedBy = http.UserName();

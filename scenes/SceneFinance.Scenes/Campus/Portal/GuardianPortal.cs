@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
-using SceneFinance.Payments.ToppingUpOnline;
+using SceneFinance.Scenes.CardHolders.ToppingUpOnline;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +14,7 @@ namespace SceneFinance.Scenes.Canteen.PayingAtTerminal;
 public sealed record PaymentRequest(string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
 public sealed record BatchItem(string? IdempotencyKey, string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
 public sealed record BatchRequest(IReadOnlyList<BatchItem>? Items);
+public sealed record BatchResult(IReadOnlyList<PaymentResult> Results);
 
 /// <summary>Card taps from a signed terminal: one at a time, or an offline batch uploaded later.</summary>
 public static class PayAtTerminal
@@ -38,9 +38,9 @@ public static class PayAtTerminal
             var errors = new Validation();
             Validate(errors, "", request.CardNumber, request.Amount, request.OccurredAt, now, MaxOnlineAge);
             errors.ThrowIfInvalid();
-            var reply = await Pay(grains, terminal, key, request.CardNumber!, request.Amount!.Value, request.OccurredAt, now);
-            return reply.ToResult();
-        });
+            return (await Pay(grains, terminal, key, request.CardNumber!, request.Amount!.Value, request.OccurredAt, now)).ToOk();
+        })
+        .WithName("payAtTerminal").WithSummary("A card tap at a signed terminal (Idempotency-Key); a decline is a 200 with its declineCode");
 
         api.MapPost("/terminal/payments/batch", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
         {
@@ -61,29 +61,30 @@ public static class PayAtTerminal
             errors.ThrowIfInvalid();
 
             // In order, one at a time: an offline upload replays the till's own sequence of taps.
-            var json = new StringBuilder("{\"results\":[");
-            for (var i = 0; i < request.Items!.Count; i++)
+            var results = new List<PaymentResult>(request.Items!.Count);
+            foreach (var item in request.Items)
             {
-                var item = request.Items[i];
-                var reply = await Pay(grains, terminal, item.IdempotencyKey!, item.CardNumber!, item.Amount!.Value, item.OccurredAt, now);
-                if (i > 0) json.Append(',');
-                json.Append(reply.Status == 200 ? reply.Json : ConflictItem(item.Amount.Value));
+                var outcome = await Pay(grains, terminal, item.IdempotencyKey!, item.CardNumber!, item.Amount!.Value, item.OccurredAt, now);
+                results.Add(outcome.Refusal switch
+                {
+                    null => outcome.Value!,
+                    // A key used for another payment: the item moves nothing and says why, in the payment shape.
+                    { Code: ErrorCodes.IdempotencyConflict } => new PaymentResult(null, "declined", ErrorCodes.IdempotencyConflict, item.Amount.Value, null),
+                    var refused => throw refused.ToException(),
+                });
             }
-            return Results.Content(json.Append("]}").ToString(), "application/json");
-        });
+            return TypedResults.Ok(new BatchResult(results));
+        })
+        .WithName("payAtTerminalBatch").WithSummary("Offline taps uploaded later (signed); each item is idempotent on its own key");
     }
 
-    static Task<Reply> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt, DateTimeOffset now)
+    static Task<Outcome<PaymentResult>> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt, DateTimeOffset now)
     {
         // The fingerprint is the payment's meaning, the same for a single tap and for a batch item.
         var ticket = IdempotencyTicket.For($"terminal/{terminal.TerminalId}", key, "pay", cardNumber, amount, occurredAt?.ToUniversalTime().ToString("O"));
         return grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(terminal.TenantId, terminal.TerminalId))
             .Pay(new TerminalPayment(cardNumber, amount, occurredAt ?? now, ticket), now);
     }
-
-    /// <summary>A batch item whose key was used for another payment: it moves nothing and says why, in the payment shape.</summary>
-    static string ConflictItem(long amount) =>
-        JsonSerializer.Serialize(new PaymentResult(null, "declined", ErrorCodes.IdempotencyConflict, amount, null), SceneJson.Options);
 
     static void Validate(Validation v, string prefix, string? cardNumber, long? amount, DateTimeOffset? occurredAt, DateTimeOffset now, TimeSpan maxAge) => v
         .Require(cardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), prefix + "cardNumber", "cardNumber must be 4 to 32 letters or digits.")

@@ -98,7 +98,7 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TimeProvider clock) =>
         {
             http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-            var tenant = await grains.RequireTenant(tenantId);
+            var tenant = await grains.FindTenant(tenantId).OrThrow();
             new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone)).DateTime);
             return TypedResults.Ok(await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd")));

@@ -111,7 +111,7 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
         var orderId = Ids.New("ord");
         var e = D.Post(s, new PostOrder(orderId, spec.HisOrderId, spec.VisitId, spec.Kind, spec.Description, spec.Amount, spec.InsuredAmount, spec.InsurerId, postedBy, now));
         var reply = Json(201, PatientViews.Order(s.Apply(e).Orders[orderId]));
-        return new Decision<Reply>([e], [IdempotentResponse.From(ticket, reply, now), new HisOrderClaim { Id = spec.HisOrderId, PatientId = _id, OrderId = orderId }],
+        return new Decision<Reply>([e], [LegacyReplies.From(ticket, reply, now), new HisOrderClaim { Id = spec.HisOrderId, PatientId = _id, OrderId = orderId }],
             _ => reply, now);
     }, Replay(ticket));
 
@@ -122,7 +122,7 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
     {
         var paid = D.Pay(s, new PayFromAccount(Ids.New("hpay"), orderIds, tender, source, now));
         var reply = Json(200, Receipts.Of(s.Apply(paid), paid));
-        return new Decision<Reply>([paid], [IdempotentResponse.From(ticket, reply, now)], _ => reply, now);
+        return new Decision<Reply>([paid], [LegacyReplies.From(ticket, reply, now)], _ => reply, now);
     }, Replay(ticket));
 
     async Task IPatientAccountGrain.Check(IReadOnlyList<string> orderIds, long amount)
@@ -170,7 +170,7 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
         if (!asked.NeedsApproval) events.Add(D.Execute(s.Apply(asked), refundId, a.Now));
         var next = events.Aggregate(s, (x, e) => x.Apply(e));
         var reply = Json(asked.NeedsApproval ? 202 : 200, PatientViews.Refund(_id, next.Refunds[refundId]));
-        return new Decision<Reply>(events, [IdempotentResponse.From(a.Ticket, reply, a.Now)], _ => reply, a.Now);
+        return new Decision<Reply>(events, [LegacyReplies.From(a.Ticket, reply, a.Now)], _ => reply, a.Now);
     }, Replay(a.Ticket));
 
     Task<HospitalRefundView> IPatientAccountGrain.ApproveRefund(string refundId, string approver, DateTimeOffset now) => Run(s =>
@@ -205,7 +205,7 @@ public sealed class PatientAccountGrain(IDocumentStore store, IGrainFactory grai
             patientId = _id, status = "discharged", refundedAmount = next.Refunds.GetValueOrDefault(refundId)?.Amount ?? 0,
             depositLeft = next.Deposit, refund = next.Refunds.TryGetValue(refundId, out var r) ? PatientViews.Refund(_id, r) : null,
         });
-        return new Decision<Reply>(events, [IdempotentResponse.From(ticket, reply, now)], _ => reply, now);
+        return new Decision<Reply>(events, [LegacyReplies.From(ticket, reply, now)], _ => reply, now);
     }, Replay(ticket));
 
     Task<PatientAccountView> IPatientAccountGrain.EnrollCreditCare(long limit, string? linkedChannel, DateTimeOffset now) => Run(s =>

@@ -1,4 +1,4 @@
-using SceneFinance.Payments.Ledger;
+using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
 using A = SceneFinance.Scenes.Hospital.Patients.HospitalAccounts;
 
@@ -79,7 +79,7 @@ public static class PatientDecisions
         var shares = Shares(orders);
         return new OrdersPaid(s.PatientId, c.IntentId, Tenders.Channel, c.Channel, c.IntentId, c.Amount, shares, left, c.Source, c.Now,
             Journal.Balanced([
-                new Posting(Payments.Ledger.Accounts.GatewayUnapplied(c.Channel), c.Amount, 0), .. InsurerPostings(shares),
+                new Posting(Platform.Ledger.Accounts.GatewayUnapplied(c.Channel), c.Amount, 0), .. InsurerPostings(shares),
                 new Posting(A.HospitalPayable, 0, c.Amount - left + shares.Sum(x => x.InsurerPart)), new Posting(A.Deposit(s.PatientId), 0, left),
             ]));
     }
@@ -87,14 +87,14 @@ public static class PatientDecisions
     public static DepositPaidIn? PayIn(PatientAccount s, ApplyChannelMoney c) =>
         s.AppliedIntents.Contains(c.IntentId) ? null
             : new DepositPaidIn(s.PatientId, c.IntentId, c.Channel, c.Amount, c.Source, c.Now,
-                Journal.Transfer(Payments.Ledger.Accounts.GatewayUnapplied(c.Channel), A.Deposit(s.PatientId), c.Amount));
+                Journal.Transfer(Platform.Ledger.Accounts.GatewayUnapplied(c.Channel), A.Deposit(s.PatientId), c.Amount));
 
     public static CreditRepaid? Repay(PatientAccount s, ApplyChannelMoney c)
     {
         if (s.AppliedIntents.Contains(c.IntentId)) return null;
         var toCredit = Math.Min(c.Amount, s.CreditOutstanding);
         return new CreditRepaid(s.PatientId, c.IntentId, c.Channel, c.Amount, c.Amount - toCredit, c.Source, c.Now, Journal.Balanced([
-            new Posting(Payments.Ledger.Accounts.GatewayUnapplied(c.Channel), c.Amount, 0),
+            new Posting(Platform.Ledger.Accounts.GatewayUnapplied(c.Channel), c.Amount, 0),
             new Posting(A.Credit(s.PatientId), 0, toCredit), new Posting(A.Deposit(s.PatientId), 0, c.Amount - toCredit),
         ]));
     }
@@ -184,7 +184,7 @@ public static class PatientDecisions
         var held = all.FirstOrDefault(x => x.Line.Status == RefundLineState.Held && x.Line.IntentId == intentId && x.Line.Amount == amount);
         if (held.Line is null) return (null, "not_refundable"); // refunds of hospital money go through the hospital's refund routes
         return (new RefundLineFunded(s.PatientId, held.Refund.RefundId, held.Line.No, gatewayRefundId, channel, amount, now,
-            Journal.Transfer(A.RefundHold(s.PatientId), Payments.Ledger.Accounts.RefundsPending(channel), amount)), null);
+            Journal.Transfer(A.RefundHold(s.PatientId), Platform.Ledger.Accounts.RefundsPending(channel), amount)), null);
     }
 
     /// <summary>A funded line the channel could not pay out (by gateway refund id), or a held line the gateway refused: the money goes back.</summary>
@@ -197,7 +197,7 @@ public static class PatientDecisions
                 var held = refundId == r.RefundId && lineNo == l.No && l.Status == RefundLineState.Held;
                 if (!funded && !held) continue;
                 var source = r.Kind == RefundKinds.Order ? A.HospitalPayable : A.Deposit(s.PatientId);
-                var from = funded ? Payments.Ledger.Accounts.RefundsPending(l.Channel!) : A.RefundHold(s.PatientId);
+                var from = funded ? Platform.Ledger.Accounts.RefundsPending(l.Channel!) : A.RefundHold(s.PatientId);
                 return new RefundLineReleased(s.PatientId, r.RefundId, l.No, gatewayRefundId, l.Amount, reason, now, Journal.Transfer(from, source, l.Amount));
             }
         return null;

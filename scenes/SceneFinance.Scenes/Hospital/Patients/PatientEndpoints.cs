@@ -82,7 +82,7 @@ public static class PatientEndpoints
     public static async Task<PatientResponse> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterPatientRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
-        await grains.RequireTenant(tenantId);
+        await grains.FindTenant(tenantId).OrThrow();
         new Validation()
             .Require(body.MedicalCardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), "medicalCardNumber", "medicalCardNumber must be 4 to 32 letters or digits.")
             .Text(body.Name, "name", 100)
@@ -91,7 +91,7 @@ public static class PatientEndpoints
             .ThrowIfInvalid();
         var id = Ids.New("ch");
         var view = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
-            (body.MedicalRecordNumber ?? body.MedicalCardNumber!).Trim(), body.Name!.Trim(), "patient", body.MedicalCardNumber!, body.IdNumber, body.Phone, null, now));
+            (body.MedicalRecordNumber ?? body.MedicalCardNumber!).Trim(), body.Name!.Trim(), "patient", body.MedicalCardNumber!, body.IdNumber, body.Phone, null, now)).OrThrow();
         return new PatientResponse(view.Id, view.Name, view.CardNumber, view.ExternalId, view.IdNumber, view.Phone, view.Status);
     }
 

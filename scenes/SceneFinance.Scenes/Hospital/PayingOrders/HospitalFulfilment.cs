@@ -32,10 +32,18 @@ public abstract class HospitalFulfilment(IGrainFactory grains, string kind) : II
 
     IPatientAccountGrain Patient(string tenantId, IntentPurpose purpose) => grains.GetGrain<IPatientAccountGrain>(GrainKeys.For(tenantId, purpose.TargetId));
 
-    public virtual async Task Check(string tenantId, IntentPurpose purpose, long amount)
+    public virtual async Task<Refusal?> Check(string tenantId, IntentPurpose purpose, long amount)
     {
-        if (!purpose.TargetId.StartsWith("ch_", StringComparison.Ordinal)) throw ProblemException.NotFound("The patient");
-        await Patient(tenantId, purpose).Check(kind == HospitalPurposes.Orders ? HospitalPurposes.Parse(purpose.Detail).OrderIds : [], amount);
+        if (!purpose.TargetId.StartsWith("ch_", StringComparison.Ordinal)) return Refusal.NotFound("The patient");
+        try
+        {
+            await Patient(tenantId, purpose).Check(kind == HospitalPurposes.Orders ? HospitalPurposes.Parse(purpose.Detail).OrderIds : [], amount);
+            return null;
+        }
+        catch (ProblemException e)
+        {
+            return e.ToRefusal();
+        }
     }
 
     public Task Fulfil(string tenantId, FulfilIntent c)
@@ -44,8 +52,9 @@ public abstract class HospitalFulfilment(IGrainFactory grains, string kind) : II
         return Patient(tenantId, c.Purpose).ApplyChannelMoney(new ChannelMoney(kind, c.IntentId, c.Channel, c.Amount, orders, source, c.Now));
     }
 
-    public Task<string?> Fund(string tenantId, FundRefund c) =>
-        Patient(tenantId, c.Purpose).FundRefund(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now);
+    public async Task<Refusal?> Fund(string tenantId, FundRefund c) =>
+        await Patient(tenantId, c.Purpose).FundRefund(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now) is { } code
+            ? Refusal.Conflict("The patient's account cannot give this refund's money back.", code) : null;
 
     public Task Release(string tenantId, FundRefund c) => Patient(tenantId, c.Purpose).ReleaseRefund(c.RefundId, c.Now);
 }

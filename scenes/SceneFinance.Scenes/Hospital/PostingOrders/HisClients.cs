@@ -74,7 +74,7 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
         hospital.MapPost("/his-clients", async (string tenantId, HisClientRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
         {
             http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-            await grains.RequireTenant(tenantId);
+            await grains.FindTenant(tenantId).OrThrow();
             new Validation().Text(body.Name, "name", 100).ThrowIfInvalid();
             var client = new HisClient
             {

@@ -22,7 +22,7 @@ public static class ClinicSlotEndpoints
         hospital.MapPost("/clinic-slots", async (string tenantId, ClinicSlotRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
         {
             http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-            await grains.RequireTenant(tenantId);
+            await grains.FindTenant(tenantId).OrThrow();
             new Validation().Text(body.Department, "department", 64).Text(body.Doctor, "doctor", 64)
                 .Require(body.StartsAt is not null, "startsAt", "startsAt is required.").Amount(body.Fee, "fee")
                 .Require(body.Capacity is > 0 and <= 1000, "capacity", "capacity must be 1 to 1000.").ThrowIfInvalid();

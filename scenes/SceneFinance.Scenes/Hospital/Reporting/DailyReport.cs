@@ -110,7 +110,7 @@ public static class DailyReport
 
     static async Task<(DateOnly, TimeZoneInfo)> Day(IGrainFactory grains, string tenantId, string? date, DateTimeOffset now)
     {
-        var tenant = await grains.RequireTenant(tenantId);
+        var tenant = await grains.FindTenant(tenantId).OrThrow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
         new Validation().Require(date is null || DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
         return (date is null ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime) : DateOnly.ParseExact(date, "yyyy-MM-dd"), zone);

@@ -65,7 +65,7 @@ public static class HospitalSettingsEndpoints
     public static async Task<HospitalSettingsView> Update(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, HospitalSettingsRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Editors);
-        await grains.RequireTenant(tenantId);
+        await grains.FindTenant(tenantId).OrThrow();
         new Validation()
             .Require(body.CreditLimit is null or (>= 0 and <= Validation.MaxAmount), "creditLimit", $"creditLimit must be fen between 0 and {Validation.MaxAmount}.")
             .Require(body.CreditSettlementTime is null || TimeOnly.TryParseExact(body.CreditSettlementTime, "HH:mm", out _), "creditSettlementTime", "creditSettlementTime must be a local time like 02:00.")

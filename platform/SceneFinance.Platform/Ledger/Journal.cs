@@ -1,4 +1,4 @@
-namespace SceneFinance.Payments.Ledger;
+namespace SceneFinance.Platform.Ledger;
 
 /// <summary>One side of a journal entry. Exactly one of debit and credit is non-zero, in fen.</summary>
 public sealed record Posting(string Account, long Debit, long Credit);

@@ -7,7 +7,7 @@ using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 
-namespace SceneFinance.Payments.ToppingUpOnline;
+namespace SceneFinance.Scenes.CardHolders.ToppingUpOnline;
 
 public sealed record OnlineTopUpRequest(long? Amount, string? Channel);
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
 using SceneFinance.Platform.Security;
 
-namespace SceneFinance.Payments.Ledger;
+namespace SceneFinance.Platform.Ledger;
 
 public sealed record TrialBalanceLine(string Account, long Debit, long Credit, long Balance);
 public sealed record TrialBalance(IReadOnlyList<TrialBalanceLine> Accounts, long TotalDebit, long TotalCredit);

@@ -2,19 +2,18 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Quartz;
-using SceneFinance.Platform.Idempotency;
 
-namespace SceneFinance.Payments.Janitor;
+namespace SceneFinance.Platform.Idempotency;
 
 /// <summary>
-/// Forgets the stored answers to money-moving requests once they are older than the retention
+/// Forgets the stored outcomes to money-moving requests once they are older than the retention
 /// (<c>SceneFinance:Idempotency:RetentionDays</c>, default 7; the contract promises at least 24 h).
 /// The movements themselves stay in their streams forever.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class StoredReplyPurgeJob(IDocumentStore store, IConfiguration configuration, TimeProvider clock, ILogger<StoredReplyPurgeJob> log) : IJob
+public sealed class StoredOutcomePurgeJob(IDocumentStore store, IConfiguration configuration, TimeProvider clock, ILogger<StoredOutcomePurgeJob> log) : IJob
 {
-    public static readonly JobKey Key = new("stored-reply-purge", "platform");
+    public static readonly JobKey Key = new("stored-outcome-purge", "platform");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
@@ -23,6 +22,6 @@ public sealed class StoredReplyPurgeJob(IDocumentStore store, IConfiguration con
         await using var session = store.LightweightSession();
         session.DeleteWhere<IdempotentResponse>(x => x.AnyTenant() && x.CreatedAt < cutoff);
         await session.SaveChangesAsync(ct);
-        log.LogInformation("Purged stored replies older than {Cutoff:u}", cutoff);
+        log.LogInformation("Purged stored outcomes older than {Cutoff:u}", cutoff);
     }
 }

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SceneFinance.Platform.Ledger;
+using SceneFinance.Platform.Scheduling;
+using SceneFinance.Platform.Storage;
+using SceneFinance.Platform.Time;
+
+namespace SceneFinance.Platform;
+
+public static class Configuration
+{
+    /// <summary>The kernel every module stands on: Marten and group commit, the single writer, the tenant clock, the one scheduler.</summary>
+    public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
+    {
+        builder.AddStorage();
+        builder.AddScheduler();
+        builder.Services.AddSingleton<TenantClock>();
+        return builder;
+    }
+
+    /// <summary>The platform's own routes (under <c>/api/v1</c>): the ledger's trial balance.</summary>
+    public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder api) => api.MapTrialBalance();
+}
