@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Platform;
+using SceneFinance.Platform.Http;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 
@@ -19,7 +20,7 @@ public static class HostDefaults
         builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblems();
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddApiDocs(builder.Configuration);
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));

@@ -1,3 +1,4 @@
+using SceneFinance.Platform;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using SceneFinance.Platform;
 using SceneFinance.AdminUi.Shell;
 
 namespace SceneFinance.Tests.AdminUi;

@@ -1,10 +1,16 @@
 using System.Globalization;
 
-namespace SceneFinance.AdminUi.Shell;
+namespace SceneFinance.Platform;
 
-/// <summary>Fen in, fen out: yuan appear only as text, formatted and parsed with integers (never floating point).</summary>
+/// <summary>
+/// Fen in, fen out: yuan appear only as text, formatted and parsed with integers (never floating point). The one
+/// formatter of amounts for pages, receipts and messages; spreadsheets write numbers instead (<see cref="Exports.Xlsx"/>).
+/// </summary>
 public static class Money
 {
+    /// <summary>With the yuan sign: 12345 → "¥123.45", -5 → "-¥0.05".</summary>
+    public static string WithSign(long fen) => fen < 0 ? "-¥" + Yuan(-fen) : "¥" + Yuan(fen);
+
     /// <summary>12345 → "123.45"; -5 → "-0.05"; thousands are grouped: 123456789 → "1,234,567.89".</summary>
     public static string Yuan(long fen)
     {
