@@ -7,7 +7,7 @@ namespace SceneFinance.AdminUi.Shell;
 /// them. zh-CN is the default; the language lives in a cookie and is set once per request and per circuit.
 /// A key without a translation shows as is, so a missing entry is visible, never a crash.
 /// </summary>
-public sealed class Text
+public sealed partial class Text
 {
     public const string Chinese = "zh-CN";
     public const string English = "en";
@@ -27,7 +27,16 @@ public sealed class Text
     /// <summary>Whether the words are the shell's own (a slice's message worth showing as it is, in the page's language).</summary>
     public static bool Knows(string english) => Zh.ContainsKey(english);
 
-    static readonly FrozenDictionary<string, string> Zh = new Dictionary<string, string>
+    // Each module's words live in their own file (Text.Campus.cs, Text.Hospital.cs...): one dictionary per area.
+    // Built on first use: static fields in several files initialize in no fixed order.
+    static FrozenDictionary<string, string> Zh => _zh ??= new[] { ShellWords, CampusWords, HospitalWords, PaymentWords }
+        .SelectMany(words => words)
+        .GroupBy(w => w.Key).Select(g => g.First())
+        .ToFrozenDictionary(w => w.Key, w => w.Value);
+
+    static FrozenDictionary<string, string>? _zh;
+
+    static readonly Dictionary<string, string> ShellWords = new()
     {
         ["SceneFinance operations"] = "场景金融 · 运营管理",
         ["Sign in"] = "登录",
@@ -299,5 +308,5 @@ public sealed class Text
         ["Collection overview"] = "收缴情况",
         ["Import roster"] = "导入名册",
         ["Attendance"] = "考勤",
-    }.ToFrozenDictionary();
+    };
 }
