@@ -1,6 +1,6 @@
+using Marten;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Idempotency;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Platform.Time;
 
@@ -15,53 +15,57 @@ namespace SceneFinance.Payments.Gateway;
 public interface IPaymentGateway
 {
     /// <summary>
-    /// Creates an intent (idempotent on the request's ticket: the same request replays the first answer, a different
-    /// one under the same key gets <c>idempotency_conflict</c>). The answer (<c>201</c>) carries the channel's QR content.
+    /// Creates an intent (idempotent on the request's ticket: the same request replays the first answer, a different one
+    /// under the same key is refused <c>idempotency_conflict</c>). The answer carries the channel's QR content.
     /// </summary>
-    Task<Reply> CreateIntent(string tenantId, CreateIntent command);
+    Task<Outcome<PaymentIntentView>> CreateIntent(string tenantId, CreateIntent command);
 
     /// <summary>The intent, or null.</summary>
     Task<PaymentIntentView?> Retrieve(string tenantId, string intentId);
 
     /// <summary>Cancels an unpaid intent (closing the order at the channel).</summary>
-    Task<PaymentIntentView> Cancel(string tenantId, string intentId, DateTimeOffset now);
+    Task<Outcome<PaymentIntentView>> Cancel(string tenantId, string intentId, DateTimeOffset now);
 
     /// <summary>Refunds part or all of a succeeded intent to its channel; the refunds of an intent never exceed what it captured.</summary>
-    Task<Reply> Refund(string tenantId, string intentId, RefundIntent command);
+    Task<Outcome<RefundView>> Refund(string tenantId, string intentId, RefundIntent command);
 
     /// <summary>What the channel says it settled on <paramref name="day"/>.</summary>
     Task<IReadOnlyList<StatementLine>> Statement(string channel, DateOnly day, CancellationToken ct);
 }
 
-public sealed class PaymentGateway(IGrainFactory grains, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
+public sealed class PaymentGateway(
+    IGrainFactory grains, IDocumentStore store, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
 {
-    public async Task<Reply> CreateIntent(string tenantId, CreateIntent c)
+    public async Task<Outcome<PaymentIntentView>> CreateIntent(string tenantId, CreateIntent c)
     {
-        adapters.Get(c.Channel);
-        var fulfilment = fulfilments.FirstOrDefault(f => f.Kind == c.Purpose.Kind) ?? throw ProblemException.Invalid("purpose", $"Unknown purpose {c.Purpose.Kind}.");
-        var tenant = await tenants.Find(tenantId) ?? throw ProblemException.NotFound("The tenant");
-        if (!tenant.Active) throw ProblemException.Suspended();
-        if (await fulfilment.Check(tenantId, c.Purpose, c.Amount) is { } refused) throw refused.ToException();
-        return await Intent(tenantId, PaymentIntentGrain.IdFor(tenantId, c.Ticket)).Create(c);
+        var refused = await Refused(tenantId, c);
+        if (refused is null) return await Intent(tenantId, PaymentIntentGrain.IdFor(tenantId, c.Ticket)).Create(c);
+        // A request answered before gets its first answer, even if it would be refused now (the card since reported lost).
+        return await StoredOutcomes.Find<PaymentIntentView>(store, tenantId, c.Ticket) ?? refused;
+    }
+
+    async Task<Refusal?> Refused(string tenantId, CreateIntent c)
+    {
+        if (!PaymentChannels.All.Contains(c.Channel)) return Refusal.Invalid("channel", $"channel must be one of: {string.Join(", ", PaymentChannels.All)}.");
+        if (fulfilments.FirstOrDefault(f => f.Kind == c.Purpose.Kind) is not { } fulfilment) return Refusal.Invalid("purpose", $"Unknown purpose {c.Purpose.Kind}.");
+        if (await tenants.Find(tenantId) is not { } tenant) return Refusal.NotFound("The tenant");
+        if (!tenant.Active) return Refusal.Suspended();
+        return await fulfilment.Check(tenantId, c.Purpose, c.Amount);
     }
 
     public async Task<PaymentIntentView?> Retrieve(string tenantId, string intentId) =>
-        intentId.StartsWith("pi_", StringComparison.Ordinal) ? await Intent(tenantId, intentId).Get() : null;
+        IsIntentId(intentId) ? await Intent(tenantId, intentId).Get() : null;
 
-    public async Task<PaymentIntentView> Cancel(string tenantId, string intentId, DateTimeOffset now)
-    {
-        _ = await Retrieve(tenantId, intentId) ?? throw ProblemException.NotFound("The payment intent");
-        return await Intent(tenantId, intentId).Cancel(now);
-    }
+    public async Task<Outcome<PaymentIntentView>> Cancel(string tenantId, string intentId, DateTimeOffset now) =>
+        IsIntentId(intentId) ? await Intent(tenantId, intentId).Cancel(now) : Refusal.NotFound("The payment intent");
 
-    public async Task<Reply> Refund(string tenantId, string intentId, RefundIntent c)
-    {
-        _ = await Retrieve(tenantId, intentId) ?? throw ProblemException.NotFound("The payment intent");
-        return await Intent(tenantId, intentId).Refund(c);
-    }
+    public async Task<Outcome<RefundView>> Refund(string tenantId, string intentId, RefundIntent c) =>
+        IsIntentId(intentId) ? await Intent(tenantId, intentId).Refund(c) : Refusal.NotFound("The payment intent");
 
     public Task<IReadOnlyList<StatementLine>> Statement(string channel, DateOnly day, CancellationToken ct) =>
         adapters.Get(channel).Statement(day, ct);
+
+    static bool IsIntentId(string id) => id.StartsWith("pi_", StringComparison.Ordinal);
 
     IPaymentIntentGrain Intent(string tenantId, string intentId) => grains.GetGrain<IPaymentIntentGrain>(GrainKeys.For(tenantId, intentId));
 }

@@ -28,7 +28,10 @@ public static class Reconciliation
                 throw ProblemException.Invalid("day", "day must be a date, yyyy-MM-dd (UTC).");
             if (!PaymentChannels.All.Contains(channel)) throw ProblemException.NotFound("The channel");
             return TypedResults.Ok(await Reconcile(gateway, store, channel, date, ct));
-        }).WithTags("Gateway").WithSummary("A channel's daily statement reconciled against our succeeded payments (platform-admin)");
+        })
+        .WithTags("Gateway")
+        .Doc("reconcileChannelStatement", "A channel's daily statement reconciled against our succeeded payments (platform-admin)",
+            "The channel's payments and refunds of a UTC day (yyyy-MM-dd) against the intents that succeeded that day: matched, missing on either side, amounts that differ.");
         return api;
     }
 

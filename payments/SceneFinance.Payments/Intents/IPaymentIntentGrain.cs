@@ -57,21 +57,21 @@ public sealed record PaymentIntentView(
 /// </summary>
 public interface IPaymentIntentGrain : IGrainWithStringKey
 {
-    /// <summary>Records the intent, creates the order at the channel and answers <c>201</c>; the same request again replays that answer.</summary>
-    Task<Reply> Create(CreateIntent command);
+    /// <summary>Records the intent and creates the order at the channel; the same request again replays that answer.</summary>
+    Task<Outcome<PaymentIntentView>> Create(CreateIntent command);
 
     /// <summary>The intent, or null when there is none.</summary>
     Task<PaymentIntentView?> Get();
 
     /// <summary>Closes an unpaid intent at the channel; one the payer already paid ends succeeded instead.</summary>
-    Task<PaymentIntentView> Cancel(DateTimeOffset now);
+    Task<Outcome<PaymentIntentView>> Cancel(DateTimeOffset now);
 
-    /// <summary>Refunds part or all of what was captured, back to the original channel; never more than captured.</summary>
-    Task<Reply> Refund(RefundIntent command);
+    /// <summary>Refunds part or all of what was captured, back to the original channel; never more than captured (<c>refund_exceeds_captured</c>).</summary>
+    Task<Outcome<RefundView>> Refund(RefundIntent command);
 
     /// <summary>A verified notification from the channel, in any order, any number of times.</summary>
-    Task<PaymentIntentView> Notify(ChannelNotice notice, DateTimeOffset now);
+    Task<Outcome<PaymentIntentView>> Notify(ChannelNotice notice, DateTimeOffset now);
 
     /// <summary>The janitor: asks the channel about anything unsettled and finishes what was left half done.</summary>
-    Task<PaymentIntentView> Reconcile(DateTimeOffset now);
+    Task<Outcome<PaymentIntentView>> Reconcile(DateTimeOffset now);
 }

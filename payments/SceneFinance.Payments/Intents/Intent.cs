@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Platform.Ledger;
-using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Payments.Intents;
 
@@ -66,49 +66,53 @@ public static class IntentDecisions
     /// "succeeded" after we gave up still records the money (it arrived, it must not be lost), and stale or
     /// out-of-order news (a "paying" after the outcome) changes nothing.
     /// </summary>
-    public static object? OnPayment(Intent s, string status, long amount, string? transactionId, string? failureCode, DateTimeOffset now)
+    public static Decided OnPayment(Intent s, string status, long amount, string? transactionId, string? failureCode, DateTimeOffset now)
     {
         if (status == IntentStatus.Succeeded)
         {
-            if (s.Status == IntentStatus.Succeeded) return null;
+            if (s.Status == IntentStatus.Succeeded) return Decided.Nothing;
+            // Not a refusal to anyone: a channel that disagrees about the amount is a fault, left for review (the notification
+            // is not acknowledged, so the channel says it again) and nothing is credited.
             if (amount != s.Amount)
                 throw new InvalidOperationException($"Intent {s.Id}: the channel reports {amount} fen paid for an order of {s.Amount}; left for review, nothing credited.");
-            return new PaymentIntentSucceeded(s.Id, amount, transactionId, now,
-                Journal.Transfer(Accounts.Clearing(s.Channel), Accounts.GatewayUnapplied(s.Channel), amount));
+            return Decided.To(new PaymentIntentSucceeded(s.Id, amount, transactionId, now,
+                Journal.Transfer(Accounts.Clearing(s.Channel), Accounts.GatewayUnapplied(s.Channel), amount)));
         }
-        if (IntentStatus.IsFinal(s.Status)) return null;
-        return status switch
+        if (IntentStatus.IsFinal(s.Status)) return Decided.Nothing;
+        return Decided.To(status switch
         {
             IntentStatus.Processing when s.Status == IntentStatus.RequiresPayment => new PaymentIntentProcessing(s.Id, "payer_paying", now),
             IntentStatus.Failed => new PaymentIntentFailed(s.Id, failureCode ?? "payment_failed", now),
             IntentStatus.Canceled => new PaymentIntentCanceled(s.Id, failureCode ?? "closed", now),
             _ => null,
-        };
+        });
     }
 
     /// <summary>Reserves a refund against what was captured and not yet refunded (or held for a refund).</summary>
-    public static IntentRefundRequested RequestRefund(Intent s, string refundId, string refundNo, long amount, string reason,
+    public static Decided RequestRefund(Intent s, string refundId, string refundNo, long amount, string reason,
         string ticketId, string requestHash, string requestedBy, DateTimeOffset now)
     {
         if (s.Status != IntentStatus.Succeeded)
-            throw ProblemException.Conflict($"Only a succeeded payment can be refunded; this one is {s.Status}.");
+            return Refusal.Conflict($"Only a succeeded payment can be refunded; this one is {s.Status}.");
         if (amount > s.Refundable)
-            throw new ProblemException(409, "refund_exceeds_captured",
+            return new Refusal(RefusalKind.Conflict, RefundExceedsCaptured,
                 $"At most {s.Refundable} fen of this payment can still be refunded.", new() { ["amount"] = [$"at most {s.Refundable}"] });
-        return new IntentRefundRequested(s.Id, refundId, refundNo, amount, reason, ticketId, requestHash, requestedBy, now);
+        return Decided.To(new IntentRefundRequested(s.Id, refundId, refundNo, amount, reason, ticketId, requestHash, requestedBy, now));
     }
 
+    public const string RefundExceedsCaptured = "refund_exceeds_captured";
+
     /// <summary>The channel's word on a refund: only a pending refund moves.</summary>
-    public static object? OnRefund(Intent s, string refundId, string status, string? transactionId, string? failureCode, DateTimeOffset now)
+    public static Decided OnRefund(Intent s, string refundId, string status, string? transactionId, string? failureCode, DateTimeOffset now)
     {
         var refund = s.Refund(refundId);
-        if (refund is null || refund.Status != RefundStatus.Pending) return null;
-        return status switch
+        if (refund is null || refund.Status != RefundStatus.Pending) return Decided.Nothing;
+        return Decided.To(status switch
         {
             RefundStatus.Succeeded => new IntentRefundSucceeded(s.Id, refundId, refund.Amount, transactionId, now,
                 Journal.Transfer(Accounts.RefundsPending(s.Channel), Accounts.Clearing(s.Channel), refund.Amount)),
             RefundStatus.Failed => new IntentRefundFailed(s.Id, refundId, failureCode ?? "refund_failed", now),
             _ => null,
-        };
+        });
     }
 }

@@ -12,6 +12,11 @@ namespace SceneFinance.Payments.Intents;
 
 public sealed record RefundRequest(long? Amount, string? Reason);
 
+/// <summary>An intent in a list: no refunds, no QR content.</summary>
+public sealed record IntentSummary(string Id, string Status, long Amount, string Currency, string Channel, long RefundedAmount, IntentPurpose Purpose, DateTimeOffset CreatedAt);
+
+public sealed record IntentList(IReadOnlyList<IntentSummary> Items);
+
 public static class IntentEndpoints
 {
     public static readonly string[] Refunders = [Roles.TenantAdmin, Roles.Finance];
@@ -33,36 +38,41 @@ public static class IntentEndpoints
             if (status is not null) query = query.Where(x => x.Status == status);
             if (cardHolderId is not null) query = query.Where(x => x.TargetId == cardHolderId);
             var items = await query.OrderByDescending(x => x.CreatedAt).Take(limit ?? 50).ToListAsync();
-            return TypedResults.Ok(new
-            {
-                items = items.Select(x => new { id = x.Id, status = x.Status, amount = x.Amount, currency = "CNY", channel = x.Channel, refundedAmount = x.RefundedAmount,
-                    purpose = new { kind = x.PurposeKind, targetId = x.TargetId }, createdAt = x.CreatedAt }),
-            });
-        }).WithSummary("List payment intents, newest first");
+            return TypedResults.Ok(new IntentList(items.Select(x => new IntentSummary(x.Id, x.Status, x.Amount, "CNY", x.Channel, x.RefundedAmount,
+                new IntentPurpose(x.PurposeKind, x.TargetId, null), x.CreatedAt)).ToList()));
+        })
+        .Doc("listPaymentIntents", "List payment intents, newest first", "Filter by status or by the card holder paid for; at most limit (1 to 500, default 50).");
 
         intents.MapGet("/{intentId}", async (string tenantId, string intentId, HttpContext http, IPaymentGateway gateway) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(await gateway.Retrieve(tenantId, intentId) ?? throw ProblemException.NotFound("The payment intent"));
-        }).WithSummary("Retrieve a payment intent");
+            {
+                http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+                return (await gateway.Retrieve(tenantId, intentId) is { } intent ? intent : Refusal.NotFound("The payment intent").ToOutcome<PaymentIntentView>()).ToOk();
+            })
+            .Doc("getPaymentIntent", "Retrieve a payment intent with its refunds");
 
         intents.MapPost("/{intentId}/cancel", async (string tenantId, string intentId, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            return TypedResults.Ok(await gateway.Cancel(tenantId, intentId, clock.GetUtcNow()));
-        }).WithSummary("Cancel an unpaid payment intent");
+            {
+                http.RequireTenantAccess(tenantId, Roles.CardOffice);
+                return (await gateway.Cancel(tenantId, intentId, clock.GetUtcNow())).ToOk();
+            })
+            .Doc("cancelPaymentIntent", "Cancel an unpaid payment intent",
+                "Closes the order at the channel. A payer who paid just before wins: the intent then ends succeeded. 503 channel_unavailable when the channel does not answer.")
+            .Problems(StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
 
-        intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, IDocumentStore store, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, Refunders); // who asks comes before what is asked
-            return (await Refund(http.User, gateway, store, tenantId, intentId, IdempotencyTicket.RequireKey(http.Request), body, clock.GetUtcNow())).ToResult();
-        }).WithSummary("Refund part or all of a succeeded payment back to its channel (finance)");
+        intents.MapPost("/{intentId}/refunds", async (string tenantId, string intentId, RefundRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
+            {
+                http.RequireTenantAccess(tenantId, Refunders); // who asks comes before what is asked
+                return (await Refund(http.User, gateway, tenantId, intentId, IdempotencyTicket.RequireKey(http.Request), body, clock.GetUtcNow())).ToOk();
+            })
+            .Doc("refundPaymentIntent", "Refund part or all of a succeeded payment back to its channel (finance)",
+                "Never more than was captured: 409 refund_exceeds_captured. The refund is rejected (insufficient_funds) when what was paid for no longer holds the money.")
+            .Idempotent();
 
         return api;
     }
 
     /// <summary>A refund as the API and the admin shell ask for it: same roles, checks and idempotency.</summary>
-    public static async Task<Reply> Refund(ClaimsPrincipal user, IPaymentGateway gateway, IDocumentStore store, string tenantId, string intentId,
+    public static async Task<Outcome<RefundView>> Refund(ClaimsPrincipal user, IPaymentGateway gateway, string tenantId, string intentId,
         string key, RefundRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Refunders);
@@ -72,7 +82,6 @@ public static class IntentEndpoints
             .ThrowIfInvalid();
         var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
         var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
-        return await IdempotentRequest.Run(store, tenantId, ticket, () =>
-            gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, user.Identity?.Name ?? "anonymous", now)));
+        return await gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, user.Identity?.Name ?? "anonymous", now));
     }
 }

@@ -1,12 +1,8 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using JasperFx;
 using Marten;
 using Microsoft.Extensions.Logging;
 using SceneFinance.Payments.Gateway;
-using SceneFinance.Platform;
 using SceneFinance.Platform.Idempotency;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
@@ -19,47 +15,50 @@ namespace SceneFinance.Payments.Intents;
 /// notification) is visible in the intent's listing and finished by <see cref="Reconcile"/>.
 /// </summary>
 public sealed class PaymentIntentGrain(
-    IDocumentStore store, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments, GatewayOptions options,
+    IDocumentStore store, StreamWriters writers, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments, GatewayOptions options,
     ILogger<PaymentIntentGrain> log) : Grain, IPaymentIntentGrain
 {
-    string _tenantId = "", _id = "";
-    Intent? _state;
-    long _version;
+    static readonly Refusal Missing = Refusal.NotFound("The payment intent");
+    StreamWriter<Intent> _intent = null!;
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
-        (_tenantId, _id) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        return Rebuild(ct);
+        var (tenantId, id) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        // Every change rewrites the listing, which lists and the janitor search.
+        _intent = writers.For<Intent>(tenantId, id, Intent.Fold, Missing, (next, d) => d.Upsert(IntentListing.Of(tenantId, next)));
+        return _intent.Load(ct);
     }
 
-    async Task Rebuild(CancellationToken ct = default) =>
-        (_state, _version) = await Streams.Load<Intent>(store, _tenantId, _id, Intent.Fold, ct);
-
-    Intent State => _state ?? throw ProblemException.NotFound("The payment intent");
+    string TenantId => _intent.TenantId;
+    string Id => _intent.StreamKey;
+    Intent State => _intent.State!;
     IChannelAdapter Adapter => adapters.Get(State.Channel);
     IIntentFulfilment Fulfilment(string kind) => fulfilments.FirstOrDefault(f => f.Kind == kind)
         ?? throw new InvalidOperationException($"No fulfilment for payments of kind {kind}.");
 
-    async Task<Reply> IPaymentIntentGrain.Create(CreateIntent c)
+    async Task<Outcome<PaymentIntentView>> IPaymentIntentGrain.Create(CreateIntent c)
     {
-        if (_state is not null)
+        if (_intent.State is { } known)
         {
-            if (_state.TicketId != c.Ticket.DocumentId || _state.RequestHash != c.Ticket.RequestHash) return Reply.Conflict();
-            await using var session = store.QuerySession(_tenantId);
-            if (await session.LoadAsync<IdempotentResponse>(c.Ticket.DocumentId) is { } stored) return stored.ReplayFor(c.Ticket);
-            return await Submit(c.Now); // the first attempt stopped before it answered: finish it
+            if (known.TicketId != c.Ticket.DocumentId || known.RequestHash != c.Ticket.RequestHash) return Refusal.IdempotencyConflict;
+            return await StoredOutcomes.Find<PaymentIntentView>(store, TenantId, c.Ticket)
+                   ?? await Submit(c.Now); // the first attempt stopped before it answered: finish it
         }
         var adapter = adapters.Get(c.Channel);
-        var created = new PaymentIntentCreated(_id, c.Channel, adapter.OrderNo(_id), c.Amount, c.Description, c.Purpose,
+        var created = new PaymentIntentCreated(Id, c.Channel, adapter.OrderNo(Id), c.Amount, c.Description, c.Purpose,
             c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
             c.Now, c.Now.AddMinutes(options.IntentLifetimeMinutes));
         // Recorded before the channel hears of it: whatever happens next, the janitor can find and finish it.
-        await Append([created], [new ChannelOrder { Id = ChannelOrder.Key(c.Channel, created.OrderNo), TenantId = _tenantId, IntentId = _id }]);
-        return await Submit(c.Now);
+        var started = await _intent.Start(s => s is null
+                ? Decided.To(created).Insert(new ChannelOrder { Id = ChannelOrder.Key(c.Channel, created.OrderNo), TenantId = TenantId, IntentId = Id })
+                : Decided.Nothing,
+            (next, _) => next);
+        if (started.Refusal is { } refused) return refused;
+        return State.TicketId == c.Ticket.DocumentId && State.RequestHash == c.Ticket.RequestHash ? await Submit(c.Now) : Refusal.IdempotencyConflict;
     }
 
-    /// <summary>Creates the order at the channel (it is idempotent on the order number there) and stores the answer.</summary>
-    async Task<Reply> Submit(DateTimeOffset now)
+    /// <summary>Creates the order at the channel (it is idempotent on the order number there) and stores the answer under the ticket.</summary>
+    async Task<Outcome<PaymentIntentView>> Submit(DateTimeOffset now)
     {
         var s = State;
         var events = new List<object>();
@@ -71,7 +70,7 @@ public sealed class PaymentIntentGrain(
                 try
                 {
                     var payment = await Call(ct => Adapter.Create(request, ct));
-                    events.Add(new PaymentIntentSubmitted(_id, payment.PayUrl ?? "", now));
+                    events.Add(new PaymentIntentSubmitted(Id, payment.PayUrl ?? "", now));
                 }
                 catch (ChannelTimeoutException) when (attempt < 2)
                 {
@@ -79,28 +78,27 @@ public sealed class PaymentIntentGrain(
                 }
                 catch (ChannelTimeoutException)
                 {
-                    events.Add(new PaymentIntentProcessing(_id, "channel_timeout", now));
+                    events.Add(new PaymentIntentProcessing(Id, "channel_timeout", now));
                 }
                 catch (ChannelRejectedException e)
                 {
-                    log.LogWarning("Intent {IntentId}: {Channel} refused the order: {Code}", _id, s.Channel, e.Code);
-                    events.Add(new PaymentIntentFailed(_id, "channel_rejected", now));
+                    log.LogWarning("Intent {IntentId}: {Channel} refused the order: {Code}", Id, s.Channel, e.Code);
+                    events.Add(new PaymentIntentFailed(Id, "channel_rejected", now));
                 }
             }
         }
-        var next = events.Aggregate(s, (state, e) => Intent.Fold(state, e)!);
-        var reply = new Reply(201, JsonSerializer.Serialize(View(next), SceneJson.Options));
-        await Append(events, [LegacyReplies.From(new IdempotencyTicket(s.TicketId, s.RequestHash), reply, now)]);
-        return reply;
+        // Another activation may have recorded the channel's answer meanwhile: then it is not recorded twice.
+        return await _intent.Write(state => state.PayUrl is null && state.Status == IntentStatus.RequiresPayment ? Decided.To([.. events]) : Decided.Nothing,
+            View, new IdempotencyTicket(s.TicketId, s.RequestHash), now);
     }
 
-    Task<PaymentIntentView?> IPaymentIntentGrain.Get() => Task.FromResult(_state is null ? null : View(_state));
+    Task<PaymentIntentView?> IPaymentIntentGrain.Get() => Task.FromResult(_intent.State is { } s ? View(s) : null);
 
-    async Task<PaymentIntentView> IPaymentIntentGrain.Cancel(DateTimeOffset now)
+    async Task<Outcome<PaymentIntentView>> IPaymentIntentGrain.Cancel(DateTimeOffset now)
     {
-        var s = State;
+        if (_intent.State is not { } s) return Missing;
         if (s.Status == IntentStatus.Canceled) return View(s);
-        if (IntentStatus.IsFinal(s.Status)) throw ProblemException.Conflict($"This payment is {s.Status} and can no longer be canceled.");
+        if (IntentStatus.IsFinal(s.Status)) return Refusal.Conflict($"This payment is {s.Status} and can no longer be canceled.");
         ChannelPayment closed;
         try
         {
@@ -108,7 +106,7 @@ public sealed class PaymentIntentGrain(
         }
         catch (ChannelTimeoutException)
         {
-            throw new ProblemException(503, "channel_unavailable", "The payment channel did not answer; try again shortly.");
+            return Refusal.Unavailable("channel_unavailable", "The payment channel did not answer; try again shortly.");
         }
         catch (ChannelRejectedException)
         {
@@ -116,45 +114,45 @@ public sealed class PaymentIntentGrain(
             closed = new ChannelPayment(s.OrderNo, IntentStatus.Canceled, s.Amount);
         }
         // A payer who paid just before the close wins: the channel's "succeeded" is recorded, not our wish.
-        await Apply(OnPayment(closed.Status == IntentStatus.RequiresPayment ? IntentStatus.Canceled : closed.Status, closed, "canceled_by_merchant", now));
+        await Record(state => OnPayment(state, closed.Status == IntentStatus.RequiresPayment ? IntentStatus.Canceled : closed.Status, closed, "canceled_by_merchant", now));
         await Settle(now);
         return View(State);
     }
 
-    async Task<PaymentIntentView> IPaymentIntentGrain.Notify(ChannelNotice notice, DateTimeOffset now)
+    async Task<Outcome<PaymentIntentView>> IPaymentIntentGrain.Notify(ChannelNotice notice, DateTimeOffset now)
     {
-        var s = State;
+        if (_intent.State is not { } s) return Missing;
         if (notice.RefundNo is null)
-            await Apply(IntentDecisions.OnPayment(s, notice.Status, notice.Amount, notice.TransactionId, null, now));
+            await Record(state => IntentDecisions.OnPayment(state, notice.Status, notice.Amount, notice.TransactionId, null, now));
         else if (s.Refunds.FirstOrDefault(r => r.RefundNo == notice.RefundNo) is { } refund)
-            await Apply(IntentDecisions.OnRefund(s, refund.RefundId, notice.Status, notice.TransactionId, null, now));
+            await Record(state => IntentDecisions.OnRefund(state, refund.RefundId, notice.Status, notice.TransactionId, null, now));
         else
-            log.LogWarning("Intent {IntentId}: a notification names refund {RefundNo}, which is not ours", _id, notice.RefundNo);
+            log.LogWarning("Intent {IntentId}: a notification names refund {RefundNo}, which is not ours", Id, notice.RefundNo);
         await Settle(now);
         return View(State);
     }
 
-    async Task<Reply> IPaymentIntentGrain.Refund(RefundIntent c)
+    async Task<Outcome<RefundView>> IPaymentIntentGrain.Refund(RefundIntent c)
     {
-        var s = State;
-        var existing = s.Refunds.FirstOrDefault(r => r.TicketId == c.Ticket.DocumentId);
-        if (existing is not null)
+        if (_intent.State is not { } s) return Missing;
+        var refundId = s.Refunds.FirstOrDefault(r => r.TicketId == c.Ticket.DocumentId) is { } existing
+            ? existing.RequestHash == c.Ticket.RequestHash ? existing.RefundId : null
+            : Ids.Derived("re", $"{Id}|{c.Ticket.DocumentId}");
+        if (refundId is null) return Refusal.IdempotencyConflict;
+        if (State.Refund(refundId) is null)
         {
-            if (existing.RequestHash != c.Ticket.RequestHash) return Reply.Conflict();
-            await using var session = store.QuerySession(_tenantId);
-            if (await session.LoadAsync<IdempotentResponse>(c.Ticket.DocumentId) is { } stored) return stored.ReplayFor(c.Ticket);
+            var requested = await _intent.Write(state => state.Refund(refundId) is not null ? Decided.Nothing
+                    : IntentDecisions.RequestRefund(state, refundId, Adapter.RefundNo(refundId), c.Amount, c.Reason,
+                        c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now),
+                next => next);
+            if (requested.Refusal is { } refused) return refused;
         }
-        else
+        else if (await StoredOutcomes.Find<RefundView>(store, TenantId, c.Ticket) is { } answered)
         {
-            var refundId = "re_" + Digest($"{_id}|{c.Ticket.DocumentId}");
-            await Apply(IntentDecisions.RequestRefund(s, refundId, Adapter.RefundNo(refundId), c.Amount, c.Reason,
-                c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now));
-            existing = State.Refund(refundId)!;
+            return answered;
         }
-        await RunRefund(existing.RefundId, c.Now);
-        var reply = Reply.Ok(RefundView(State.Refund(existing.RefundId)!));
-        await Append([], [LegacyReplies.From(c.Ticket, reply, c.Now)]);
-        return reply;
+        await RunRefund(refundId, c.Now);
+        return await _intent.Write(_ => Decided.Nothing, next => RefundView(next.Refund(refundId)!), c.Ticket, c.Now);
     }
 
     /// <summary>Takes the money back from the purpose (once), then asks the channel (idempotent on the refund number).</summary>
@@ -163,16 +161,16 @@ public sealed class PaymentIntentGrain(
         var s = State;
         var refund = s.Refund(refundId)!;
         if (refund.Status != RefundStatus.Pending) return;
-        var declined = (await Fulfilment(s.Purpose.Kind).Fund(_tenantId, new FundRefund(refundId, _id, s.Channel, refund.Amount, s.Purpose, now)))?.Code;
-        if (declined is not null)
+        if (await Fulfilment(s.Purpose.Kind).Fund(TenantId, new FundRefund(refundId, Id, s.Channel, refund.Amount, s.Purpose, now)) is { } declined)
         {
-            await Apply(new IntentRefundRejected(_id, refundId, declined, now));
+            await Record(state => state.Refund(refundId)!.Status == RefundStatus.Pending
+                ? Decided.To(new IntentRefundRejected(Id, refundId, declined.Code, now)) : Decided.Nothing);
             return;
         }
         try
         {
             var answer = await Call(ct => Adapter.Refund(new ChannelRefundRequest(s.OrderNo, refund.RefundNo, refund.Amount, s.Amount, refund.Reason), ct));
-            await Apply(IntentDecisions.OnRefund(State, refundId, answer.Status, null, answer.FailureCode, now));
+            await Record(state => IntentDecisions.OnRefund(state, refundId, answer.Status, null, answer.FailureCode, now));
         }
         catch (ChannelTimeoutException)
         {
@@ -180,20 +178,20 @@ public sealed class PaymentIntentGrain(
         }
         catch (ChannelRejectedException e)
         {
-            await Apply(new IntentRefundFailed(_id, refundId, "channel_" + e.Code.ToLowerInvariant(), now));
+            await Record(state => IntentDecisions.OnRefund(state, refundId, RefundStatus.Failed, null, "channel_" + e.Code.ToLowerInvariant(), now));
         }
         await Settle(now);
     }
 
-    async Task<PaymentIntentView> IPaymentIntentGrain.Reconcile(DateTimeOffset now)
+    async Task<Outcome<PaymentIntentView>> IPaymentIntentGrain.Reconcile(DateTimeOffset now)
     {
-        var s = State;
+        if (_intent.State is not { } s) return Missing;
         if (!IntentStatus.IsFinal(s.Status))
         {
             try
             {
                 var payment = await Call(ct => Adapter.Query(s.OrderNo, ct));
-                await Apply(OnPayment(payment.Status, payment, null, now));
+                await Record(state => OnPayment(state, payment.Status, payment, null, now));
                 // Nobody can pay an order that expired or whose QR code never reached the payer: close it.
                 if (!IntentStatus.IsFinal(State.Status) && (now > s.ExpiresAt || s.PayUrl is null))
                 {
@@ -202,12 +200,13 @@ public sealed class PaymentIntentGrain(
                     var outcome = closed.Status is IntentStatus.RequiresPayment or IntentStatus.Canceled
                         ? s.PayUrl is null ? IntentStatus.Failed : IntentStatus.Canceled
                         : closed.Status;
-                    await Apply(OnPayment(outcome, closed, s.PayUrl is null ? "channel_timeout" : "expired", now));
+                    await Record(state => OnPayment(state, outcome, closed, s.PayUrl is null ? "channel_timeout" : "expired", now));
                 }
             }
             catch (ChannelRejectedException) when (s.PayUrl is null)
             {
-                await Apply(new PaymentIntentFailed(_id, "channel_unavailable", now)); // the order never reached the channel
+                // The order never reached the channel.
+                await Record(state => IntentStatus.IsFinal(state.Status) ? Decided.Nothing : Decided.To(new PaymentIntentFailed(Id, "channel_unavailable", now)));
             }
             catch (ChannelTimeoutException)
             {
@@ -226,7 +225,7 @@ public sealed class PaymentIntentGrain(
         try
         {
             var known = await Call(ct => Adapter.QueryRefund(State.OrderNo, refund.RefundNo, ct));
-            await Apply(IntentDecisions.OnRefund(State, refund.RefundId, known.Status, null, known.FailureCode, now));
+            await Record(state => IntentDecisions.OnRefund(state, refund.RefundId, known.Status, null, known.FailureCode, now));
             await Settle(now);
         }
         catch (ChannelRejectedException)
@@ -239,8 +238,8 @@ public sealed class PaymentIntentGrain(
         }
     }
 
-    object? OnPayment(string status, ChannelPayment p, string? failureCode, DateTimeOffset now) =>
-        IntentDecisions.OnPayment(State, status, p.Amount, p.TransactionId, p.FailureCode ?? failureCode, now);
+    static Decided OnPayment(Intent s, string status, ChannelPayment p, string? failureCode, DateTimeOffset now) =>
+        IntentDecisions.OnPayment(s, status, p.Amount, p.TransactionId, p.FailureCode ?? failureCode, now);
 
     /// <summary>Finishes what the recorded facts still owe: the purpose's money once succeeded, a failed refund's money back.</summary>
     async Task Settle(DateTimeOffset now)
@@ -248,36 +247,24 @@ public sealed class PaymentIntentGrain(
         var s = State;
         if (s.Status == IntentStatus.Succeeded && !s.Fulfilled)
         {
-            await Fulfilment(s.Purpose.Kind).Fulfil(_tenantId, new FulfilIntent(_id, s.Channel, s.Amount, s.Purpose, now));
-            await Apply(new PaymentIntentFulfilled(_id, now));
+            await Fulfilment(s.Purpose.Kind).Fulfil(TenantId, new FulfilIntent(Id, s.Channel, s.Amount, s.Purpose, now));
+            await Record(state => state.Fulfilled ? Decided.Nothing : Decided.To(new PaymentIntentFulfilled(Id, now)));
         }
         foreach (var refund in State.Refunds.Where(r => r.Status == RefundStatus.Failed && !r.Released).ToList())
         {
-            await Fulfilment(s.Purpose.Kind).Release(_tenantId, new FundRefund(refund.RefundId, _id, s.Channel, refund.Amount, s.Purpose, now));
-            await Apply(new IntentRefundReleased(_id, refund.RefundId, now));
+            await Fulfilment(s.Purpose.Kind).Release(TenantId, new FundRefund(refund.RefundId, Id, s.Channel, refund.Amount, s.Purpose, now));
+            await Record(state => state.Refund(refund.RefundId)!.Released ? Decided.Nothing : Decided.To(new IntentRefundReleased(Id, refund.RefundId, now)));
         }
     }
 
-    Task Apply(object? e) => e is null ? Task.CompletedTask : Append([e], []);
-
-    /// <summary>Appends with the expected version, rewrites the listing, inserts the documents: one transaction.</summary>
-    async Task Append(IReadOnlyList<object> events, IReadOnlyList<object> inserts)
+    /// <summary>
+    /// Records what the channel (or the fulfilment) said, decided on the current state; after a conflict with another activation
+    /// it is decided again on what that one wrote. Every step is recorded before the next is taken.
+    /// </summary>
+    async Task Record(Func<Intent, Decided> decide)
     {
-        var next = events.Aggregate(_state, Intent.Fold) ?? throw new InvalidOperationException($"Intent {_id} has no state to record.");
-        await using var session = store.LightweightSession(_tenantId);
-        if (events.Count > 0) session.Events.Append(_id, _version + events.Count, [.. events]);
-        foreach (var doc in inserts) session.Insert(doc);
-        session.Store(IntentListing.Of(_tenantId, next));
-        try
-        {
-            await session.SaveChangesAsync();
-        }
-        catch (ConcurrencyException)
-        {
-            await Rebuild(); // another activation wrote: this call fails, the caller (channel retry, janitor) comes again
-            throw new InvalidOperationException($"Intent {_id} changed meanwhile.");
-        }
-        (_state, _version) = (next, _version + events.Count);
+        if ((await _intent.Write(decide, next => next)).Refusal is { } refused)
+            throw new InvalidOperationException($"Intent {Id}: {refused.Code} {refused.Detail}"); // the caller (a channel's retry, the janitor) comes again
     }
 
     async Task<T> Call<T>(Func<CancellationToken, Task<T>> call)
@@ -293,14 +280,11 @@ public sealed class PaymentIntentGrain(
         }
     }
 
-    public static string IdFor(string tenantId, IdempotencyTicket ticket) => "pi_" + Digest($"{tenantId}|{ticket.DocumentId}");
-
-    static string Digest(string text) =>
-        Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)), 0, 13).ToLowerInvariant();
+    public static string IdFor(string tenantId, IdempotencyTicket ticket) => Ids.Derived("pi", $"{tenantId}|{ticket.DocumentId}");
 
     PaymentIntentView View(Intent s) => new(s.Id, s.Status, s.Amount, "CNY", s.Channel, s.Purpose, s.PayUrl,
-        options.Simulated ? $"{options.PublicBaseUrl.TrimEnd('/')}/pay/{_tenantId}/{s.Id}?secret={s.ClientSecret}" : null,
+        options.Simulated ? $"{options.PublicBaseUrl.TrimEnd('/')}/pay/{TenantId}/{s.Id}?secret={s.ClientSecret}" : null,
         s.Refunded, s.Refundable, s.Refunds.Select(RefundView).ToList(), s.FailureCode, s.Fulfilled, s.CreatedAt, s.ExpiresAt);
 
-    RefundView RefundView(IntentRefund r) => new(r.RefundId, _id, r.Amount, r.Status, r.FailureCode, r.Reason, r.RequestedAt);
+    RefundView RefundView(IntentRefund r) => new(r.RefundId, Id, r.Amount, r.Status, r.FailureCode, r.Reason, r.RequestedAt);
 }

@@ -22,7 +22,12 @@ public static class NotificationEndpoints
             return answer is null
                 ? Results.NotFound()
                 : Results.Content(answer.Body, answer.ContentType, System.Text.Encoding.UTF8, answer.StatusCode);
-        }).AllowAnonymous().WithTags("Gateway").WithSummary("Payment channels' asynchronous notifications (signed by the channel)");
+        })
+        .AllowAnonymous().WithTags("Gateway").Caller(CallerKind.Channel)
+        .Doc("receiveChannelNotification", "Payment channels' asynchronous notifications (signed by the channel)",
+            "Each channel's own format and signature, answered in its own words; a forged or stale one is refused and changes nothing. An unknown channel is 404.")
+        .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status204NoContent)
+        .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 }

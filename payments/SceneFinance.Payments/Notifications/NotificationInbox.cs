@@ -38,7 +38,8 @@ public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore s
                     log.LogWarning("{Channel}: a notification names order {OrderNo}, which is not ours", channel, notice.OrderNo);
                     return adapter.Answer(true);
                 }
-                var view = await grains.GetGrain<IPaymentIntentGrain>(GrainKeys.For(order.TenantId, order.IntentId)).Notify(notice, now);
+                var view = (await grains.GetGrain<IPaymentIntentGrain>(GrainKeys.For(order.TenantId, order.IntentId)).Notify(notice, now)).Value
+                           ?? throw new InvalidOperationException($"Intent {order.IntentId} of a known channel order does not exist.");
                 await using var session = store.LightweightSession();
                 session.Store(new ReceivedNotification
                 {

@@ -5,7 +5,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using QRCoder;
+using SceneFinance.Platform;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
 
@@ -38,7 +38,7 @@ public static class SimulatorPages
             body.Append($"<p class=\"status\" data-testid=\"intent-status\" data-status=\"{E(view.Status)}\">{E(StatusText(view))}</p>");
             if (view.Status is IntentStatus.RequiresPayment or IntentStatus.Processing && view.QrCode is { Length: > 0 } qr)
             {
-                body.Append($"<div class=\"qr\">{Qr(qr)}</div><p>Scan with {E(ChannelName(view.Channel))} 请使用{E(ChannelName(view.Channel))}扫码支付</p>");
+                body.Append($"<div class=\"qr\">{Platform.Qr.Svg(qr)}</div><p>Scan with {E(ChannelName(view.Channel))} 请使用{E(ChannelName(view.Channel))}扫码支付</p>");
                 var orderNo = adapters.Get(view.Channel).OrderNo(intentId);
                 body.Append($"<p><a class=\"button\" data-testid=\"open-wallet\" href=\"/simulator/{E(view.Channel)}/{E(orderNo)}\">Open the simulated wallet app 打开模拟钱包</a></p>");
             }
@@ -103,16 +103,9 @@ public static class SimulatorPages
         _ => channel,
     };
 
-    static string Yuan(long fen) => $"¥{fen / 100}.{fen % 100:D2}";
+    static string Yuan(long fen) => Money.WithSign(fen);
 
     static string E(string s) => WebUtility.HtmlEncode(s);
-
-    static string Qr(string text)
-    {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        return new SvgQRCode(data).GetGraphic(5);
-    }
 
     static IResult Page(string title, string body, int status = 200, bool refresh = false) => Results.Content($"""
         <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

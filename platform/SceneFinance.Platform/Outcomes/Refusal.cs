@@ -37,6 +37,9 @@ public sealed record Refusal(
     public static readonly Refusal IdempotencyConflict = new(RefusalKind.Conflict, ErrorCodes.IdempotencyConflict,
         "This Idempotency-Key was already used with a different request; nothing was moved.");
 
+    /// <summary>This refusal as the outcome of something that answers <typeparamref name="T"/>.</summary>
+    public Outcome<T> ToOutcome<T>() => this;
+
     /// <summary>Another writer changed the same thing meanwhile and retrying did not get through.</summary>
     public static readonly Refusal ChangedMeanwhile = new(RefusalKind.Conflict, ErrorCodes.Conflict, "This was changed meanwhile; try again.");
 }

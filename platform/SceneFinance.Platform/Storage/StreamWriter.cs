@@ -10,7 +10,8 @@ namespace SceneFinance.Platform.Storage;
 /// documents that follow and the outcome under its idempotency ticket in one transaction through <see cref="GroupCommit"/>,
 /// and answers only after that commit.
 /// <list type="bullet">
-/// <item>Another activation wrote meanwhile (version conflict): rebuild and decide again, up to <see cref="MaxAttempts"/>.</item>
+/// <item>Another activation wrote meanwhile (version conflict): rebuild and decide again, up to <see cref="MaxAttempts"/>,
+/// waiting a little longer (with jitter) each time so that two busy activations do not keep overtaking each other.</item>
 /// <item>The ticket was answered before: its stored outcome is replayed, also when deciding now would refuse
 /// (the card was frozen since): a repeated request always gets its first answer.</item>
 /// <item>A refusal writes nothing.</item>
@@ -18,7 +19,7 @@ namespace SceneFinance.Platform.Storage;
 /// </summary>
 public sealed class StreamWriter<TState> where TState : class
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 10;
 
     readonly IDocumentStore _store;
     readonly GroupCommit _commits;
@@ -94,6 +95,7 @@ public sealed class StreamWriter<TState> where TState : class
                 return taken.IfTaken;
             }
             if (attempt >= MaxAttempts) return Refusal.ChangedMeanwhile;
+            if (attempt > 1) await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 6)));
             await Load(); // another activation wrote meanwhile: decide again on what is really there
         }
     }

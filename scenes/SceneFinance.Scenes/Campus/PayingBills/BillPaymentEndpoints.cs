@@ -51,23 +51,20 @@ public static class BillPaymentEndpoints
         bills.MapPost("/online-payments", async (string tenantId, string billId, OnlinePaymentRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains,
             IPaymentGateway gateway, TimeProvider clock) =>
         {
-            var reply = await PayOnline(http, store, grains, gateway, clock, tenantId, billId, body.Amount, body.Channel, IdempotencyTicket.RequireKey(http.Request));
-            return reply.ToResult();
+            var intent = await PayOnline(http, store, grains, gateway, clock, tenantId, billId, body.Amount, body.Channel, IdempotencyTicket.RequireKey(http.Request));
+            return intent.ToCreated(i => $"/api/v1/tenants/{tenantId}/payment-intents/{i.Id}");
         }).WithSummary("Pay a bill in full or in part through a payment channel (guardians and the counter)");
     }
 
     /// <summary>Creates the gateway intent for a bill (the API and the parent portal alike).</summary>
-    public static async Task<Reply> PayOnline(HttpContext http, IDocumentStore store, IGrainFactory grains, IPaymentGateway gateway, TimeProvider clock,
+    public static async Task<Outcome<PaymentIntentView>> PayOnline(HttpContext http, IDocumentStore store, IGrainFactory grains, IPaymentGateway gateway, TimeProvider clock,
         string tenantId, string billId, long? amount, string? channel, string key)
     {
         http.RequireTenantAccess(tenantId, [.. CampusAccess.Counter, Roles.Guardian]);
         new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var ticket = IdempotencyTicket.For(http.IsGuardian() ? "guardian/" + http.UserName() : "tenant", key, "bill-online", billId, amount, channel);
-        return await IdempotentRequest.Run(store, tenantId, ticket, async () =>
-        {
-            var bill = await BillEndpoints.RequireBill(http, store, grains, tenantId, billId);
-            return await gateway.CreateIntent(tenantId, new CreateIntent(channel!, amount!.Value, $"{bill.PlanName} {bill.StudentName} 学杂费",
-                new IntentPurpose(BillFulfilment.PurposeKind, billId, BillFulfilment.Payer(http.UserName(), http.IsGuardian())), ticket, http.UserName(), clock.GetUtcNow()));
-        });
+        var bill = await BillEndpoints.RequireBill(http, store, grains, tenantId, billId);
+        return await gateway.CreateIntent(tenantId, new CreateIntent(channel!, amount!.Value, $"{bill.PlanName} {bill.StudentName} 学杂费",
+            new IntentPurpose(BillFulfilment.PurposeKind, billId, BillFulfilment.Payer(http.UserName(), http.IsGuardian())), ticket, http.UserName(), clock.GetUtcNow()));
     }
 }

@@ -32,10 +32,10 @@ public sealed class ExcessRefundJob(IDocumentStore store, IPaymentGateway gatewa
             {
                 var now = clock.GetUtcNow();
                 var ticket = IdempotencyTicket.For("campus", "excess:" + excess.Id, "excess-refund", excess.Id, excess.Amount);
-                var reply = await gateway.Refund(tenantId, excess.Id, new RefundIntent(excess.Amount, "overpaid 重复缴费退款", ticket, "campus", now));
+                var refund = await gateway.Refund(tenantId, excess.Id, new RefundIntent(excess.Amount, "overpaid 重复缴费退款", ticket, "campus", now));
                 await using var session = store.LightweightSession(tenantId);
                 excess.Done = true;
-                excess.Outcome = reply.Status < 300 ? "refund requested" : reply.Json;
+                excess.Outcome = refund.Refusal is { } refused ? $"{refused.Code}: {refused.Detail}" : "refund requested";
                 excess.UpdatedAt = now;
                 session.Store(excess);
                 await session.SaveChangesAsync(ct);

@@ -24,7 +24,7 @@ public sealed record GuardianTopUpRequest(long? Amount, string? Channel);
 public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains, IPaymentGateway gateway, TimeProvider clock)
 {
     /// <summary>A guardian pays (part of) a child's bill through a channel: the intent's answer, with its checkout link. Another family's bill is <c>404</c>.</summary>
-    public async Task<Reply> PayBill(string tenantId, string phone, string billId, long amount, string channel, string key)
+    public async Task<Outcome<PaymentIntentView>> PayBill(string tenantId, string phone, string billId, long amount, string channel, string key)
     {
         new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var bill = await Child(tenantId, phone, billId);
@@ -34,7 +34,7 @@ public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains, I
     }
 
     /// <summary>A guardian tops up a child's campus card through a channel.</summary>
-    public async Task<Reply> TopUp(string tenantId, string phone, string studentNumber, long amount, string channel, string key)
+    public async Task<Outcome<PaymentIntentView>> TopUp(string tenantId, string phone, string studentNumber, long amount, string channel, string key)
     {
         new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         await using var session = store.QuerySession(tenantId);
@@ -115,9 +115,9 @@ public sealed class GuardianPortal(IDocumentStore store, IGrainFactory grains, I
             var key = IdempotencyTicket.RequireKey(http.Request);
             new Validation().Amount(body.Amount).OneOf(body.Channel, "channel", PaymentChannels.All).ThrowIfInvalid();
             var ticket = IdempotencyTicket.For(http.IsGuardian() ? "guardian/" + http.UserName() : "tenant", key, "student-topup", studentNumber, body.Amount, body.Channel);
-            var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(body.Channel!, body.Amount!.Value,
-                $"{student.Name} 校园卡充值 card top-up", new IntentPurpose(CardTopUpFulfilment.PurposeKind, student.CardHolderId, "cash"), ticket, http.UserName(), clock.GetUtcNow())));
-            return reply.ToResult();
+            return (await gateway.CreateIntent(tenantId, new CreateIntent(body.Channel!, body.Amount!.Value,
+                $"{student.Name} 校园卡充值 card top-up", new IntentPurpose(CardTopUpFulfilment.PurposeKind, student.CardHolderId, "cash"), ticket, http.UserName(), clock.GetUtcNow())))
+                .ToCreated(i => $"/api/v1/tenants/{tenantId}/payment-intents/{i.Id}");
         }).WithSummary("Top up a child's campus card online (guardians)");
     }
 

@@ -20,17 +20,19 @@ public static class OnlineTopUpEndpoints
     public static IEndpointRouteBuilder MapOnlineTopUps(this IEndpointRouteBuilder api)
     {
         api.MapPost("/tenants/{tenantId}/cardholders/{id}/online-topups",
-            async (string tenantId, string id, OnlineTopUpRequest body, HttpContext http, IPaymentGateway gateway, Marten.IDocumentStore store, TimeProvider clock) =>
+            async (string tenantId, string id, OnlineTopUpRequest body, HttpContext http, IPaymentGateway gateway, TimeProvider clock) =>
             {
                 http.RequireTenantAccess(tenantId, Roles.CardOffice);
                 var key = IdempotencyTicket.RequireKey(http.Request);
                 new Validation().Amount(body.Amount).OneOf(body.Channel, "channel", PaymentChannels.All).ThrowIfInvalid();
                 var ticket = IdempotencyTicket.For("tenant", key, "online-topup", id, body.Amount, body.Channel);
-                var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(
+                return (await gateway.CreateIntent(tenantId, new CreateIntent(
                     body.Channel!, body.Amount!.Value, "Card top-up 校园卡充值", new IntentPurpose(CardTopUpFulfilment.PurposeKind, id, "cash"),
-                    ticket, http.UserName(), clock.GetUtcNow())));
-                return reply.ToResult();
-            }).WithTags("Gateway").WithSummary("Top up a card holder's cash purse online through a payment channel");
+                    ticket, http.UserName(), clock.GetUtcNow()))).ToCreated(i => $"/api/v1/tenants/{tenantId}/payment-intents/{i.Id}");
+            })
+            .WithTags("Gateway").Idempotent().Problems(StatusCodes.Status409Conflict)
+            .Doc("createOnlineTopUp", "Top up a card holder's cash purse online through a payment channel",
+                "201 an intent in requires_payment with the channel's QR content and a checkout link; the purse is credited once the channel confirms. 409 card_lost for a card reported lost, tenant_suspended for a suspended tenant.");
         return api;
     }
 }

@@ -40,8 +40,8 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
             if (AccountTenders.Contains(tender)) return await patient.Pay(orderIds, tender, source, ticket, now);
             var account = await patient.Get();
             var due = account.Orders.Where(o => orderIds.Contains(o.Id)).Sum(o => o.DueAmount);
-            return await gateway.CreateIntent(tenantId, new CreateIntent(tender, Math.Max(due, 1), "Clinic charges 诊间缴费",
-                new IntentPurpose(HospitalPurposes.Orders, patientId, HospitalPurposes.Detail(source, orderIds)), ticket, source, now));
+            return Legacy(await gateway.CreateIntent(tenantId, new CreateIntent(tender, Math.Max(due, 1), "Clinic charges 诊间缴费",
+                new IntentPurpose(HospitalPurposes.Orders, patientId, HospitalPurposes.Detail(source, orderIds)), ticket, source, now)));
         });
     }
 
@@ -49,7 +49,7 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
     {
         new Validation().Amount(amount).OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var ticket = IdempotencyTicket.For(scope, key, "hospital-deposit", patientId, amount, channel);
-        return await IdempotentRequest.Run(store, tenantId, ticket, () => gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, "Inpatient deposit 住院预交金",
+        return Legacy(await gateway.CreateIntent(tenantId, new CreateIntent(channel, amount, "Inpatient deposit 住院预交金",
             new IntentPurpose(HospitalPurposes.Deposit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow())));
     }
 
@@ -59,13 +59,18 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
         new Validation().OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         var account = await Patient(tenantId, patientId).Get();
         var ticket = IdempotencyTicket.For(scope, key, "hospital-credit", patientId, channel);
-        return await IdempotentRequest.Run(store, tenantId, ticket, () =>
+        return await IdempotentRequest.Run(store, tenantId, ticket, async () =>
         {
             if (account.Credit is not { Outstanding: > 0 } credit) throw ProblemException.Conflict("Nothing is owed on credit care.");
-            return gateway.CreateIntent(tenantId, new CreateIntent(channel, credit.Outstanding, "Credit care settlement 信用就医结算",
-                new IntentPurpose(HospitalPurposes.Credit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow()));
+            return Legacy(await gateway.CreateIntent(tenantId, new CreateIntent(channel, credit.Outstanding, "Credit care settlement 信用就医结算",
+                new IntentPurpose(HospitalPurposes.Credit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow())));
         });
     }
+
+    /// <summary>TRANSITIONAL (the hospital's move to typed outcomes removes it): an intent as the desk's old reply shape.</summary>
+    static Reply Legacy(Outcome<PaymentIntentView> intent) => intent.Refusal is { } r
+        ? new Reply(OutcomeResults.StatusOf(r.Kind), JsonSerializer.Serialize(r.ToException().ToProblem(), SceneJson.Options))
+        : new Reply(201, JsonSerializer.Serialize(intent.Value, SceneJson.Options));
 
     public sealed record Registration(string PatientId, int QueueNumber, string Department, string Doctor, DateTimeOffset StartsAt, OrderView Order);
 

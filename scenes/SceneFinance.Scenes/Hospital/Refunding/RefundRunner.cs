@@ -26,10 +26,11 @@ public sealed class RefundRunner(IGrainFactory grains, IPaymentGateway gateway, 
             var ticket = IdempotencyTicket.For("hospital-refund", $"{line.RefundId}/{line.No}", line.IntentId, line.Amount);
             try
             {
-                var reply = await gateway.Refund(tenantId, line.IntentId, new RefundIntent(line.Amount, $"hospital refund {line.RefundId}", ticket, requestedBy, now));
-                var view = reply.Status == 200 ? JsonSerializer.Deserialize<RefundView>(reply.Json, SceneJson.Options) : null;
-                if (view?.Status == RefundStatus.Rejected || reply.Status >= 400)
-                    await patient.AbandonRefundLine(line.RefundId, line.No, view?.FailureCode ?? "gateway_refused", now);
+                var refund = await gateway.Refund(tenantId, line.IntentId, new RefundIntent(line.Amount, $"hospital refund {line.RefundId}", ticket, requestedBy, now));
+                if (refund.Refusal is { } refused)
+                    await patient.AbandonRefundLine(line.RefundId, line.No, refused.Code, now);
+                else if (refund.Value!.Status == RefundStatus.Rejected)
+                    await patient.AbandonRefundLine(line.RefundId, line.No, refund.Value.FailureCode ?? "gateway_refused", now);
             }
             catch (ProblemException e)
             {
