@@ -13,7 +13,7 @@ namespace SceneFinance.Tests.Browser;
 /// The hospital's staff in the admin shell: finance sets the refund threshold; a cashier registers a patient, the HIS
 /// posts a charge order, the patient pays into the deposit by QR (the simulated wallet app) and the cashier pays the
 /// order from it; a refund above the threshold waits for a second person, who may not be its asker; the day's report
-/// shows the figures and exports the scene's own .xlsx.
+/// shows the figures and exports the scene's own .xlsx (amounts as number cells).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class HospitalCashierJourney(BrowserFixture browser)
@@ -133,8 +133,11 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
         await using (var file = File.OpenRead(await download.PathAsync()))
         {
             var lines = MiniExcel.Query(file, useHeaderRow: true, sheetName: "lines 明细").Cast<IDictionary<string, object?>>().ToList();
+            // Amounts are number cells in yuan (they add up in a spreadsheet), read back here as fen.
+            Assert.All(lines, r => Assert.True(IsNumber(r["amount (yuan) 金额(元)"]), "the amount is a number cell"));
+            Assert.All(lines, r => Assert.True(IsNumber(r["count 笔数"]), "the count is a number cell"));
             long Amount(string source, string kind) => lines.Where(r => r["source 来源"]?.ToString() == source && r["kind 类型"]?.ToString() == kind)
-                .Sum(r => Convert.ToInt64(r["amount (fen) 金额(分)"]));
+                .Sum(r => Fen(r["amount (yuan) 金额(元)"]));
             Assert.Equal(50_000, Amount($"cashier:{cashier}", "deposit"));
             Assert.Equal(30_000, Amount($"cashier:{cashier}", "orders"));
             Assert.Equal(-15_000, Amount("refunds", "refund"));
@@ -142,8 +145,9 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
             file.Position = 0;
             var byTender = MiniExcel.Query(file, useHeaderRow: true, sheetName: "by tender 按支付方式").Cast<IDictionary<string, object?>>().ToList();
             var deposit = byTender.Single(r => r["tender 支付方式"]?.ToString() == "deposit");
-            Assert.Equal(30_000, Convert.ToInt64(deposit["paid (fen) 收款(分)"]));
-            Assert.Equal(15_000, Convert.ToInt64(deposit["refunded (fen) 退款(分)"]));
+            Assert.True(IsNumber(deposit["paid (yuan) 收款(元)"]), "the total is a number cell");
+            Assert.Equal(30_000, Fen(deposit["paid (yuan) 收款(元)"]));
+            Assert.Equal(15_000, Fen(deposit["refunded (yuan) 退款(元)"]));
         }
         await BrowserFixture.Screenshot(fin, "hospital-daily-report");
 
@@ -152,6 +156,10 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
         Assert.Equal(35_000, HospitalScenario.L(account["deposit"]!["balance"]));
         Assert.Equal(["executed", "pending_approval"], account["refunds"]!.AsArray().Select(r => HospitalScenario.Str(r!["status"])));
     }
+
+    static bool IsNumber(object? cell) => cell is double or decimal or long or int;
+
+    static long Fen(object? yuan) => (long)Math.Round(Convert.ToDecimal(yuan) * 100);
 
     static async Task<string> User(HospitalScenario h, string role)
     {

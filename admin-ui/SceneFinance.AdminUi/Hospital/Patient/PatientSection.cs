@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Components;
+using SceneFinance.AdminUi.Shell;
+using SceneFinance.Payments.Intents;
+using SceneFinance.Platform.Time;
+using SceneFinance.Scenes.Hospital.Patients;
+
+namespace SceneFinance.AdminUi.Hospital.Patient;
+
+/// <summary>
+/// A part of the patient's page that acts on the account (the orders, the deposit and credit care, refunds): it calls the
+/// same slice functions as the API and shows their refusals beside its own form (<see cref="ShellPage.Attempt{T}"/>); the
+/// page then reads the account again and shows the notice.
+/// </summary>
+public abstract class PatientSection : ShellPage
+{
+    [Parameter, EditorRequired] public string TenantId { get; set; } = "";
+    [Parameter, EditorRequired] public string PatientId { get; set; } = "";
+    [Parameter, EditorRequired] public PatientAccountView Account { get; set; } = default!;
+
+    /// <summary>The tenant's zone, for the times shown.</summary>
+    [Parameter] public TenantTime Time { get; set; }
+
+    /// <summary>An operation succeeded: its notice (or none); the page reads the account again.</summary>
+    [Parameter] public EventCallback<string?> Done { get; set; }
+
+    /// <summary>A payment through a channel: the page shows its QR code until the money is committed.</summary>
+    [Parameter] public EventCallback<PaymentIntentView> Follow { get; set; }
+
+    protected bool Busy { get; private set; }
+
+    /// <summary>One operation: its refusal inline here; its success said by <paramref name="then"/>.</summary>
+    protected async Task Act<T>(Func<Task<Outcome<T>>> action, Func<T, Task<string?>> then) where T : class
+    {
+        Busy = true;
+        try
+        {
+            if (await Attempt(action) is { } done) await Done.InvokeAsync(await then(done));
+        }
+        finally
+        {
+            Busy = false;
+        }
+    }
+
+    // One key per operation the cashier means to make (a payment, a deposit, a refund, the discharge): a double click or a
+    // retry after a timeout replays the first answer, never pays or refunds twice. A new key once it has succeeded.
+    protected static string NewKey() => "ui-" + Guid.NewGuid().ToString("N");
+}
