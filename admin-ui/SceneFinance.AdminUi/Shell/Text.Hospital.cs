@@ -145,8 +145,12 @@ public sealed partial class Text
         ["Receipt"] = "缴费凭条",
         ["No."] = "单号",
         ["Paid with"] = "支付方式",
-        ["Receipt total"] = "合计",
+        ["Total"] = "合计",
         ["Print receipt"] = "打印凭条",
         ["Done"] = "完成",
+        ["WeChat Pay"] = "微信支付",
+        ["Alipay"] = "支付宝",
+        ["UnionPay"] = "银联",
+        ["e-CNY"] = "数字人民币",
     };
 }

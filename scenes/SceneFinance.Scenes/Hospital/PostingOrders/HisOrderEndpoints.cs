@@ -40,7 +40,6 @@ public static class HisOrderEndpoints
                 "Signed by the HIS's system client. The HIS order id is the idempotency key: the same order again replays the first answer (201), "
                 + "another order under it is 409 idempotency_conflict (or conflict for another client's). payFrom deposit draws an inpatient's charge from the deposit at once.")
             .Accepts<HisOrderRequest>("application/json")
-            .Produces<OrderView>(StatusCodes.Status201Created)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         his.MapPost("/orders/{hisOrderId}/cancel", async (string hisOrderId, HttpContext http, HisSignature signature, IGrainFactory grains, IDocumentStore store, TimeProvider clock) =>
