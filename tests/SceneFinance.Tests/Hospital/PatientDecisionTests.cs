@@ -91,4 +91,25 @@ public sealed class PatientDecisionTests
         var executed = Assert.IsType<RefundExecuted>(Assert.Single(D.Execute(s, "r1", Now).Events));
         Assert.Equal(6000, Assert.Single(executed.Lines).Amount);
     }
+
+    [Fact]
+    public void An_order_claims_its_HIS_order_id_in_the_tenant()
+    {
+        var posted = D.Post(Given(), new PostOrder("o1", "LAB-1", "V1", "lab", "lab", 500, 0, null, "his", Now));
+        var claim = Assert.IsType<HisOrderClaim>(Assert.Single(posted.Claims).Document);
+        Assert.Equal(("LAB-1", "ch_p", "o1"), (claim.Id, claim.PatientId, claim.OrderId));
+        Assert.Equal(ErrorCodes.Conflict, Assert.Single(posted.Claims).IfTaken.Code);
+    }
+
+    [Fact]
+    public void The_gateway_funds_a_held_line_once_and_nothing_else()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 3000)]);
+        s = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 1000, "why", "cashier1", 5000, "t", Now)).Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.Equal(D.NotRefundable, D.Fund(s, "re_x", "pi_1", channel: "alipay", amount: 999, Now).Refusal?.Code); // no line of that amount waits
+        var funded = D.Fund(s, "re_1", "pi_1", "alipay", 1000, Now).Event<RefundLineFunded>()!;
+        s = s.Apply(funded);
+        Assert.Empty(D.Fund(s, "re_1", "pi_1", "alipay", 1000, Now).Events); // told again: already funded
+        Assert.Equal(D.NotRefundable, D.Fund(s, "re_2", "pi_1", "alipay", 1000, Now).Refusal?.Code);
+    }
 }
