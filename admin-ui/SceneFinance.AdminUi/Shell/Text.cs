@@ -72,6 +72,8 @@ public sealed partial class Text
         ["lost"] = "已挂失",
         ["disabled"] = "已停用",
         ["Created"] = "创建时间",
+        ["Tenant id"] = "租户编号",
+        ["Time zone"] = "时区",
         ["Create"] = "创建",
         ["New tenant"] = "新建租户",
         ["Suspend"] = "暂停",
