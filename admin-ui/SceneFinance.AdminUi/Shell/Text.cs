@@ -36,6 +36,8 @@ public sealed partial class Text
 
     static FrozenDictionary<string, string>? _zh;
 
+    // Over 300 lines because it is a word list, read by key, not followed; the online payments' and hospital's entries
+    // below move to Text.Payments.cs and Text.Hospital.cs with their pages.
     static readonly Dictionary<string, string> ShellWords = new()
     {
         ["SceneFinance operations"] = "场景金融 · 运营管理",
