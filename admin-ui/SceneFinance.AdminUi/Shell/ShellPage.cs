@@ -19,7 +19,7 @@ public abstract class ShellPage : ComponentBase
     [CascadingParameter] Task<AuthenticationState> AuthState { get; set; } = default!;
     [Inject] protected Text T { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
-    [Inject] protected TenantClock TenantClock { get; set; } = default!;
+    [Inject] TenantClock TenantClock { get; set; } = default!; // private: pages read LocalTime (and may inject their own)
 
     protected ClaimsPrincipal User { get; private set; } = new();
 
