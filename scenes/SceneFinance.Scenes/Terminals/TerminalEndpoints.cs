@@ -20,19 +20,24 @@ public static class TerminalEndpoints
 
     public static void MapTerminals(this IEndpointRouteBuilder api)
     {
-        var terminals = api.MapGroup("/tenants/{tenantId}/terminals");
+        var terminals = api.MapGroup("/tenants/{tenantId}/terminals").WithTags("Terminals");
 
         terminals.MapPost("", async (string tenantId, RegisterTerminalRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(t => $"/api/v1/tenants/{tenantId}/terminals/{t.Id}"))
-            .WithName("createTerminal").WithSummary("Create a terminal; its signing secret is returned only here");
+            .Doc("createTerminal", "Create a terminal; its signing secret is returned only here",
+                "kind is pos, kiosk or gate (tenant-admin). The secret (64 hex characters) is what the terminal signs its requests with "
+                + "(X-Terminal-Id, X-Timestamp, X-Signature); it is never shown again.")
+            .Problems(StatusCodes.Status409Conflict);
 
         terminals.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
                 (await Get(http.User, grains, tenantId, id)).ToOk())
-            .WithName("getTerminal").WithSummary("Read a terminal (never its secret), with when it was last heard from");
+            .Doc("getTerminal", "Read a terminal (never its secret), with when it was last heard from",
+                "Status is active or disabled; lastSeenAt is the last signed payment's arrival (null: never).");
 
         terminals.MapPost("/{id}/disable", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Disable(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
-            .WithName("disableTerminal").WithSummary("Disable a terminal: its payments are declined terminal_disabled from now on");
+            .Doc("disableTerminal", "Disable a terminal: its payments are declined terminal_disabled from now on",
+                "Tenant-admin only. Disabling a disabled terminal changes nothing.");
     }
 
     // The slice's functions, for the routes above and the admin shell alike: access and validation throw (the edge's

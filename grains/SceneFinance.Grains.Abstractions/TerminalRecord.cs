@@ -1,13 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace SceneFinance.Grains.Terminals;
 
-/// <summary>A merchant terminal of a tenant, with the HMAC secret it signs with.</summary>
+/// <summary>
+/// A merchant terminal of a tenant: written by its grain only, read by the terminal list (the terminals slice). The HMAC
+/// secret it signs with stays inside the grains (internal), so no reader of the list can reach it.
+/// </summary>
 public sealed class TerminalRecord
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "";
     public string Status { get; set; } = "active";
-    public string Secret { get; set; } = "";
+    [JsonInclude] internal string Secret { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 
     public TerminalView View(DateTimeOffset? lastSeenAt) => new(Id, Name, Kind, Status, CreatedAt, lastSeenAt);
@@ -18,11 +23,4 @@ public sealed class TerminalActivity
 {
     public string Id { get; set; } = "";
     public DateTimeOffset LastSeenAt { get; set; }
-}
-
-/// <summary>Terminal id to tenant, platform-wide: a signed request names only its terminal.</summary>
-public sealed class TerminalDirectoryEntry
-{
-    public string Id { get; set; } = "";
-    public string TenantId { get; set; } = "";
 }
