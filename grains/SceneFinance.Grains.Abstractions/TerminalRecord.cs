@@ -15,7 +15,12 @@ public sealed class TerminalRecord
     [JsonInclude] internal string Secret { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 
-    public TerminalView View(DateTimeOffset? lastSeenAt) => new(Id, Name, Kind, Status, CreatedAt, lastSeenAt);
+    /// <summary>The merchant the terminal belongs to; null for terminals from before merchants: they are the tenant's first merchant's.</summary>
+    public string? MerchantId { get; set; }
+
+    public string MerchantOf(string tenantId) => MerchantId ?? MerchantIds.DefaultId(tenantId);
+
+    public TerminalView View(string tenantId, DateTimeOffset? lastSeenAt) => new(Id, Name, Kind, Status, CreatedAt, lastSeenAt, MerchantOf(tenantId));
 }
 
 /// <summary>When a terminal was last heard from: a hint for operators, kept apart from the terminal so it never overwrites a status change.</summary>

@@ -22,7 +22,7 @@ public static class TrialBalanceEndpoint
             })
             .WithTags("Ledger")
             .Doc("getTrialBalance", "The tenant's trial balance: debit, credit and balance per account",
-                "Sums the postings of every committed movement per account (cardholder:{id}:cash|subsidy, merchant-receivable:{terminalId}, "
+                "Sums the postings of every committed movement per account (cardholder:{id}:cash|subsidy, merchant-receivable:{merchantId}, "
                 + "clearing:{channel}...), in fen; totalDebit always equals totalCredit (double entry).");
         return api;
     }

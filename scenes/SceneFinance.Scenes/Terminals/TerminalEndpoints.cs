@@ -9,10 +9,11 @@ using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Scenes.Terminals;
 
-public sealed record RegisterTerminalRequest(string? Name, string? Kind);
+/// <summary><c>merchantId</c> absent: the tenant's first merchant.</summary>
+public sealed record RegisterTerminalRequest(string? Name, string? Kind, string? MerchantId = null);
 
 /// <summary>The answer to creating a terminal: the only time its secret is shown.</summary>
-public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt);
+public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt, string MerchantId);
 
 public static class TerminalEndpoints
 {
@@ -47,10 +48,12 @@ public static class TerminalEndpoints
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
         await grains.FindTenant(tenantId).OrThrow();
-        new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
+        new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds)
+            .Require(body.MerchantId is null || MerchantIds.IsMerchantId(body.MerchantId), "merchantId", "merchantId must name a merchant of this tenant.")
+            .ThrowIfInvalid();
         var id = Ids.New("trm");
-        return (await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, now))
-            .Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret, r.Terminal.CreatedAt));
+        return (await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, body.MerchantId, now))
+            .Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret, r.Terminal.CreatedAt, r.Terminal.MerchantId));
     }
 
     /// <summary>The terminal (never its secret), with when it was last heard from.</summary>
