@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using SceneFinance.AdminUi.Campus;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
@@ -100,6 +101,7 @@ public static class Configuration
             return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
         });
         app.MapSpreadsheets();
+        app.MapCampusPages();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization();

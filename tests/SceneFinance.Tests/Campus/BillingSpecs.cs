@@ -264,7 +264,8 @@ public sealed class BillingSpecs(CampusApp app)
         Assert.Equal(3, row["taps"]!.GetValue<int>());
 
         var xlsx = await Download(s, $"{s.Base}/campus/attendance?date={date}&format=xlsx");
-        Assert.Contains(xlsx, r => r["学号 Student number"]?.ToString() == "0301" && r["首次进校 First in"]?.ToString() == "07:30:00");
+        // Times are date cells now (Platform Xlsx), in the school's zone.
+        Assert.Contains(xlsx, r => r["学号 Student number"]?.ToString() == "0301" && r["首次进校 First in"] is DateTime firstIn && firstIn.ToString("HH:mm:ss") == "07:30:00");
     }
 
     [Fact]
@@ -305,9 +306,10 @@ public sealed class BillingSpecs(CampusApp app)
         Assert.Equal(["0102", "0103"], unpaid["items"].AsArray().Select(b => b!.Str("studentNumber")).Order());
         var sheet = await Download(s, $"{s.Base}/campus/reports/unpaid?format=xlsx");
         Assert.Equal(["0102", "0103"], sheet.Select(r => r["学号 Student number"]!.ToString()).Order());
-        Assert.Contains(sheet, r => r["未收(元) Outstanding"]!.ToString() == "500.00");
+        // Amounts are number cells in yuan now (Platform Xlsx), so a column adds up in a spreadsheet.
+        Assert.Contains(sheet, r => Convert.ToDecimal(r["未收(元) Outstanding"]) == 500.00m);
         var overviewSheet = await Download(s, $"{s.Base}/campus/reports/collection?format=xlsx");
-        Assert.Equal("900.00", overviewSheet[^1]["已收(元) Collected"]!.ToString());
+        Assert.Equal(900.00m, Convert.ToDecimal(overviewSheet[^1]["已收(元) Collected"]));
         var journal = await Download(s, $"{s.Base}/campus/reports/collections?format=xlsx");
         Assert.Equal(2, journal.Count);
     }
