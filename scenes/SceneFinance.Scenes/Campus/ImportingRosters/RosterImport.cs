@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
 /// <summary>One roster import and how far it got (per tenant); the refused rows are kept for download. Progress is told through <see cref="CampusNews"/>.</summary>
@@ -28,5 +30,5 @@ public sealed record RosterImportView(
     string Id, string FileName, string Status, int Total, int Processed, int Created, int Updated, int Unchanged, int Rejected, string? Failure,
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long ElapsedMs, string RejectedRowsUrl)
 {
-    public bool Running => Status == "running";
+    [JsonIgnore] public bool Running => Status == "running";
 }
