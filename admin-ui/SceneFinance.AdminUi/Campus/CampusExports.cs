@@ -24,13 +24,13 @@ public static class CampusExports
 
         exports.MapGet("/collection.xlsx", async (string tenantId, string? planId, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
-            var report = await CollectionReports.Collection(http.User, store, tenantId, planId, null).OrThrow();
+            var report = await CollectionReports.Collection(http.User, store, tenantId, Blank(planId), null).OrThrow();
             return Xlsx.File(CampusSheets.Overview(report.Rows, await Zone(clock, tenantId), Words(http)), "collection-overview.xlsx");
         });
 
         exports.MapGet("/unpaid.xlsx", async (string tenantId, string? planId, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
-            var report = await CollectionReports.Unpaid(http.User, store, tenantId, planId, null, null).OrThrow();
+            var report = await CollectionReports.Unpaid(http.User, store, tenantId, Blank(planId), null, null).OrThrow();
             return Xlsx.File(CampusSheets.Bills(report.Items, await Zone(clock, tenantId), Words(http)), "unpaid.xlsx");
         });
 
@@ -42,7 +42,7 @@ public static class CampusExports
 
         exports.MapGet("/attendance.xlsx", async (string tenantId, DateOnly date, string? grade, string? @class, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
-            var day = await AttendanceEndpoints.Day(http.User, store, tenantId, date, grade, @class).OrThrow();
+            var day = await AttendanceEndpoints.Day(http.User, store, tenantId, date, Blank(grade), Blank(@class)).OrThrow();
             return Xlsx.File(CampusSheets.Attendance(day.Items, await Zone(clock, tenantId), Words(http)), $"attendance-{date:yyyy-MM-dd}.xlsx");
         });
 
@@ -61,6 +61,9 @@ public static class CampusExports
                 .ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>A filter the page left empty is no filter.</summary>
+    static string? Blank(string? filter) => string.IsNullOrWhiteSpace(filter) ? null : filter;
 
     static async Task<TimeZoneInfo> Zone(TenantClock clock, string tenantId) => (await clock.For(tenantId)).Zone;
 

@@ -23,13 +23,23 @@ public static class CampusText
 
     public static string Method(this Text t, string method, string? channel = null, string? provider = null) => method switch
     {
-        "online" => t[channel ?? "Online"],
+        "online" => channel is null ? t["Online"] : t.Channel(channel),
         "counter" => t["Counter"],
         "loan" => $"{t["Student loan"]} ({provider})",
         "subsidy" => $"{t["Financial aid"]} ({provider})",
         "refund" => t["Refund"],
         _ => method,
     };
+
+    /// <summary>A payment channel by the name its payers know (WeChat Pay, 支付宝...).</summary>
+    public static string Channel(this Text t, string channel) => t[channel switch
+    {
+        "wechat-pay" => "WeChat Pay",
+        "alipay" => "Alipay",
+        "unionpay" => "UnionPay",
+        "e-cny" => "e-CNY",
+        _ => channel,
+    }];
 
     /// <summary>A download's words: headers and codes in the reader's language.</summary>
     public static SheetWords Sheet(this Text t) => new(h => t[h], (kind, raw) => kind switch
@@ -39,7 +49,7 @@ public static class CampusText
         "subtotal" => t["Subtotal"],
         "status" => t.Status(raw),
         "method" => t.Method(raw),
-        "channel" => t[raw],
+        "channel" => t.Channel(raw),
         _ => raw,
     });
 }

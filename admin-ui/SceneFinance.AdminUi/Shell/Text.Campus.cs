@@ -46,6 +46,10 @@ public sealed partial class Text
         ["Counter"] = "柜台",
         ["Student loan"] = "助学贷款",
         ["Financial aid"] = "资助",
+        ["WeChat Pay"] = "微信支付",
+        ["Alipay"] = "支付宝",
+        ["UnionPay"] = "银联",
+        ["e-CNY"] = "数字人民币",
         // The roster import
         ["An .xlsx or .csv file with the columns 学号 studentNumber, 姓名 name, 年级 grade, 班级 class, 家长姓名 guardianName, 家长电话 guardianPhone, 关系 guardianRelation (and 家长2… for a second guardian)."] =
             ".xlsx 或 .csv 文件，列为：学号、姓名、年级、班级、家长姓名、家长电话、关系（第二位家长用 家长2姓名、家长2电话、家长2关系）。",
@@ -79,11 +83,10 @@ public sealed partial class Text
         ["No children are registered under your phone."] = "学校名册中没有您的孩子。",
         ["Card balance"] = "校园卡余额",
         ["Top-up amount (yuan)"] = "充值金额（元）",
-        ["Top up the card"] = "充值",
         ["Sibling discount"] = "多子女优惠",
         ["Waived"] = "减免",
         ["Outstanding"] = "待缴",
-        ["Installment {0} · due {1}"] = "第{0}期 · {1} 到期",
+        ["Installment {0} · {1}"] = "第{0}期 · {1} 到期",
         ["Pay in full {0}"] = "缴清 {0}",
         ["Pay installment {0}: {1}"] = "按期缴费 第{0}期：{1}",
         ["Part payment (yuan)"] = "部分缴费金额（元）",
