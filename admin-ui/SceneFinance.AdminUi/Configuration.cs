@@ -9,11 +9,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using SceneFinance.AdminUi.Campus;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
 using SceneFinance.AdminUi.Shell;
-using SceneFinance.Grains.Cards;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Tenants.SigningIn;
 
@@ -35,14 +35,11 @@ public static class Configuration
         // Only the dashboard hub: Blazor's own circuit hub must not meet this filter.
         services.AddSignalR().AddHubOptions<DashboardHub>(o => o.AddFilter<DashboardAccess>());
         services.AddSingleton<LiveFigures>();
+        services.AddSingleton<LiveLabels>();
+        services.AddSingleton<LiveFeed>();
         services.AddSingleton<CommittedPayments>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());
-        services.ConfigureMarten(opts =>
-        {
-            opts.Schema.For<AlertThresholds>();
-            // The card holder search asks by the card's last 4 digits and by external id, within a tenant.
-            opts.Schema.For<CardHolderListing>().Index(l => l.CardLast4).Index(l => l.ExternalId);
-        });
+        services.ConfigureMarten(opts => opts.Schema.For<AlertThresholds>());
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = Selector;
@@ -85,24 +82,26 @@ public static class Configuration
             {
                 return Results.LocalRedirect(e.Code == ErrorCodes.RateLimited ? "/login?error=throttled" : "/login?error=1");
             }
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         app.MapPost("/admin/logout", async (HttpContext http) =>
         {
             if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/");
             await http.SignOutAsync(CookieScheme);
             return Results.LocalRedirect("/login");
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         // The language is a preference, not a secret: a plain cookie for a year, then back where the person was.
         app.MapGet("/admin/language/{language}", (string language, string? returnUrl, HttpContext http) =>
         {
             http.Response.Cookies.Append(Text.Cookie, Text.Normalize(language),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
             return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
-        });
+        }).ExcludeFromDescription();
         app.MapSpreadsheets();
+        app.MapCampusPages();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization();
+        // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).
+        app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 }

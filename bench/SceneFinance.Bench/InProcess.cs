@@ -52,7 +52,7 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
         for (var t = 0; t < terminals; t++)
         {
             _terminals[t] = Ids.New("trm");
-            await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, _terminals[t])).Register($"Till {t}", "pos", now);
+            await _grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(_tenantId, _terminals[t])).Register($"Till {t}", "pos", null, now);
         }
         _cards = Enumerable.Range(0, cardHolders).Select(i => $"9{i:D11}").ToArray();
         await Parallel.ForEachAsync(Enumerable.Range(0, cardHolders), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>

@@ -66,6 +66,7 @@ public sealed record GatewayRefund(
 public sealed record Pay(
     [property: Id(0)] string PaymentId,
     [property: Id(1)] string TerminalId,
+    [property: Id(11)] string MerchantId,
     [property: Id(2)] string CardNumber,
     [property: Id(3)] long Amount,
     [property: Id(4)] DateTimeOffset OccurredAt,

@@ -21,8 +21,8 @@ public sealed record TenantPaymentPolicy(
 /// <summary>A tenant (school, hospital, canteen operator). Key: the tenant id.</summary>
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant; refused with <c>conflict</c> if it exists.</summary>
-    Task<Outcome<TenantView>> Create(string name, string kind, DateTimeOffset now);
+    /// <summary>Creates the tenant in <paramref name="timeZone"/> (an IANA id; the platform's default when null); refused with <c>conflict</c> if it exists.</summary>
+    Task<Outcome<TenantView>> Create(string name, string kind, DateTimeOffset now, string? timeZone = null);
 
     /// <summary>The tenant, or null when there is none.</summary>
     [ReadOnly] Task<TenantView?> Get();

@@ -11,7 +11,8 @@ public sealed record TerminalView(
     [property: Id(2)] string Kind,
     [property: Id(3)] string Status,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] DateTimeOffset? LastSeenAt);
+    [property: Id(5)] DateTimeOffset? LastSeenAt,
+    [property: Id(6)] string MerchantId);
 
 [GenerateSerializer, Immutable]
 public sealed record TerminalRegistered([property: Id(0)] TerminalView Terminal, [property: Id(1)] string Secret);
@@ -37,8 +38,11 @@ public sealed record TerminalPayment(
 /// </summary>
 public interface IMerchantTerminalGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the terminal and returns its secret (the only time it is shown).</summary>
-    Task<Outcome<TerminalRegistered>> Register(string name, string kind, DateTimeOffset now);
+    /// <summary>Creates the terminal at a merchant (the tenant's first merchant when null) and returns its secret (the only time it is shown).</summary>
+    Task<Outcome<TerminalRegistered>> Register(string name, string kind, string? merchantId, DateTimeOffset now);
+
+    /// <summary>Moves the terminal to another open merchant of the tenant: its payments from now on are that merchant's.</summary>
+    Task<Outcome<TerminalView>> MoveTo(string merchantId, DateTimeOffset now);
 
     [ReadOnly] Task<TerminalView?> Get();
 

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
+using SceneFinance.Grains.Merchants;
 using SceneFinance.Grains.Tenants;
 using SceneFinance.Grains.Terminals;
 using SceneFinance.Platform.Time;
@@ -24,7 +25,9 @@ public static class Configuration
             typeof(CardHolderRegistered), typeof(CardToppedUp), typeof(PaymentApproved), typeof(PaymentDeclined),
             typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced),
             typeof(CardRefundDebited), typeof(CardRefundReleased),
+            typeof(MerchantOpened), typeof(MerchantRenamed), typeof(MerchantClosed),
         ]);
+        opts.Schema.For<MerchantListing>();
         opts.Schema.For<TenantRecord>().SingleTenanted();
         opts.Schema.For<TerminalDirectoryEntry>().SingleTenanted();
         opts.Schema.For<TerminalRecord>();

@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class Configuration
     {
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
+        services.ConfigureMarten(CardHolderSearch.Configure);
         return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital();
     }
 

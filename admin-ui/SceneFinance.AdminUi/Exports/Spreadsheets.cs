@@ -1,71 +1,91 @@
-using SceneFinance.Platform;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MiniExcelLibs;
-using SceneFinance.AdminUi.CardHolders;
 using SceneFinance.AdminUi.Shell;
-using SceneFinance.AdminUi.Terminals;
-using SceneFinance.AdminUi.Tenants;
-using SceneFinance.AdminUi.Users;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Exports;
+using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Hospital.Reporting;
+using SceneFinance.Scenes.Terminals;
+using SceneFinance.Tenants.Managing;
+using SceneFinance.Tenants.Users;
 
 namespace SceneFinance.AdminUi.Exports;
 
 /// <summary>
-/// The lists as .xlsx (MiniExcel), for the signed-in person (cookie) and with the same checks and queries as
-/// the pages; headers in the person's language. Money and card numbers appear as the pages show them.
+/// The lists as .xlsx (the platform's one writer, <see cref="Xlsx"/>), for the signed-in person (cookie) and through the
+/// same slice functions as the pages (same checks, same queries). Headers are in the person's language; amounts are
+/// numbers in yuan, times are date cells in the tenant's zone, ids and card digits are text (only the last 4 of a card).
 /// </summary>
 public static class Spreadsheets
 {
-    const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
     public static void MapSpreadsheets(this IEndpointRouteBuilder app)
     {
-        var exports = app.MapGroup("/admin/export").RequireAuthorization();
+        // Downloads of the admin shell, not API routes: left out of the OpenAPI document.
+        var exports = app.MapGroup("/admin/export").RequireAuthorization().ExcludeFromDescription();
 
-        exports.MapGet("/tenants.xlsx", async (HttpContext http, IDocumentStore store) =>
+        exports.MapGet("/tenants.xlsx", async (HttpContext http, IDocumentStore store, TimeProvider clock) =>
         {
             var t = Language(http);
-            var (rows, _) = await TenantDirectory.Page(http.User, store, 0, 10_000);
-            return File(rows.Select(r => Row(t,
-                ("Tenant id", r.Id), ("Name", r.Name), ("Scene", t[r.Kind]), ("Status", t[r.Status]), ("Created", Time(r.CreatedAt)))), "tenants");
+            var rows = await TenantList.All(http.User, store);
+            // The platform's list: each tenant's own times in its own zone, like the page shows them.
+            return File(TenantTime.In(Zones.Default, clock.GetUtcNow()), "tenants", Xlsx.Sheet(t["Tenants"], rows,
+                Xlsx.Text<TenantRow>(t["Tenant id"], r => r.Id),
+                Xlsx.Text<TenantRow>(t["Name"], r => r.Name),
+                Xlsx.Text<TenantRow>(t["Scene"], r => t[r.Kind]),
+                Xlsx.Text<TenantRow>(t["Status"], r => t[r.Status]),
+                Xlsx.Text<TenantRow>(t["Time zone"], r => r.TimeZone),
+                Xlsx.Time<TenantRow>(t["Created"], r => r.CreatedAt, r => Zones.Find(r.TimeZone))));
         });
 
-        exports.MapGet("/cardholders.xlsx", async (string tenantId, string? q, HttpContext http, IDocumentStore store) =>
+        exports.MapGet("/cardholders.xlsx", async (string tenantId, string? q, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);
             var rows = await CardHolderSearch.All(http.User, store, tenantId, q);
-            return File(rows.Select(r => Row(t,
-                ("External id", r.ExternalId), ("Name", r.Name), ("Kind", t[r.Kind]), ("Card", "****" + r.CardLast4), ("Status", t[r.Status]))), "cardholders");
+            return File(await clock.For(tenantId), "cardholders", Xlsx.Sheet(t["Card holders"], rows,
+                Xlsx.Text<CardHolderRow>(t["External id"], r => r.ExternalId),
+                Xlsx.Text<CardHolderRow>(t["Name"], r => r.Name),
+                Xlsx.Text<CardHolderRow>(t["Kind"], r => t[r.Kind]),
+                Xlsx.Text<CardHolderRow>(t["Card"], r => "****" + r.CardLast4),
+                Xlsx.Text<CardHolderRow>(t["Status"], r => t[r.Status])));
         });
 
-        exports.MapGet("/terminals.xlsx", async (string tenantId, HttpContext http, IDocumentStore store) =>
+        exports.MapGet("/terminals.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);
-            var rows = await TerminalDirectory.All(http.User, store, tenantId);
-            return File(rows.Select(r => Row(t,
-                ("Terminal id", r.Id), ("Name", r.Name), ("Kind", t[r.Kind]), ("Status", t[r.Status]), ("Created", Time(r.CreatedAt)),
-                ("Last seen", r.LastSeenAt is { } s ? Time(s) : t["never"]))), "terminals");
+            var rows = await TerminalList.All(http.User, store, tenantId);
+            return File(await clock.For(tenantId), "terminals", Xlsx.Sheet(t["Merchant terminals"], rows,
+                Xlsx.Text<TerminalRow>(t["Terminal id"], r => r.Id),
+                Xlsx.Text<TerminalRow>(t["Name"], r => r.Name),
+                Xlsx.Text<TerminalRow>(t["Kind"], r => t[r.Kind]),
+                Xlsx.Text<TerminalRow>(t["Status"], r => t[r.Status]),
+                Xlsx.Time<TerminalRow>(t["Created"], r => r.CreatedAt),
+                Xlsx.Time<TerminalRow>(t["Last seen"], r => r.LastSeenAt))); // empty: never seen
         });
 
-        exports.MapGet("/users.xlsx", async (string tenantId, HttpContext http, IDocumentStore store) =>
+        exports.MapGet("/users.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);
-            var (rows, _) = await UserDirectory.Page(http.User, store, tenantId, 0, 10_000);
-            return File(rows.Select(r => Row(t, ("Username", r.Username), ("Role", t[r.Role]), ("Created", Time(r.CreatedAt)))), "users");
+            var rows = await UserList.All(http.User, store, tenantId);
+            return File(await clock.For(tenantId), "users", Xlsx.Sheet(t["Users"], rows,
+                Xlsx.Text<UserRow>(t["Username"], r => r.Username),
+                Xlsx.Text<UserRow>(t["Role"], r => t[r.Role]),
+                Xlsx.Time<UserRow>(t["Created"], r => r.CreatedAt)));
         });
 
-        exports.MapGet("/transactions.xlsx", async (string tenantId, string cardHolderId, HttpContext http, IGrainFactory grains) =>
+        exports.MapGet("/transactions.xlsx", async (string tenantId, string cardHolderId, HttpContext http, IGrainFactory grains, TenantClock clock) =>
         {
             var t = Language(http);
             var rows = await CardHolderEndpoints.Transactions(http.User, grains, tenantId, cardHolderId, 500).OrThrow();
-            return File(rows.Select(r => Row(t,
-                ("Time", Time(r.At)), ("Type", t[r.Type]), ("Amount", Money.Yuan(r.Amount)), ("Balance after", Money.Yuan(r.BalanceAfter)),
-                ("Terminal", r.TerminalId ?? ""), ("Status", t[r.Status]))), "transactions");
+            return File(await clock.For(tenantId), "transactions", Xlsx.Sheet(t["Transactions"], rows,
+                Xlsx.Time<TransactionItem>(t["Time"], r => r.At),
+                Xlsx.Text<TransactionItem>(t["Type"], r => t[r.Type]),
+                Xlsx.Yuan<TransactionItem>(t["Amount"], r => r.Amount),
+                Xlsx.Yuan<TransactionItem>(t["Balance after"], r => r.BalanceAfter),
+                Xlsx.Text<TransactionItem>(t["Terminal"], r => r.TerminalId),
+                Xlsx.Text<TransactionItem>(t["Status"], r => t[r.Status])));
         });
 
         // The hospital's day as the scene's own report spreadsheet (the same sheets as the API's daily.xlsx), with the cookie.
@@ -83,19 +103,7 @@ public static class Spreadsheets
         return text;
     }
 
-    // Ordered columns with headers in the person's language; every cell is text, so ids and card digits stay intact.
-    static Dictionary<string, object> Row(Text t, params (string Header, string Value)[] cells) =>
-        cells.ToDictionary(c => t[c.Header], c => (object)c.Value);
-
-    static string Time(DateTimeOffset at) => Times.Local(at);
-
-    static IResult File(IEnumerable<Dictionary<string, object>> rows, string name)
-    {
-        var stream = new MemoryStream();
-        var list = rows.ToList();
-        // MiniExcel writes no header for an empty list; an empty sheet is still a valid answer.
-        MiniExcel.SaveAs(stream, list, excelType: ExcelType.XLSX);
-        stream.Position = 0;
-        return Results.File(stream, Xlsx, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.xlsx");
-    }
+    /// <summary>The workbook, its times in <paramref name="time"/>'s zone, named with the local time it was taken.</summary>
+    static IResult File(TenantTime time, string name, ISheet sheet) =>
+        Xlsx.File(Xlsx.Write(time.Zone, sheet), $"{name}-{time.Local(time.Now):yyyyMMdd-HHmmss}.xlsx");
 }

@@ -5,15 +5,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using SceneFinance.Grains.Tenants;
-using SceneFinance.Grains.Terminals;
 
 namespace SceneFinance.AdminUi.Live;
 
 /// <summary>
-/// Follows committed events in PostgreSQL (<c>mt_events</c> by <c>seq_id</c>) and pushes the figures they change
-/// through <see cref="DashboardHub"/>: to group <c>platform</c> and to each tenant's group. Nothing here is told
-/// about payments by a request handler; what was not committed is never counted.
+/// Follows committed events in PostgreSQL (<c>mt_events</c> by <c>seq_id</c>) and pushes the figures they change to the
+/// pages of this host (<see cref="LiveFeed"/>, in-process) and through <see cref="DashboardHub"/> to clients outside it:
+/// to group <c>platform</c> and to each tenant's group. Nothing here is told about payments by a request handler; what was
+/// not committed is never counted. Names, kinds and zones come from the tenants' and terminals' grains (<see cref="LiveLabels"/>).
 ///
 /// Why not Marten's async daemon: its high-water mark waits out sequence gaps for seconds, and the cockpit must
 /// move within 2 s. Instead a gap (a sequence number not visible yet: a transaction still committing, or one
@@ -21,7 +20,7 @@ namespace SceneFinance.AdminUi.Live;
 /// commit is still counted, once, and a rolled-back number is forgotten.
 /// </summary>
 public sealed class CommittedPayments(
-    IConfiguration configuration, IDocumentStore store, LiveFigures figures, IHubContext<DashboardHub> hub,
+    IConfiguration configuration, IDocumentStore store, LiveFigures figures, LiveLabels labels, LiveFeed feed, IHubContext<DashboardHub> hub,
     TimeProvider clock, ILogger<CommittedPayments> log) : BackgroundService
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -30,8 +29,6 @@ public sealed class CommittedPayments(
     const int MaxRows = 5000;
     static readonly string[] PaymentTypes = ["payment_approved", "payment_declined"];
 
-    readonly Dictionary<string, (string Name, string Kind)> _tenants = new();
-    readonly Dictionary<string, (string Name, string Kind)> _terminals = new();
     readonly Dictionary<string, DateTimeOffset> _thresholdsRead = new();
     SequenceFollower? _sequence;
 
@@ -131,9 +128,8 @@ public sealed class CommittedPayments(
         var approved = type == "payment_approved";
         var terminalId = e.GetProperty("terminalId").GetString()!;
         var receivedAt = e.GetProperty(approved ? "approvedAt" : "declinedAt").GetDateTimeOffset();
-        var tenant = await Tenant(tenantId, ct);
-        var terminal = await Terminal(tenantId, terminalId, ct);
-        figures.Name(tenantId, tenant.Name, terminalId, terminal.Name);
+        var tenant = await labels.Tenant(tenantId);
+        var terminal = await labels.Terminal(tenantId, terminalId);
         if (!_thresholdsRead.TryGetValue(tenantId, out var read) || clock.GetUtcNow() - read > ThresholdsFreshFor)
         {
             figures.SetThresholds(tenantId, await AlertSettings.Load(store, tenantId, ct));
@@ -143,29 +139,14 @@ public sealed class CommittedPayments(
             e.GetProperty("amount").GetInt64(), receivedAt, committedAt, $"{tenant.Kind}/{terminal.Kind}");
     }
 
-    async Task<(string Name, string Kind)> Tenant(string tenantId, CancellationToken ct)
-    {
-        if (_tenants.TryGetValue(tenantId, out var known)) return known;
-        await using var session = store.QuerySession();
-        var record = await session.LoadAsync<TenantRecord>(tenantId, ct);
-        return _tenants[tenantId] = (record?.Name ?? tenantId, record?.Kind ?? "?");
-    }
-
-    async Task<(string Name, string Kind)> Terminal(string tenantId, string terminalId, CancellationToken ct)
-    {
-        if (_terminals.TryGetValue(terminalId, out var known)) return known;
-        await using var session = store.QuerySession(tenantId);
-        var record = await session.LoadAsync<TerminalRecord>(terminalId, ct);
-        return _terminals[terminalId] = (record?.Name ?? terminalId, record?.Kind ?? "?");
-    }
-
-    /// <summary>Pushes fresh figures to every scope that changed, and to the platform when a tenant's alerts may have.</summary>
+    /// <summary>Pushes fresh figures of every scope that changed to its followers: this host's pages, and the hub's group.</summary>
     public async Task Push(IEnumerable<string> scopes, CancellationToken ct = default)
     {
         foreach (var scope in scopes.Distinct())
         {
+            var snapshot = figures.Snapshot(scope);
             var group = scope == LiveFigures.Platform ? LiveFigures.Platform : TenantGroup(scope);
-            await hub.Clients.Group(group).SendAsync("figures", figures.Snapshot(scope), ct);
+            await Task.WhenAll(feed.Publish(scope, snapshot), hub.Clients.Group(group).SendAsync("figures", snapshot, ct));
         }
     }
 }

@@ -1,3 +1,5 @@
+using SceneFinance.Platform.Time;
+
 namespace SceneFinance.AdminUi.Live;
 
 /// <summary>
@@ -16,12 +18,14 @@ public sealed class LiveFigures(TimeProvider clock)
     static readonly int[] Bounds = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 600, 800,
         1000, 1500, 2000, 3000, 5000, 10000, 30000, int.MaxValue];
 
-    static readonly TimeZoneInfo Zone = SceneFinance.Platform.Time.Zones.Find(SceneFinance.Platform.Time.Zones.Default);
+    // The cockpit spans tenants, so it reads its minutes in the platform's default zone; a tenant's own figures in its zone.
+    static readonly TimeZoneInfo PlatformZone = Zones.Find(Zones.Default);
 
     readonly Lock _lock = new();
     readonly Dictionary<string, Scope> _scopes = new();
     readonly Dictionary<string, AlertThresholds> _thresholds = new();
     readonly Dictionary<string, string> _tenantNames = new();
+    readonly Dictionary<string, TimeZoneInfo> _tenantZones = new();
     readonly Dictionary<string, string> _terminalNames = new();
 
     sealed class Minute(long start)
@@ -42,13 +46,20 @@ public sealed class LiveFigures(TimeProvider clock)
 
     static long MinuteOf(DateTimeOffset t) => t.ToUnixTimeSeconds() / 60;
 
-    public void Name(string tenantId, string tenantName, string terminalId, string terminalName)
+    /// <summary>A tenant's name (for its alerts) and zone (for its chart's minutes); until told, a tenant reads as its id in the default zone.</summary>
+    public void Tenant(string tenantId, string name, TimeZoneInfo zone)
     {
         lock (_lock)
         {
-            _tenantNames[tenantId] = tenantName;
-            _terminalNames[terminalId] = terminalName;
+            _tenantNames[tenantId] = name;
+            _tenantZones[tenantId] = zone;
         }
+    }
+
+    /// <summary>A terminal's name, for the ranking of terminals.</summary>
+    public void Terminal(string terminalId, string name)
+    {
+        lock (_lock) _terminalNames[terminalId] = name;
     }
 
     public void SetThresholds(string tenantId, AlertThresholds thresholds)
@@ -116,10 +127,11 @@ public sealed class LiveFigures(TimeProvider clock)
         lock (_lock)
         {
             var minutes = _scopes.TryGetValue(scope, out var s) ? s.Minutes : new Dictionary<long, Minute>();
+            var zone = scope == Platform ? PlatformZone : _tenantZones.GetValueOrDefault(scope, PlatformZone);
             var chart = Enumerable.Range(0, ChartMinutes).Select(i => current - ChartMinutes + 1 + i).Select(k =>
             {
                 var m = minutes.GetValueOrDefault(k);
-                var label = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(k * 60), Zone).ToString("HH:mm");
+                var label = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(k * 60), zone).ToString("HH:mm");
                 return new MinutePoint(label, m is null ? 0 : m.Approved + m.Declined, m?.Approved ?? 0, m?.Amount ?? 0);
             }).ToList();
 

@@ -4,6 +4,10 @@ using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.AdminUi.Shell;
 
+/// <summary>
+/// Transitional: a stored <see cref="Reply"/> that is a problem, for the pages still given replies (online payments, the
+/// hospital's). It parses JSON it produced itself, so it goes once their slices answer typed outcomes.
+/// </summary>
 public static class Replies
 {
     /// <summary>A stored answer that is a problem (a key used for a different request): shown like any other problem.</summary>

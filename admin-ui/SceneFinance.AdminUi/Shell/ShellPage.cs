@@ -1,20 +1,25 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.AdminUi.Shell;
 
 /// <summary>
-/// What every page of the shell shares: the signed-in user, and turning the slices' problems into inline
-/// messages (a field's message beside the field, anything else above the form), never an error page.
+/// What every page of the shell shares: the signed-in user, times in the page's tenant's zone, paged tables, and
+/// turning the slices' problems into inline messages (a field's message beside the field, anything else above the
+/// form), never an error page. What is shown is decided by the problem's code and each field error's kind, never by
+/// matching message text.
 /// </summary>
 public abstract class ShellPage : ComponentBase
 {
     [CascadingParameter] Task<AuthenticationState> AuthState { get; set; } = default!;
     [Inject] protected Text T { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
+    [Inject] TenantClock TenantClock { get; set; } = default!; // private: pages read LocalTime (and may inject their own)
 
     protected ClaimsPrincipal User { get; private set; } = new();
 
@@ -22,9 +27,17 @@ public abstract class ShellPage : ComponentBase
     protected string? Problem { get; private set; }
     protected Dictionary<string, string> FieldErrors { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The tenant this page is about, whose zone its times are shown in; null on the platform's own pages.</summary>
+    protected virtual string? PageTenant => null;
+
+    /// <summary>How this page shows times (<c>LocalTime.Format(at)</c>): in <see cref="PageTenant"/>'s zone.</summary>
+    protected TenantTime LocalTime { get; private set; } = TenantTime.In(Zones.Default, DateTimeOffset.UnixEpoch);
+
     protected override async Task OnParametersSetAsync()
     {
         User = (await AuthState).User;
+        // The platform's own pages (the cockpit, the tenant list) read in the platform's default zone.
+        LocalTime = PageTenant is { } tenant ? await TenantClock.For(tenant) : TenantTime.In(Zones.Default, Clock.GetUtcNow());
         await OnShellParametersSetAsync();
     }
 
@@ -33,6 +46,24 @@ public abstract class ShellPage : ComponentBase
     protected bool IsPlatformAdmin => User.IsInRole(Roles.PlatformAdmin);
     protected string? OwnTenant => User.FindFirstValue(Roles.TenantClaim);
     protected bool May(string tenantId, string[] roles) => User.May(tenantId, roles);
+
+    /// <summary>A fresh idempotency key for one action a person means to take once (a top-up, a refund): keep it until it succeeded.</summary>
+    protected static string NewIdempotencyKey() => "ui-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// A MudTable's <c>ServerData</c>: asks the slice for one page (<c>page</c> from 0, <c>size</c>) as <c>(Rows, Total)</c>;
+    /// a problem shows above the page like any other, and the table is then empty.
+    /// </summary>
+    protected async Task<TableData<TRow>> TablePage<TRow>(TableState state, Func<int, int, Task<(IReadOnlyList<TRow> Rows, long Total)>> page)
+    {
+        var rows = new TableData<TRow> { Items = [], TotalItems = 0 };
+        await Attempt(async () =>
+        {
+            var (items, total) = await page(state.Page, state.PageSize);
+            rows = new TableData<TRow> { Items = items, TotalItems = (int)total };
+        });
+        return rows;
+    }
 
     protected void ClearProblems()
     {
@@ -81,31 +112,34 @@ public abstract class ShellPage : ComponentBase
     void Show(ProblemException e)
     {
         FieldErrors.Clear();
-        foreach (var (field, messages) in e.Errors ?? [])
-            FieldErrors[field] = string.Join(" ", messages.Select(Translate));
-        Problem = e.Errors is { Count: > 0 } ? T["Please check the highlighted fields."] : Message(e);
+        foreach (var (field, errors) in e.Fields ?? [])
+            FieldErrors[field] = string.Join(" ", errors.Select(Say));
+        Problem = FieldErrors.Count > 0 ? T["Please check the highlighted fields."] : Say(e);
         StateHasChanged();
     }
 
     protected bool HasError(string field) => FieldErrors.ContainsKey(field);
     protected string? ErrorOf(string field) => FieldErrors.GetValueOrDefault(field);
 
-    string Message(ProblemException e) => e.Code switch
+    /// <summary>
+    /// A problem in the page's language: its detail when the catalog has that sentence (a rule the slice explains, such as
+    /// "a second person must approve"), otherwise a message for its code (a role or tenant refusal stays generic).
+    /// </summary>
+    string Say(ProblemException e) => T.Catalogued(e.Message) ?? e.Code switch
     {
-        // A rule the slice explains (a second approver) is said as it is; a role or tenant refusal stays generic.
-        ErrorCodes.Forbidden when Text.Knows(e.Message) => T[e.Message],
         ErrorCodes.Forbidden or ErrorCodes.Unauthorized => T["You may not do this."],
         ErrorCodes.NotFound => T["Not found."],
         ErrorCodes.TenantSuspended => T["The tenant is suspended."],
-        ErrorCodes.Conflict when e.Message.Contains("meanwhile") => T["This was changed meanwhile; try again."],
         _ => e.Message,
     };
 
-    // The slices speak English to API clients; the common messages are said in the page's language here.
-    string Translate(string message) =>
-        message.EndsWith(" is required.", StringComparison.Ordinal) ? T["Required."]
-        : message.Contains("must be at most", StringComparison.Ordinal) && message.Contains("characters", StringComparison.Ordinal) ? T["Too long."]
-        : message.Contains("must be one of", StringComparison.Ordinal) ? T["Not a valid choice."]
-        : message is "already in use" or "already taken" ? T["Already in use."]
-        : message;
+    // The slices speak English to API clients; a field error is said by its kind in the page's language here.
+    string Say(FieldError e) => e.Kind switch
+    {
+        FieldErrorKind.Required => T["Required."],
+        FieldErrorKind.TooLong => e.Max is { } max ? T.Format("At most {0} characters.", max) : T["Too long."],
+        FieldErrorKind.OneOf => T["Not a valid choice."],
+        FieldErrorKind.AlreadyInUse => T["Already in use."],
+        _ => T[e.Message], // what is expected, as the slice says it (in the page's language when the catalog has it)
+    };
 }

@@ -29,9 +29,11 @@ public interface IPaymentDecision
     string PaymentId { get; }
 }
 
+/// <summary>An approved card payment. <see cref="MerchantId"/> is the merchant the terminal belonged to then (null on events from before merchants: the tenant's first merchant).</summary>
 public sealed record PaymentApproved(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, long FromSubsidy, long FromCash,
-    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings)
+    long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings,
+    string? MerchantId = null)
     : IJournalled, IPaymentDecision;
 
 public sealed record PaymentDeclined(

@@ -22,10 +22,10 @@ public static class Wallet
         var postings = Journal.Balanced([
             new Posting(Accounts.Purse(state.Id, "subsidy"), fromSubsidy, 0),
             new Posting(Accounts.Purse(state.Id, "cash"), fromCash, 0),
-            new Posting(Accounts.MerchantReceivable(c.TerminalId), 0, c.Amount),
+            new Posting(Accounts.MerchantReceivable(c.MerchantId), 0, c.Amount),
         ]);
         return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromSubsidy, fromCash,
-            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now, postings);
+            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now, postings, c.MerchantId);
     }
 
     static string? DeclineReason(CardHolder s, Pay c)

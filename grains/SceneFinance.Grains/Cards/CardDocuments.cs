@@ -14,15 +14,3 @@ public sealed class ExternalIdClaim
     public string Id { get; set; } = "";
     public string CardHolderId { get; set; } = "";
 }
-
-/// <summary>A card holder as lists and searches see it (no balance, no full card number); written on the rare changes only.</summary>
-public sealed class CardHolderListing
-{
-    public string Id { get; set; } = "";
-    public string ExternalId { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string Kind { get; set; } = "";
-    public string CardLast4 { get; set; } = "";
-    public string Status { get; set; } = "";
-    public DateTimeOffset UpdatedAt { get; set; }
-}

@@ -15,10 +15,13 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         _record = await session.LoadAsync<TenantRecord>(this.GetPrimaryKeyString(), ct);
     }
 
-    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now)
+    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now, string? timeZone)
     {
         if (_record is not null) return Refusal.Conflict("This tenant already exists.");
-        var record = new TenantRecord { Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, CreatedAt = now, UpdatedAt = now };
+        var record = new TenantRecord
+        {
+            Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, TimeZone = timeZone ?? Platform.Time.Zones.Default, CreatedAt = now, UpdatedAt = now,
+        };
         await using var session = store.LightweightSession();
         session.Insert(record);
         try

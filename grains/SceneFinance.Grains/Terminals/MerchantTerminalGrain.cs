@@ -44,12 +44,13 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _lastSeenSaved = seen;
     }
 
-    async Task<Outcome<TerminalRegistered>> IMerchantTerminalGrain.Register(string name, string kind, DateTimeOffset now)
+    async Task<Outcome<TerminalRegistered>> IMerchantTerminalGrain.Register(string name, string kind, string? merchantId, DateTimeOffset now)
     {
         if (_record is not null) return Refusal.Conflict("This terminal already exists.");
+        if (await OpenMerchant(merchantId ?? MerchantIds.DefaultId(_tenantId), now) is { } refused) return refused;
         var record = new TerminalRecord
         {
-            Id = _id, Name = name, Kind = kind, CreatedAt = now,
+            Id = _id, Name = name, Kind = kind, CreatedAt = now, MerchantId = merchantId ?? MerchantIds.DefaultId(_tenantId),
             Secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant(),
         };
         await using var session = store.LightweightSession(_tenantId);
@@ -65,10 +66,36 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         }
         _record = record;
         FlushLastSeenPeriodically();
-        return new TerminalRegistered(record.View(null), record.Secret);
+        return new TerminalRegistered(record.View(_tenantId, null), record.Secret);
     }
 
-    Task<TerminalView?> IMerchantTerminalGrain.Get() => Task.FromResult(Known()?.View(_lastSeen));
+    /// <summary>
+    /// The merchant must be open. The tenant's first merchant is opened on first use: terminals from before merchants
+    /// belong to it and keep working.
+    /// </summary>
+    async Task<Refusal?> OpenMerchant(string merchantId, DateTimeOffset now)
+    {
+        var merchant = grains.GetGrain<IMerchantGrain>(GrainKeys.For(_tenantId, merchantId));
+        var known = await merchant.Get();
+        if (known is null && merchantId == MerchantIds.DefaultId(_tenantId) && await grains.GetGrain<ITenantGrain>(_tenantId).Get() is { } tenant)
+            known = (await merchant.Open(tenant.Name, MerchantCategories.ForScene(tenant.Kind), now)).Value ?? await merchant.Get();
+        return known switch
+        {
+            null => Refusal.Invalid("merchantId", "No such merchant in this tenant."),
+            { Status: "closed" } => Refusal.Conflict("This merchant is closed."),
+            _ => null,
+        };
+    }
+
+    async Task<Outcome<TerminalView>> IMerchantTerminalGrain.MoveTo(string merchantId, DateTimeOffset now)
+    {
+        if (_record is not { } record) return Refusal.NotFound("The terminal");
+        if (record.MerchantOf(_tenantId) == merchantId) return record.View(_tenantId, _lastSeen);
+        if (await OpenMerchant(merchantId, now) is { } refused) return refused;
+        return await Save(Copy(_record, merchantId: merchantId));
+    }
+
+    Task<TerminalView?> IMerchantTerminalGrain.Get() => Task.FromResult(Known()?.View(_tenantId, _lastSeen));
 
     Task<TerminalCredentials?> IMerchantTerminalGrain.Credentials() => Task.FromResult(
         Known() is { } record ? new TerminalCredentials(_tenantId, _id, Encoding.UTF8.GetBytes(record.Secret)) : null);
@@ -83,16 +110,22 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
     async Task<Outcome<TerminalView>> IMerchantTerminalGrain.Disable(DateTimeOffset now)
     {
         if (_record is not { } record) return Refusal.NotFound("The terminal");
-        if (record.Status == "disabled") return record.View(_lastSeen);
-        var disabled = new TerminalRecord
-        {
-            Id = record.Id, Name = record.Name, Kind = record.Kind, Secret = record.Secret, CreatedAt = record.CreatedAt, Status = "disabled",
-        };
+        if (record.Status == "disabled") return record.View(_tenantId, _lastSeen);
+        return await Save(Copy(record, status: "disabled"));
+    }
+
+    static TerminalRecord Copy(TerminalRecord r, string? status = null, string? merchantId = null) => new()
+    {
+        Id = r.Id, Name = r.Name, Kind = r.Kind, Secret = r.Secret, CreatedAt = r.CreatedAt, Status = status ?? r.Status, MerchantId = merchantId ?? r.MerchantId,
+    };
+
+    async Task<TerminalView> Save(TerminalRecord next)
+    {
         await using var session = store.LightweightSession(_tenantId);
-        session.Store(disabled);
+        session.Store(next);
         await session.SaveChangesAsync();
-        _record = disabled;
-        return disabled.View(_lastSeen);
+        _record = next;
+        return next.View(_tenantId, _lastSeen);
     }
 
     async Task<Outcome<PaymentResult>> IMerchantTerminalGrain.Pay(TerminalPayment p, DateTimeOffset now)
@@ -111,7 +144,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
             return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
         }
         return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
-            paymentId, _id, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
+            paymentId, _id, _record.MerchantOf(_tenantId), p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
             policy.Active, active, policy.SinglePaymentCap, p.Ticket, now));
     }
 }

@@ -54,6 +54,10 @@ public static class Xlsx
     public static Column<TRow> Yuan<TRow>(string header, Func<TRow, long?> fen) => new(header, CellKind.Yuan, r => fen(r));
     public static Column<TRow> Number<TRow>(string header, Func<TRow, long?> value) => new(header, CellKind.Number, r => value(r));
     public static Column<TRow> Time<TRow>(string header, Func<TRow, DateTimeOffset?> at) => new(header, CellKind.Time, r => at(r));
+
+    /// <summary>Times of rows that each read in their own zone (a list of tenants), instead of the workbook's.</summary>
+    public static Column<TRow> Time<TRow>(string header, Func<TRow, DateTimeOffset?> at, Func<TRow, TimeZoneInfo> zone) =>
+        new(header, CellKind.Time, r => at(r) is { } t ? new ZonedTime(t, zone(r)) : null);
     public static Column<TRow> Date<TRow>(string header, Func<TRow, DateOnly?> day) => new(header, CellKind.Date, r => day(r));
 
     public static Sheet<TRow> Sheet<TRow>(string name, IEnumerable<TRow> rows, params Column<TRow>[] columns) => new(name, rows, columns);
@@ -111,9 +115,12 @@ public static class Xlsx
         (CellKind.Yuan, long fen) => fen / 100m,
         (CellKind.Number, long n) => n,
         (CellKind.Time, DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).DateTime,
+        (CellKind.Time, ZonedTime z) => TimeZoneInfo.ConvertTime(z.At, z.Zone).DateTime,
         (CellKind.Date, DateOnly day) => day.ToDateTime(TimeOnly.MinValue),
         (_, var other) => other.ToString(),
     };
+
+    sealed record ZonedTime(DateTimeOffset At, TimeZoneInfo Zone);
 
     static string Unique(Dictionary<string, object> workbook, string name)
     {

@@ -35,7 +35,8 @@ public static class Journal
 public static class Accounts
 {
     public static string Purse(string cardHolderId, string purse) => $"cardholder:{cardHolderId}:{purse}";
-    public static string MerchantReceivable(string terminalId) => $"merchant-receivable:{terminalId}";
+    /// <summary>What the bank owes a merchant for card payments at its terminals, until settlement pays it out.</summary>
+    public static string MerchantReceivable(string merchantId) => $"merchant-receivable:{merchantId}";
     public static string Clearing(string channel) => $"clearing:{channel}";
 
     /// <summary>Money a payment channel confirmed that is not yet applied to what it paid for (a purse, a bill).</summary>

@@ -3,6 +3,7 @@ using Npgsql;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
+using SceneFinance.Platform.Http;
 using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Platform.Ledger;
@@ -15,10 +16,14 @@ public static class TrialBalanceEndpoint
     public static IEndpointRouteBuilder MapTrialBalance(this IEndpointRouteBuilder api)
     {
         api.MapGet("/tenants/{tenantId}/ledger/trial-balance", async (string tenantId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.TenantReaders);
-            return TypedResults.Ok(await Read(store, tenantId));
-        });
+            {
+                http.RequireTenantAccess(tenantId, Roles.TenantReaders);
+                return TypedResults.Ok(await Read(store, tenantId));
+            })
+            .WithTags("Ledger")
+            .Doc("getTrialBalance", "The tenant's trial balance: debit, credit and balance per account",
+                "Sums the postings of every committed movement per account (cardholder:{id}:cash|subsidy, merchant-receivable:{merchantId}, "
+                + "clearing:{channel}...), in fen; totalDebit always equals totalCredit (double entry).");
         return api;
     }
 

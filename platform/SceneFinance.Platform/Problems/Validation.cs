@@ -1,30 +1,35 @@
 namespace SceneFinance.Platform.Problems;
 
-/// <summary>Collects field errors, then throws one <c>validation_failed</c> problem with all of them.</summary>
+/// <summary>
+/// Collects field errors, then throws one <c>validation_failed</c> problem with all of them. Each error has a kind
+/// (<see cref="FieldErrorKind"/>) beside the contract's English message, so pages translate by kind, never by text.
+/// </summary>
 public sealed class Validation
 {
     public const long MaxAmount = 100_000_000;
-    readonly Dictionary<string, List<string>> _errors = new();
+    readonly Dictionary<string, List<FieldError>> _errors = new();
 
-    public Validation Require(bool ok, string field, string message)
+    public Validation Require(bool ok, string field, string message) => Require(ok, field, FieldError.Invalid(message));
+
+    public Validation Require(bool ok, string field, FieldError error)
     {
         if (!ok)
         {
             if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
-            list.Add(message);
+            list.Add(error);
         }
         return this;
     }
 
     public Validation Text(string? value, string field, int max = 200) =>
-        Require(!string.IsNullOrWhiteSpace(value), field, $"{field} is required.")
-            .Require(value is null || value.Length <= max, field, $"{field} must be at most {max} characters.");
+        Require(!string.IsNullOrWhiteSpace(value), field, new FieldError(FieldErrorKind.Required, $"{field} is required."))
+            .Require(value is null || value.Length <= max, field, new FieldError(FieldErrorKind.TooLong, $"{field} must be at most {max} characters.", max));
 
     public Validation Amount(long? amount, string field = "amount") =>
         Require(amount is > 0 and <= MaxAmount, field, $"{field} must be an integer number of fen, greater than 0 and at most {MaxAmount}.");
 
     public Validation OneOf(string? value, string field, params string[] allowed) =>
-        Require(value is not null && allowed.Contains(value), field, $"{field} must be one of: {string.Join(", ", allowed)}.");
+        Require(value is not null && allowed.Contains(value), field, new FieldError(FieldErrorKind.OneOf, $"{field} must be one of: {string.Join(", ", allowed)}."));
 
     public void ThrowIfInvalid()
     {

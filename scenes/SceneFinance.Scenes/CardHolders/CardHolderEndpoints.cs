@@ -40,19 +40,25 @@ public static class CardHolderEndpoints
 
     public static void MapCardHolders(this IEndpointRouteBuilder api)
     {
-        var holders = api.MapGroup("/tenants/{tenantId}/cardholders");
+        var holders = api.MapGroup("/tenants/{tenantId}/cardholders").WithTags("Card holders");
 
         holders.MapPost("", async (string tenantId, RegisterCardHolderRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(h => $"/api/v1/tenants/{tenantId}/cardholders/{h.Id}"))
-            .WithName("createCardHolder").WithSummary("Register a card holder with a card (the full card number is shown only in this answer)");
+            .Doc("createCardHolder", "Register a card holder with a card (the full card number is shown only in this answer)",
+                "kind is student, staff, patient or visitor; without cardNumber a 16-digit one is issued. externalId and cardNumber are unique "
+                + "within the tenant (409 conflict, with the field in errors). dailyLimit is fen per calendar day in the tenant's zone; absent or "
+                + "null means none. idNumber and phone are kept masked.")
+            .Problems(StatusCodes.Status409Conflict);
 
         holders.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
                 (await Get(http.User, grains, tenantId, id)).ToOk())
-            .WithName("getCardHolder").WithSummary("Read a card holder with the current balance");
+            .Doc("getCardHolder", "Read a card holder with the current balance",
+                "The card number shows its last 4 only, idNumber its last 4, phone as 138****5678; balance is cash and subsidy in fen.");
 
         holders.MapGet("/{id}/transactions", async (string tenantId, string id, int? limit, HttpContext http, IGrainFactory grains) =>
                 (await Transactions(http.User, grains, tenantId, id, limit)).Map(items => new TransactionList(items)).ToOk())
-            .WithName("listCardHolderTransactions").WithSummary("A card holder's committed movements, newest first");
+            .Doc("listCardHolderTransactions", "A card holder's committed movements, newest first",
+                "Top-ups, payments (approved and declined), refunds and adjustments with the balance after each; limit is 1 to 500 (default 50).");
 
         holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
             {
@@ -60,20 +66,35 @@ public static class CardHolderEndpoints
                 var key = IdempotencyTicket.RequireKey(http.Request);
                 return (await TopUp(http.User, grains, tenantId, id, key, body, clock.GetUtcNow())).ToOk();
             })
-            .WithName("topUpCardHolder").WithSummary("Credit a purse at the counter or by bank transfer (Idempotency-Key)");
+            .Idempotent()
+            .Doc("topUpCardHolder", "Credit a purse at the counter or by bank transfer",
+                "channel is counter or bank-transfer; purse is cash (default) or subsidy. The same Idempotency-Key and body answer the first "
+                + "top-up again and credit nothing twice; a suspended tenant's top-ups are refused with 409 tenant_suspended.");
 
         holders.MapPost("/{id}/freeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Freeze(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
-            .WithName("freezeCardHolder").WithSummary("Freeze the card: its payments are declined card_frozen");
+            .Doc("freezeCardHolder", "Freeze the card: its payments are declined card_frozen",
+                "Freezing a frozen card changes nothing; a card reported lost is refused (409 conflict): replace it instead.")
+            .Problems(StatusCodes.Status409Conflict);
+
         holders.MapPost("/{id}/unfreeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Unfreeze(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
-            .WithName("unfreezeCardHolder").WithSummary("Unfreeze the card");
+            .Doc("unfreezeCardHolder", "Unfreeze the card",
+                "Unfreezing an active card changes nothing; a card reported lost is refused (409 conflict): replace it instead.")
+            .Problems(StatusCodes.Status409Conflict);
+
         holders.MapPost("/{id}/report-lost", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await ReportLost(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
-            .WithName("reportCardLost").WithSummary("Report the card lost: it stops working at once");
+            .Doc("reportCardLost", "Report the card lost: it stops working at once",
+                "Its payments are declined card_lost from now on; the number stays reserved for its holder. Reporting it again changes nothing.")
+            .Problems(StatusCodes.Status409Conflict);
+
         holders.MapPost("/{id}/replace-card", async (string tenantId, string id, ReplaceCardRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await ReplaceCard(http.User, grains, tenantId, id, body, clock.GetUtcNow())).ToOk())
-            .WithName("replaceCard").WithSummary("Move the holder and balance to a new card; the old card stops working at once");
+            .Doc("replaceCard", "Move the holder and balance to a new card; the old card stops working at once",
+                "newCardNumber is 4 to 32 letters or digits, not in use in the tenant (409 conflict, with the field in errors) and not the "
+                + "holder's current card.")
+            .Problems(StatusCodes.Status409Conflict);
     }
 
     // The functions below are the slice: the routes above and the admin shell's pages both call them, so access,

@@ -9,10 +9,11 @@ using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Scenes.Terminals;
 
-public sealed record RegisterTerminalRequest(string? Name, string? Kind);
+/// <summary><c>merchantId</c> absent: the tenant's first merchant.</summary>
+public sealed record RegisterTerminalRequest(string? Name, string? Kind, string? MerchantId = null);
 
 /// <summary>The answer to creating a terminal: the only time its secret is shown.</summary>
-public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt);
+public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt, string MerchantId);
 
 public static class TerminalEndpoints
 {
@@ -20,19 +21,24 @@ public static class TerminalEndpoints
 
     public static void MapTerminals(this IEndpointRouteBuilder api)
     {
-        var terminals = api.MapGroup("/tenants/{tenantId}/terminals");
+        var terminals = api.MapGroup("/tenants/{tenantId}/terminals").WithTags("Terminals");
 
         terminals.MapPost("", async (string tenantId, RegisterTerminalRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(t => $"/api/v1/tenants/{tenantId}/terminals/{t.Id}"))
-            .WithName("createTerminal").WithSummary("Create a terminal; its signing secret is returned only here");
+            .Doc("createTerminal", "Create a terminal; its signing secret is returned only here",
+                "kind is pos, kiosk or gate (tenant-admin). The secret (64 hex characters) is what the terminal signs its requests with "
+                + "(X-Terminal-Id, X-Timestamp, X-Signature); it is never shown again.")
+            .Problems(StatusCodes.Status409Conflict);
 
         terminals.MapGet("/{id}", async (string tenantId, string id, HttpContext http, IGrainFactory grains) =>
                 (await Get(http.User, grains, tenantId, id)).ToOk())
-            .WithName("getTerminal").WithSummary("Read a terminal (never its secret), with when it was last heard from");
+            .Doc("getTerminal", "Read a terminal (never its secret), with when it was last heard from",
+                "Status is active or disabled; lastSeenAt is the last signed payment's arrival (null: never).");
 
         terminals.MapPost("/{id}/disable", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Disable(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
-            .WithName("disableTerminal").WithSummary("Disable a terminal: its payments are declined terminal_disabled from now on");
+            .Doc("disableTerminal", "Disable a terminal: its payments are declined terminal_disabled from now on",
+                "Tenant-admin only. Disabling a disabled terminal changes nothing.");
     }
 
     // The slice's functions, for the routes above and the admin shell alike: access and validation throw (the edge's
@@ -42,10 +48,12 @@ public static class TerminalEndpoints
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
         await grains.FindTenant(tenantId).OrThrow();
-        new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds).ThrowIfInvalid();
+        new Validation().Text(body.Name, "name", 100).OneOf(body.Kind, "kind", Kinds)
+            .Require(body.MerchantId is null || MerchantIds.IsMerchantId(body.MerchantId), "merchantId", "merchantId must name a merchant of this tenant.")
+            .ThrowIfInvalid();
         var id = Ids.New("trm");
-        return (await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, now))
-            .Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret, r.Terminal.CreatedAt));
+        return (await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, id)).Register(body.Name!.Trim(), body.Kind!, body.MerchantId, now))
+            .Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret, r.Terminal.CreatedAt, r.Terminal.MerchantId));
     }
 
     /// <summary>The terminal (never its secret), with when it was last heard from.</summary>

@@ -30,7 +30,14 @@ public static class IssueToken
             new Validation().Text(body.Username, "username", 64).Text(body.Password, "password", 128).ThrowIfInvalid();
             var user = await check.Verify(body.Username!, body.Password!, http.Connection.RemoteIpAddress?.ToString());
             return TypedResults.Ok(new TokenResponse(Issue(user, bearer, clock), (long)Lifetime.TotalSeconds, [user.Role], user.TenantId));
-        });
+        })
+        .WithTags("Auth")
+        .Caller(CallerKind.Anyone)
+        .Doc("issueToken", "Sign in: a bearer token for a username and password",
+            "Answers an access token (send it as Authorization: Bearer), its lifetime in seconds, the person's roles and tenant (null for the "
+            + "platform administrator). Wrong credentials are 401; after 10 failures for one username from one address within 5 minutes, "
+            + "that pair is answered 429 rate_limited until the window passes.")
+        .Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 
     public static ClaimsPrincipal Principal(UserAccount user, string scheme)
     {

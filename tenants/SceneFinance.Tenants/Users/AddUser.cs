@@ -18,18 +18,21 @@ public static class AddUser
 {
     public static void MapAddUser(this IEndpointRouteBuilder api) =>
         api.MapPost("/tenants/{tenantId}/users", async (string tenantId, AddUserRequest body, HttpContext http,
-            IDocumentStore store, IGrainFactory grains, IPasswordHasher<UserAccount> hasher, TimeProvider clock) =>
-        {
-            var user = await Add(http.User, store, grains, hasher, tenantId, body, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/users/{UserAccount.IdFor(user.Username)}", user);
-        });
+                IDocumentStore store, IGrainFactory grains, IPasswordHasher<UserAccount> hasher, TimeProvider clock) =>
+                (await Add(http.User, store, grains, hasher, tenantId, body, clock.GetUtcNow()))
+                    .ToCreated(u => $"/api/v1/tenants/{tenantId}/users/{UserAccount.IdFor(u.Username)}"))
+            .WithTags("Tenants")
+            .Doc("addTenantUser", "Add a person to a tenant (platform-admin or the tenant's tenant-admin)",
+                "A username of 3 to 64 letters, digits or . - _ @ (unique across the platform), a password of 8 to 128 characters and one of "
+                + "the tenant roles tenant-admin, finance, cashier, auditor. The password is kept only as a hash.")
+            .Problems(StatusCodes.Status409Conflict);
 
-    /// <summary>Adds a user to the tenant: for the route and the admin shell alike.</summary>
-    public static async Task<UserResponse> Add(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, IPasswordHasher<UserAccount> hasher,
+    /// <summary>Adds a user to the tenant: for the route and the admin shell alike. A taken username is refused on its field.</summary>
+    public static async Task<Outcome<UserResponse>> Add(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, IPasswordHasher<UserAccount> hasher,
         string tenantId, AddUserRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-        _ = await grains.GetGrain<ITenantGrain>(tenantId).Get() ?? throw ProblemException.NotFound("The tenant");
+        if ((await grains.FindTenant(tenantId)).Refusal is { } missing) return missing;
         new Validation()
             .Require(body.Username is { Length: >= 3 and <= 64 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'),
                 "username", "username must be 3 to 64 letters, digits or . - _ @.")
@@ -50,7 +53,7 @@ public static class AddUser
         }
         catch (DocumentAlreadyExistsException)
         {
-            throw new ProblemException(409, ErrorCodes.Conflict, "This username is taken.", new() { ["username"] = ["already taken"] });
+            return Refusal.Taken("username", "This username is taken.", "already taken");
         }
         return new UserResponse(account.UserName, account.Role, tenantId);
     }

@@ -98,4 +98,15 @@ public sealed class LiveFiguresTests
         clock.Now = T0.AddMinutes(LiveFigures.ChartMinutes);
         Assert.Empty(live.ActiveScopes());
     }
+
+    [Fact]
+    public void A_tenants_minutes_read_in_its_own_zone_and_the_cockpits_in_the_platforms()
+    {
+        var live = new LiveFigures(new Clock(T0));
+        live.Tenant("tn_ny", "Zoned canteen", TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        live.Record(Paid(T0, 100, tenant: "tn_ny"));
+        Assert.Equal("00:00", live.Snapshot("tn_ny").Minutes[^1].Label); // 04:00 UTC is midnight in New York (EDT)
+        Assert.Equal("12:00", live.Snapshot(LiveFigures.Platform).Minutes[^1].Label); // the cockpit spans tenants: the default zone
+        Assert.Equal("12:00", live.Snapshot("tn_a").Minutes[^1].Label); // a tenant not described yet reads in the default zone
+    }
 }

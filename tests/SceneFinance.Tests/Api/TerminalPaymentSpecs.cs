@@ -375,7 +375,7 @@ public sealed class TerminalPaymentSpecs(SceneApp app)
         Assert.Equal(1500 + 700, tb["totalDebit"]!.GetValue<long>());
         Assert.Equal(-800, Balance($"cardholder:{holder}:cash"));
         Assert.Equal(0, Balance($"cardholder:{holder}:subsidy"));
-        Assert.Equal(-700, Balance($"merchant-receivable:{terminal.Id}"));
+        Assert.Equal(-700, Balance($"merchant-receivable:{terminal.MerchantId}"));
         Assert.Equal(1500, Balance("clearing:counter"));
         Assert.Equal(800, await s.Balance(holder));
     }

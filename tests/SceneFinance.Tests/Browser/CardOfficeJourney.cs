@@ -54,8 +54,9 @@ public sealed class CardOfficeJourney(BrowserFixture browser)
             // Newest first: the two approved payments, the declined ones, the top-up.
             Assert.Equal(["消费", "消费", "消费", "消费", "充值"], sheet.Select(r => r["类型"]?.ToString()));
             Assert.Equal(["成功", "拒绝", "成功", "拒绝", "成功"], sheet.Select(r => r["状态"]?.ToString()));
-            Assert.Equal("50.00", sheet[^1]["金额"]?.ToString());
-            Assert.Equal("48.00", sheet[0]["交易后余额"]?.ToString());
+            // Amounts are number cells in yuan (MiniExcel reads them as double), no longer text.
+            Assert.Equal(50.00, Assert.IsType<double>(sheet[^1]["金额"]), 6);
+            Assert.Equal(48.00, Assert.IsType<double>(sheet[0]["交易后余额"]), 6);
         }
 
         // An auditor of the tenant, added through the shell, reads but changes nothing.

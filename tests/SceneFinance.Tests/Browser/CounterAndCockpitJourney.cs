@@ -86,6 +86,7 @@ public sealed class CounterAndCockpitJourney(BrowserFixture browser)
         // The platform cockpit counts them too.
         await page.GetByRole(AriaRole.Link, new() { Name = "运营驾驶舱" }).ClickAsync();
         await Expect(page.GetByTestId("kpi-payments")).Not.ToHaveTextAsync("0");
+        await BrowserFixture.Screenshot(page, "ops-cockpit");
         await page.GetByRole(AriaRole.Link, new() { Name = "实时看板" }).ClickAsync();
         await Expect(page.GetByTestId("kpi-payments")).ToHaveTextAsync("3");
         await BrowserFixture.Screenshot(page, "counter-and-cockpit");

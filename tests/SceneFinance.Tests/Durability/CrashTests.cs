@@ -99,7 +99,7 @@ public sealed class CrashTests
         Assert.Equal(approvedAmounts.Values.Sum(), spent);
 
         var tb = await s.TrialBalance();
-        var receivable = tb["accounts"]!.AsArray().Single(a => a!["account"]!.GetValue<string>() == $"merchant-receivable:{terminal.Id}")!;
+        var receivable = tb["accounts"]!.AsArray().Single(a => a!["account"]!.GetValue<string>() == $"merchant-receivable:{terminal.MerchantId}")!;
         Assert.Equal(-spent, receivable["balance"]!.GetValue<long>());
     }
 

@@ -61,7 +61,7 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
     static async Task<JsonElement> Pay(InProcessTestCluster cluster, string key, string card, long amount)
     {
         var now = DateTimeOffset.UtcNow;
-        var outcome = await cluster.Client.GetGrain<ICardHolderGrain>(key).Pay(new Pay(Ids.New("pay"), "trm_test", card, amount, now,
+        var outcome = await cluster.Client.GetGrain<ICardHolderGrain>(key).Pay(new Pay(Ids.New("pay"), "trm_test", "mch_test", card, amount, now,
             DateOnly.FromDateTime(now.UtcDateTime), true, true, 0, IdempotencyTicket.For("terminal/trm_test", Guid.NewGuid().ToString(), "pay", amount), now));
         Assert.Null(outcome.Refusal);
         return JsonSerializer.SerializeToElement(outcome.Value, SceneFinance.Platform.SceneJson.Options);

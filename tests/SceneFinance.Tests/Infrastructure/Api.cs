@@ -110,4 +110,5 @@ public static class Offline
         new { idempotencyKey = key ?? Guid.NewGuid().ToString("N"), cardNumber, amount, occurredAt };
 }
 
-public sealed record Terminal(string TenantId, string Id, string Secret);
+/// <summary>A terminal the tests sign with; <see cref="MerchantId"/> is the merchant its payments post to.</summary>
+public sealed record Terminal(string TenantId, string Id, string Secret, string MerchantId = "");

@@ -40,7 +40,7 @@ public sealed class Scenario
     public async Task<Terminal> Terminal(string kind = "pos")
     {
         var created = (await Api.Post($"{Base}/terminals", new { name = "窗口 Till", kind }, AdminToken)).Expect(HttpStatusCode.Created);
-        return new Terminal(TenantId, created["id"].GetValue<string>(), created["secret"].GetValue<string>());
+        return new Terminal(TenantId, created["id"].GetValue<string>(), created["secret"].GetValue<string>(), created["merchantId"].GetValue<string>());
     }
 
     /// <summary>A user of this tenant with the role, signed in.</summary>

@@ -22,7 +22,7 @@ public sealed class WalletDecisionTests
     static CardToppedUp ToppedUp(long cash, long subsidy) => new("ch_1", "tu", cash + subsidy, "cash", "counter", cash, subsidy, Noon, []);
 
     static Pay Pay(long amount, string card = "1234", DateOnly? day = null, bool tenantActive = true, bool terminalActive = true, long cap = 500_000) =>
-        new("pay_1", "trm_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, IdempotencyTicket.For("t", "k"), Noon);
+        new("pay_1", "trm_1", "mch_1", card, amount, Noon, day ?? Today, tenantActive, terminalActive, cap, IdempotencyTicket.For("t", "k"), Noon);
 
     static string Declined(object decision) => Assert.IsType<PaymentDeclined>(decision).DeclineCode;
 
@@ -54,7 +54,7 @@ public sealed class WalletDecisionTests
         [
             new Posting("cardholder:ch_1:subsidy", 300, 0),
             new Posting("cardholder:ch_1:cash", 200, 0),
-            new Posting("merchant-receivable:trm_1", 0, 500),
+            new Posting("merchant-receivable:mch_1", 0, 500),
         ], approved.Postings);
         var topUp = Only<CardToppedUp>(Wallet.Decide(Given(Registered()), new TopUp("tu_1", 700, "cash", "bank-transfer", true, Noon)));
         Assert.Equal([new Posting("clearing:bank-transfer", 700, 0), new Posting("cardholder:ch_1:cash", 0, 700)], topUp.Postings);

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
-using SceneFinance.Platform;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Tenancy;
@@ -20,6 +18,10 @@ public sealed record BatchResult(IReadOnlyList<PaymentResult> Results);
 public static class PayAtTerminal
 {
     public const int MaxBatchItems = 500;
+
+    // A batch item is at most ~400 bytes (a 128-character key, escaped where it must be, a 32-character card number, an
+    // amount and an offset time), so 500 of them need more than the signed-request default of 64 KB.
+    public const int MaxBatchBytes = 256 * 1024;
     static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
 
     // How old a tap may be: an online payment is about now; an offline till uploads within a month
@@ -33,20 +35,27 @@ public static class PayAtTerminal
         {
             var (terminal, body) = await signature.Verify(http.Request);
             var key = IdempotencyTicket.RequireKey(http.Request);
-            var request = Parse<PaymentRequest>(body);
+            var request = JsonBody.Parse<PaymentRequest>(body);
             var now = clock.GetUtcNow();
             var errors = new Validation();
             Validate(errors, "", request.CardNumber, request.Amount, request.OccurredAt, now, MaxOnlineAge);
             errors.ThrowIfInvalid();
             return (await Pay(grains, terminal, key, request.CardNumber!, request.Amount!.Value, request.OccurredAt, now)).ToOk();
         })
-        .WithName("payAtTerminal").WithSummary("A card tap at a signed terminal (Idempotency-Key); a decline is a 200 with its declineCode");
+        .WithTags("Terminals")
+        .Caller(CallerKind.Terminal)
+        .Accepts<PaymentRequest>("application/json")
+        .Idempotent()
+        .Doc("payAtTerminal", "A card tap at a signed terminal; a decline is a 200 with its declineCode",
+            "The terminal signs the exact body. Approved payments are committed before the answer. A decline (insufficient_funds, "
+            + "card_frozen, card_lost, limit_exceeded, risk_rejected, terminal_disabled, tenant_suspended, not_found for a card nobody holds) "
+            + "moves nothing. occurredAt, when given, carries Z or an offset and is at most 24 h old; the subsidy purse is spent before cash.");
 
         api.MapPost("/terminal/payments/batch", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, TimeProvider clock) =>
         {
             // The batch's keys are inside the signed body: a replayed batch replays its answers.
-            var (terminal, body) = await signature.Verify(http.Request);
-            var request = Parse<BatchRequest>(body);
+            var (terminal, body) = await signature.Verify(http.Request, MaxBatchBytes);
+            var request = JsonBody.Parse<BatchRequest>(body);
             var now = clock.GetUtcNow();
             var errors = new Validation()
                 .Require(request.Items is { Count: > 0 and <= MaxBatchItems }, "items", $"items must hold 1 to {MaxBatchItems} payments.");
@@ -75,7 +84,14 @@ public static class PayAtTerminal
             }
             return TypedResults.Ok(new BatchResult(results));
         })
-        .WithName("payAtTerminalBatch").WithSummary("Offline taps uploaded later (signed); each item is idempotent on its own key");
+        .WithTags("Terminals")
+        .Caller(CallerKind.Terminal)
+        .Accepts<BatchRequest>("application/json")
+        .Doc("payAtTerminalBatch", "Offline taps uploaded later; each item is idempotent on its own key",
+            $"1 to {MaxBatchItems} items (body up to {MaxBatchBytes / 1024} KB), applied in order, answered in order in the single payment's "
+            + "shape. Each item needs occurredAt (at most 30 days old); one invalid item rejects the whole upload with 400. An item whose key "
+            + "was used for a different payment comes back declined with idempotency_conflict. Uploading the same batch again is safe.")
+        .Problems(StatusCodes.Status409Conflict);
     }
 
     static Task<Outcome<PaymentResult>> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt, DateTimeOffset now)
@@ -91,16 +107,4 @@ public static class PayAtTerminal
         .Amount(amount, prefix + "amount")
         .Require(occurredAt is null || occurredAt <= now + MaxClockSkew, prefix + "occurredAt", "occurredAt is in the future.")
         .Require(occurredAt is null || occurredAt >= now - maxAge, prefix + "occurredAt", $"occurredAt is more than {maxAge.TotalDays:0.#} day(s) old.");
-
-    static T Parse<T>(byte[] body) where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body, SceneJson.Options) ?? throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw ProblemException.Invalid("body", "The body must be a JSON object of this route's shape.");
-        }
-    }
 }

@@ -1,6 +1,6 @@
 namespace SceneFinance.Grains.Tenants;
 
-/// <summary>A tenant's profile; platform-wide (not itself tenanted).</summary>
+/// <summary>A tenant's profile; platform-wide (not itself tenanted). Written by its grain only, read by the tenant list (the tenants module).</summary>
 public sealed class TenantRecord
 {
     public string Id { get; set; } = "";

@@ -1,0 +1,16 @@
+namespace SceneFinance.Grains.Cards;
+
+/// <summary>
+/// A card holder as lists and searches see it (no balance, no full card number): written by the holder's grain on the
+/// rare changes only, read by the card holder search (the card holders slice).
+/// </summary>
+public sealed class CardHolderListing
+{
+    public string Id { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string CardLast4 { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+}
