@@ -2,10 +2,7 @@ namespace SceneFinance.AdminUi.Shell;
 
 public sealed partial class Text
 {
-    /// <summary>
-    /// The hospital pages' words (English key, zh-CN value): the staff pages (also still in Text.cs, where the shell kept them
-    /// before the words were split per area; those can go) and the self-pay kiosk.
-    /// </summary>
+    /// <summary>The hospital pages' words (English key, zh-CN value): the staff pages and the self-pay kiosk.</summary>
     static readonly Dictionary<string, string> HospitalWords = new()
     {
         // The hospital scene's staff pages (words of shared/glossary.md)
@@ -142,7 +139,7 @@ public sealed partial class Text
         ["Open the checkout here"] = "在本机打开收银台",
         ["Payment received"] = "支付成功",
         ["Not paid"] = "未支付",
-        ["Receipt"] = "缴费凭条",
+        ["Payment receipt"] = "缴费凭条",
         ["No."] = "单号",
         ["Paid with"] = "支付方式",
         ["Total"] = "合计",

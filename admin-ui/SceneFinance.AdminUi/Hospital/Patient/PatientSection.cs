@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using SceneFinance.AdminUi.Shell;
 using SceneFinance.Payments.Intents;
-using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Hospital.Patients;
 
 namespace SceneFinance.AdminUi.Hospital.Patient;
@@ -17,14 +16,14 @@ public abstract class PatientSection : ShellPage
     [Parameter, EditorRequired] public string PatientId { get; set; } = "";
     [Parameter, EditorRequired] public PatientAccountView Account { get; set; } = default!;
 
-    /// <summary>The tenant's zone, for the times shown.</summary>
-    [Parameter] public TenantTime Time { get; set; }
-
     /// <summary>An operation succeeded: its notice (or none); the page reads the account again.</summary>
     [Parameter] public EventCallback<string?> Done { get; set; }
 
     /// <summary>A payment through a channel: the page shows its QR code until the money is committed.</summary>
     [Parameter] public EventCallback<PaymentIntentView> Follow { get; set; }
+
+    /// <summary>Times in the hospital's zone (<see cref="ShellPage.LocalTime"/>).</summary>
+    protected override string? PageTenant => TenantId;
 
     protected bool Busy { get; private set; }
 
@@ -41,8 +40,4 @@ public abstract class PatientSection : ShellPage
             Busy = false;
         }
     }
-
-    // One key per operation the cashier means to make (a payment, a deposit, a refund, the discharge): a double click or a
-    // retry after a timeout replays the first answer, never pays or refunds twice. A new key once it has succeeded.
-    protected static string NewKey() => "ui-" + Guid.NewGuid().ToString("N");
 }
