@@ -165,6 +165,10 @@ public static partial class PatientDecisions
     {
         if (first.Refused) return first;
         var then = next(first.Events.Aggregate(s, (x, e) => x.Apply(e)));
-        return then.Refused ? then : first with { Events = [.. first.Events, .. then.Events], Inserts = [.. first.Inserts, .. then.Inserts] };
+        return then.Refused ? then : first with
+        {
+            Events = [.. first.Events, .. then.Events], Inserts = [.. first.Inserts, .. then.Inserts],
+            Claims = [.. first.Claims, .. then.Claims], Upserts = [.. first.Upserts, .. then.Upserts],
+        };
     }
 }
