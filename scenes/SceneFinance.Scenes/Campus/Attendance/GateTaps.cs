@@ -56,7 +56,7 @@ public static class GateTaps
                 var request = JsonBody.Parse<GateTapRequest>(body);
                 return (await Tap(grains, store, clock, news, terminal.TenantId, terminal.TerminalId, key, request)).ToOk();
             })
-            .WithTags("Campus").Caller(CallerKind.Terminal).Accepts<GateTapRequest>("application/json").Idempotent()
+            .WithTags("Campus").Caller(CallerKind.Terminal).SignedBody<GateTapRequest>().Idempotent()
             .Doc("postGateTap", "A card tap at a school gate (signed terminal request)",
                 "200 accepted (with the student), or rejected with a reason (not_found, card_lost, terminal_disabled) like a payment's decline. "
                 + "Only terminals of kind gate (403 otherwise). The same Idempotency-Key is the same tap; another body under it is idempotency_conflict.")
