@@ -47,4 +47,13 @@ public sealed class HospitalApiDocsSpecs(GatewayApp app)
 
     static string[] Schemes(JsonNode op) =>
         [.. op["security"]!.AsArray().SelectMany(r => r!.AsObject().Select(s => s.Key)).Order()];
+
+    [Fact]
+    public async Task Signed_routes_read_their_body_whatever_content_type_it_is_sent_as()
+    {
+        // Describing the body for the document must not make routing refuse what the kiosk and the HIS always could send.
+        var h = await HospitalScenario.Start(app);
+        var (_, card) = await h.Patient();
+        (await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card }, contentType: "text/plain")).Expect(System.Net.HttpStatusCode.OK);
+    }
 }

@@ -44,7 +44,7 @@ public static class KioskEndpoints
             })
             .Doc("identifyKioskPatient", "Kiosk: identify the patient by medical card or its QR code",
                 "The account: what is due (orders with insurer and self-pay parts), the deposit and credit care.")
-            .Accepts<IdentifyRequest>("application/json")
+            .SignedBody<IdentifyRequest>()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         kiosk.MapPost("/payments", async (HttpContext http, TerminalSignature signature, IGrainFactory grains, HospitalDesk desk) =>
@@ -58,7 +58,7 @@ public static class KioskEndpoints
             })
             .Doc("payAtKiosk", "Kiosk: pay orders",
                 "From the deposit or on credit care: 200 with a receipt. Through a channel: 201 with a payment intent whose QR code the kiosk shows.")
-            .Accepts<KioskPayRequest>("application/json")
+            .SignedBody<KioskPayRequest>()
             .Idempotent()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
@@ -72,7 +72,7 @@ public static class KioskEndpoints
                     .ToCreated(i => IntentLocation(i.Id));
             })
             .Doc("payIntoDepositAtKiosk", "Kiosk: pay into the inpatient deposit through a channel", "201 with a payment intent to scan.")
-            .Accepts<KioskDepositRequest>("application/json")
+            .SignedBody<KioskDepositRequest>()
             .Idempotent()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
@@ -102,7 +102,7 @@ public static class KioskEndpoints
             })
             .Doc("registerAtKiosk", "Kiosk: take a number in a clinic session",
                 "201 with the queue number and its registration fee as an order to pay; 409 when the session is full or earlier credit care is unpaid (credit_unsettled).")
-            .Accepts<KioskRegisterRequest>("application/json")
+            .SignedBody<KioskRegisterRequest>()
             .Idempotent()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
     }

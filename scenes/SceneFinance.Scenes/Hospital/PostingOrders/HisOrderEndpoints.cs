@@ -39,7 +39,7 @@ public static class HisOrderEndpoints
             .Doc("postHisOrder", "HIS: post a charge order",
                 "Signed by the HIS's system client. The HIS order id is the idempotency key: the same order again replays the first answer (201), "
                 + "another order under it is 409 idempotency_conflict (or conflict for another client's). payFrom deposit draws an inpatient's charge from the deposit at once.")
-            .Accepts<HisOrderRequest>("application/json")
+            .SignedBody<HisOrderRequest>()
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         his.MapPost("/orders/{hisOrderId}/cancel", async (string hisOrderId, HttpContext http, HisSignature signature, IGrainFactory grains, IDocumentStore store, TimeProvider clock) =>
@@ -53,7 +53,7 @@ public static class HisOrderEndpoints
                     .CancelOrder(claim.OrderId, r.Reason ?? "canceled by the HIS", clock.GetUtcNow())).ToOk();
             })
             .Doc("cancelHisOrder", "HIS: cancel an unpaid charge order", "409 once paid: refund it instead.")
-            .Accepts<HisCancelRequest>("application/json")
+            .SignedBody<HisCancelRequest>()
             .Problems(StatusCodes.Status409Conflict);
     }
 
