@@ -1,9 +1,11 @@
 using System.Threading.Channels;
 using JasperFx;
 using Marten;
+using Marten.Exceptions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace SceneFinance.Platform.Storage;
 
@@ -141,6 +143,13 @@ public sealed class GroupCommit : BackgroundService
         }
         catch (ConcurrencyException)
         {
+            return new CommitResult(CommitStatus.VersionConflict);
+        }
+        catch (MartenCommandException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p
+                                               && p.ConstraintName?.Contains("mt_streams", StringComparison.Ordinal) == true)
+        {
+            // Two writers started the same stream at once (two activations of one grain): the second insert of the stream's
+            // row is a version conflict like any other, so its writer rebuilds and decides again.
             return new CommitResult(CommitStatus.VersionConflict);
         }
     }

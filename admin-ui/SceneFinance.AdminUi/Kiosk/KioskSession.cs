@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains;
 using SceneFinance.Platform.Tenancy;
 
-namespace SceneFinance.AdminUi.Components.Pages.Kiosk;
+namespace SceneFinance.AdminUi.Kiosk;
 
 /// <summary>
 /// A kiosk signs in once with its terminal id and secret (staff set it up); the browser then carries a protected cookie
@@ -56,6 +56,4 @@ public static class KioskSession
     }
 
     static IDataProtector Protector(HttpContext http) => http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
-
-    public static string Yuan(long fen) => $"¥{fen / 100:N0}.{fen % 100:D2}";
 }
