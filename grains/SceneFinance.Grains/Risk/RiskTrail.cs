@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using SceneFinance.Grains.CardHolders;
+
+namespace SceneFinance.Grains.Risk;
+
+/// <summary>One tap as the risk windows remember it. <see cref="Card"/> counts the holder's cards (0: the first).</summary>
+public sealed record TrailTap(DateTimeOffset At, string TerminalId, long Amount, bool Approved, int Card);
+
+/// <summary>
+/// The card holder's recent taps for the risk windows, folded from the holder's own payment events (so a reactivated
+/// grain, and a backtest reading the stream, see exactly what the live grain saw). Kept for a day, at most
+/// <see cref="MaxTaps"/> taps.
+/// </summary>
+public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool UsedSinceReplacement)
+{
+    public const int MaxTaps = 256;
+    public static readonly TimeSpan Kept = TimeSpan.FromSeconds(RiskCondition.MaxWindowSeconds);
+    public static readonly RiskTrail Empty = new(ImmutableList<TrailTap>.Empty, 0, true);
+
+    /// <summary>Wraps the wallet's fold so its state carries the trail (the wallet itself never reads it).</summary>
+    public static Func<CardHolder?, object, CardHolder?> Following(Func<CardHolder?, object, CardHolder?> fold) =>
+        (state, e) => fold(state, e) is { } next ? next with { Risk = next.Risk.Fold(e) } : null;
+
+    public RiskTrail Fold(object e) => e switch
+    {
+        PaymentApproved a => Tapped(a.OccurredAt, a.TerminalId, a.Amount, true),
+        PaymentDeclined d => Tapped(d.OccurredAt, d.TerminalId, d.Amount, false),
+        CardReplaced => this with { Card = Card + 1, UsedSinceReplacement = false },
+        _ => this,
+    };
+
+    public RiskTrail Tapped(DateTimeOffset at, string terminalId, long amount, bool approved) =>
+        Add(new TrailTap(at, terminalId, amount, approved, Card)) is var next && approved ? next with { UsedSinceReplacement = true } : next;
+
+    public RiskTrail Add(TrailTap tap)
+    {
+        // Mostly in time order; an offline upload may bring older taps, which go where they belong.
+        var index = Taps.Count;
+        while (index > 0 && Taps[index - 1].At > tap.At) index--;
+        var taps = Taps.Insert(index, tap);
+        var newest = taps[^1].At;
+        while (taps.Count > 0 && (taps.Count > MaxTaps || newest - taps[0].At > Kept)) taps = taps.RemoveAt(0);
+        return this with { Taps = taps };
+    }
+
+    public bool FirstUseAfterReplacement => Card > 0 && !UsedSinceReplacement;
+
+    /// <summary>The window's figure for this tap at <paramref name="at"/> (taps in (at − window, at], then this tap added).</summary>
+    public long Figure(string scope, string metric, int seconds, DateTimeOffset at, string terminalId, long amount)
+    {
+        var since = at - TimeSpan.FromSeconds(seconds);
+        long count = 1, sum = amount, declines = 0;
+        var terminals = new HashSet<string> { terminalId };
+        for (var i = Taps.Count - 1; i >= 0; i--)
+        {
+            var t = Taps[i];
+            if (t.At > at) continue;
+            if (t.At <= since) break;
+            if (scope == RiskScopes.Card && t.Card != Card) continue;
+            count++;
+            if (t.Approved) sum += t.Amount; else declines++;
+            terminals.Add(t.TerminalId);
+        }
+        return Metric(metric, count, sum, declines, terminals.Count);
+    }
+
+    public static long Metric(string metric, long count, long sum, long declines, long terminals) => metric switch
+    {
+        RiskMetrics.Count => count, RiskMetrics.Sum => sum, RiskMetrics.Declines => declines, _ => terminals,
+    };
+
+    /// <summary>Seconds since the holder's latest earlier tap on another terminal (within the day kept); null when none.</summary>
+    public long? SecondsSinceOtherTerminal(DateTimeOffset at, string terminalId)
+    {
+        for (var i = Taps.Count - 1; i >= 0; i--)
+        {
+            var t = Taps[i];
+            if (t.At > at || t.TerminalId == terminalId) continue;
+            return (long)(at - t.At).TotalSeconds;
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// A terminal's recent taps, kept by its grain in memory (a busy till's day would not fit a tap's message): it answers the
+/// figures of the windows the tenant's rules use, and learns each tap's outcome when the holder answers. Starts empty when
+/// the terminal's grain activates. Not thread-safe: one grain's turns, or one backtest, use it.
+/// </summary>
+public sealed class TerminalTrail
+{
+    const int MaxTaps = 20_000;
+    readonly List<(DateTimeOffset At, long Amount, bool Approved)> _taps = [];
+
+    public void Add(DateTimeOffset at, long amount, bool approved)
+    {
+        var index = _taps.Count;
+        while (index > 0 && _taps[index - 1].At > at) index--;
+        _taps.Insert(index, (at, amount, approved));
+        var oldest = _taps[^1].At - RiskTrail.Kept;
+        var drop = 0;
+        while (drop < _taps.Count && (_taps.Count - drop > MaxTaps || _taps[drop].At < oldest)) drop++;
+        if (drop > 0) _taps.RemoveRange(0, drop);
+    }
+
+    public WindowFigure[] Figures(IReadOnlyList<int> windows, DateTimeOffset at)
+    {
+        if (windows.Count == 0) return [];
+        var figures = new WindowFigure[windows.Count];
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var since = at - TimeSpan.FromSeconds(windows[w]);
+            int count = 0, declines = 0;
+            long sum = 0;
+            for (var i = _taps.Count - 1; i >= 0; i--)
+            {
+                var t = _taps[i];
+                if (t.At > at) continue;
+                if (t.At <= since) break;
+                count++;
+                if (t.Approved) sum += t.Amount; else declines++;
+            }
+            figures[w] = new WindowFigure(windows[w], count, sum, declines);
+        }
+        return figures;
+    }
+}
