@@ -83,33 +83,34 @@ public sealed class RiskInterception
 }
 
 /// <summary>A risk case (a tap a review rule fired on), with everything done to it. Its grain is the single writer.</summary>
+[GenerateSerializer]
 public sealed class RiskCase
 {
-    public string Id { get; set; } = "";
-    public string PaymentId { get; set; } = "";
-    public string CardHolderId { get; set; } = "";
-    public string CardLast4 { get; set; } = "";
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string PaymentId { get; set; } = "";
+    [Id(2)] public string CardHolderId { get; set; } = "";
+    [Id(3)] public string CardLast4 { get; set; } = "";
 
     /// <summary>The card's digest (<see cref="CardKeys.Of"/>), to blacklist it.</summary>
-    public string CardKey { get; set; } = "";
-    public string TerminalId { get; set; } = "";
-    public long Amount { get; set; }
-    public DateTimeOffset OccurredAt { get; set; }
-    public DateTimeOffset OpenedAt { get; set; }
+    [Id(4)] public string CardKey { get; set; } = "";
+    [Id(5)] public string TerminalId { get; set; } = "";
+    [Id(6)] public long Amount { get; set; }
+    [Id(7)] public DateTimeOffset OccurredAt { get; set; }
+    [Id(8)] public DateTimeOffset OpenedAt { get; set; }
 
     /// <summary>open or closed.</summary>
-    public string Status { get; set; } = "open";
-    public string? Assignee { get; set; }
+    [Id(9)] public string Status { get; set; } = "open";
+    [Id(10)] public string? Assignee { get; set; }
 
     /// <summary>fraud or notFraud, once closed.</summary>
-    public string? Resolution { get; set; }
-    public DateTimeOffset? ClosedAt { get; set; }
-    public RiskHit[] Hits { get; set; } = [];
-    public RiskCaseEntry[] History { get; set; } = [];
+    [Id(11)] public string? Resolution { get; set; }
+    [Id(12)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(13)] public RiskHit[] Hits { get; set; } = [];
+    [Id(14)] public RiskCaseEntry[] History { get; set; } = [];
 
     /// <summary>The holder's other recent payments, flagged when the case was closed as fraud.</summary>
-    public string[] FlaggedPayments { get; set; } = [];
-    public DateTimeOffset UpdatedAt { get; set; }
+    [Id(15)] public string[] FlaggedPayments { get; set; } = [];
+    [Id(16)] public DateTimeOffset UpdatedAt { get; set; }
 
     public static string IdOf(string paymentId) => Ids.Derived("rcs", paymentId);
 }

@@ -77,8 +77,9 @@ public sealed class RiskBook(IDocumentStore store, ILogger<RiskBook> log) : IRis
         IReadOnlyList<RiskStamp> stamps;
         await using (var session = store.QuerySession()) stamps = await session.Query<RiskStamp>().ToListAsync(ct);
         var changed = stamps.Where(s => _known.GetValueOrDefault(s.Id) != s.Version).ToList();
-        if (changed.Any(s => s.Id == RiskOwners.Platform)) _platform = null;
-        foreach (var tenantId in _sets.Keys.Where(t => _platform is null || changed.Any(s => s.Id == t)))
+        var platform = changed.Any(s => s.Id == RiskOwners.Platform);
+        if (platform) _platform = null;
+        foreach (var tenantId in _sets.Keys.Where(t => platform || changed.Any(s => s.Id == t)).ToList())
             await Reload(tenantId, ct);
         foreach (var s in changed) _known[s.Id] = s.Version;
     }

@@ -134,11 +134,13 @@ public static class RiskLists
     {
         if (!RiskListKinds.All.Contains(body.List)) errors.Add(("list", "list must be black, allow or watch."));
         if (!RiskListSubjects.All.Contains(body.Subject)) errors.Add(("subject", "subject must be card, holder, terminal or idNumber."));
-        var value = body.Value?.Trim() ?? "";
+        var value = body.Subject == RiskListSubjects.IdNumber
+            ? new string([.. (body.Value ?? "").Where(c => !char.IsWhiteSpace(c))]).ToUpperInvariant()
+            : body.Value?.Trim() ?? "";
         var valid = body.Subject switch
         {
             RiskListSubjects.Card => value is { Length: >= 4 and <= 32 } && value.All(char.IsAsciiLetterOrDigit),
-            RiskListSubjects.IdNumber => value is { Length: >= 6 and <= 32 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c == ' '),
+            RiskListSubjects.IdNumber => value is { Length: >= 6 and <= 32 } && value.All(char.IsAsciiLetterOrDigit),
             _ => value is { Length: >= 3 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'),
         };
         if (!valid) errors.Add(("value", "value must be a card number (4 to 32 letters or digits), an ID number, or a holder's or terminal's id."));
@@ -150,7 +152,8 @@ public static class RiskLists
             RiskListSubjects.IdNumber => await book.IdNumberDigest(value),
             _ => value,
         };
-        var label = body.Subject is RiskListSubjects.Card or RiskListSubjects.IdNumber ? Masking.KeepLast4(value)! : value;
+        // As lists show them everywhere: a card by its last 4, an ID number masked but for its last 4.
+        var label = body.Subject switch { RiskListSubjects.Card => "****" + value[^4..], RiskListSubjects.IdNumber => Masking.KeepLast4(value)!, _ => value };
         return new RiskListEntry
         {
             Id = RiskListEntry.IdOf(body.List!, body.Subject!, key), List = body.List!, Subject = body.Subject!, Key = key, Label = label,
