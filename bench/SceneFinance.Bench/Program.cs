@@ -49,6 +49,30 @@ if (options.Only == "http")
     return;
 }
 
+if (options.Only == "risk")
+{
+    // The cost of 20 live risk rules: evaluated alone, then in-process alternating without and with them (A B A B) so the machine's drift shows.
+    BenchRules.MeasureEvaluation();
+    await using var risk = new InProcess(pg.CreateDatabase($"bench_risk_{stamp}"), options.CardHolders, options.Terminals);
+    await risk.Start();
+    await risk.Populate();
+    await risk.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 20), "warm");
+    var cpu = new CpuMeter(null);
+    for (var round = 0; round < 2; round++)
+    {
+        foreach (var rules in new[] { false, true })
+        {
+            await risk.SetRiskRules(rules ? 20 : 0);
+            var before = cpu.Read();
+            var run = await risk.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 21 + round * 2 + (rules ? 1 : 0)), "run");
+            var after = cpu.Read();
+            Console.WriteLine($"  {(rules ? "20 rules" : "no rules")}: {run.Summary}");
+            Console.WriteLine($"    {CpuMeter.PerThousand(before, after, run.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
+        }
+    }
+    return;
+}
+
 if (options.Only == "inproc")
 {
     // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
@@ -84,6 +108,7 @@ await using (var grains = new InProcess(grainsDb, options.CardHolders, options.T
     Console.WriteLine($"  peak memory of this process: {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
 
     // The same workload with 20 live risk rules, evaluated inside every tap (the holder's and the terminal's grains).
+    BenchRules.MeasureEvaluation();
     await grains.ActivateRiskRules(20);
     before = cpu.Read();
     inprocRules = await grains.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 6), "rules");

@@ -28,13 +28,13 @@ public static class RiskEvaluator
 
     public static RiskVerdict Evaluate(RiskRuleSet set, TapContext tap)
     {
+        var all = tap.Card | tap.HolderLists | tap.Terminal | tap.IdNumber;
         // A blacklisted card, holder, terminal or ID number is refused whatever the rules say.
-        var black = RiskListSubjects.All.Where(s => (tap.Lists(s) & ListKinds.Black) != 0).ToArray();
-        if (black.Length > 0)
-            return new RiskVerdict(RiskOutcomes.Blocked,
-                [new RiskHit(BlacklistRuleId, "Blacklist", 0, RiskActions.Block, [.. black.Select(s => new TriggerValue($"{s} on [black]", "black"))])]);
+        if ((all & ListKinds.Black) != 0)
+            return new RiskVerdict(RiskOutcomes.Blocked, [new RiskHit(BlacklistRuleId, "Blacklist", 0, RiskActions.Block,
+                [.. RiskListSubjects.All.Where(s => (tap.Lists(s) & ListKinds.Black) != 0).Select(s => new TriggerValue($"{s} on [black]", "black"))])]);
         // Someone the risk team trusts (allowlisted) is not second-guessed by rules.
-        if (RiskListSubjects.All.Any(s => (tap.Lists(s) & ListKinds.Allow) != 0)) return RiskVerdict.None;
+        if ((all & ListKinds.Allow) != 0) return RiskVerdict.None;
 
         List<RiskHit>? hits = null;
         foreach (var rule in set.Rules)
@@ -46,21 +46,16 @@ public static class RiskEvaluator
         return new RiskVerdict(outcome, [.. hits]);
     }
 
-    /// <summary>The values that made every condition hold, or null when one does not.</summary>
+    /// <summary>The values that made every condition hold, or null when one does not (checked first, explained only then: most taps fire nothing).</summary>
     public static TriggerValue[]? Match(RiskRuleDefinition rule, TapContext tap)
     {
-        var values = new TriggerValue[rule.Conditions.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var c = rule.Conditions[i];
-            if (Actual(c, tap) is not { } actual) return null;
-            values[i] = new TriggerValue(c.Describe(), actual);
-        }
-        return values;
+        foreach (var c in rule.Conditions)
+            if (Actual(c, tap) is null) return null;
+        return [.. rule.Conditions.Select(c => new TriggerValue(c.Describe(), Actual(c, tap)!.Value.Text()))];
     }
 
-    /// <summary>What the tap had, when the condition holds; null when it does not.</summary>
-    static string? Actual(RiskCondition c, TapContext tap)
+    /// <summary>What the tap had, when the condition holds (a number, or text); null when it does not.</summary>
+    static (long Number, string? Name)? Actual(RiskCondition c, TapContext tap)
     {
         switch (c.Attribute)
         {
@@ -73,17 +68,17 @@ public static class RiskEvaluator
                 RiskCondition.TryTime(c.From, out var from);
                 RiskCondition.TryTime(c.To, out var to);
                 var inside = from < to ? t >= from && t < to : t >= from || t < to;
-                return inside ? t.ToString("HH:mm:ss") : null;
+                return inside ? (0, t.ToString("HH:mm:ss")) : null;
             case RiskAttributes.MealPeriod:
-                return c.Values!.Contains(tap.Facts.MealPeriod) ? tap.Facts.MealPeriod : null;
+                return c.Values!.Contains(tap.Facts.MealPeriod) ? (0, tap.Facts.MealPeriod) : null;
             case RiskAttributes.MerchantCategory:
-                return c.Values!.Contains(tap.Facts.MerchantCategory) ? tap.Facts.MerchantCategory : null;
+                return c.Values!.Contains(tap.Facts.MerchantCategory) ? (0, tap.Facts.MerchantCategory) : null;
             case RiskAttributes.List:
                 var on = tap.Lists(c.Scope!);
-                var kinds = c.Values!.Where(k => (on & RiskListKinds.Flag(k)) != 0).ToArray();
-                return kinds.Length > 0 ? string.Join(", ", kinds) : null;
+                if (on == ListKinds.None || !c.Values!.Any(k => (on & RiskListKinds.Flag(k)) != 0)) return null;
+                return (0, string.Join(", ", c.Values!.Where(k => (on & RiskListKinds.Flag(k)) != 0)));
             case RiskAttributes.FirstUseAfterReplacement:
-                return tap.Holder.FirstUseAfterReplacement ? "true" : null;
+                return tap.Holder.FirstUseAfterReplacement ? (0, "true") : null;
             case RiskAttributes.TerminalHop:
                 return tap.Holder.SecondsSinceOtherTerminal(tap.OccurredAt, tap.TerminalId) is { } seconds ? Compared(c, seconds) : null;
             default:
@@ -91,7 +86,9 @@ public static class RiskEvaluator
         }
     }
 
-    static string? Compared(RiskCondition c, long actual) => RiskOps.Holds(c.Op!, actual, c.Value!.Value) ? actual.ToString() : null;
+    static string Text(this (long Number, string? Name) actual) => actual.Name ?? actual.Number.ToString();
+
+    static (long, string?)? Compared(RiskCondition c, long actual) => RiskOps.Holds(c.Op!, actual, c.Value!.Value) ? (actual, null) : null;
 
     static long Window(RiskCondition c, TapContext tap)
     {

@@ -50,7 +50,7 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
     {
         var since = at - TimeSpan.FromSeconds(seconds);
         long count = 1, sum = amount, declines = 0;
-        var terminals = new HashSet<string> { terminalId };
+        var terminals = metric == RiskMetrics.Terminals ? new HashSet<string> { terminalId } : null;
         for (var i = Taps.Count - 1; i >= 0; i--)
         {
             var t = Taps[i];
@@ -59,9 +59,9 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
             if (scope == RiskScopes.Card && t.Card != Card) continue;
             count++;
             if (t.Approved) sum += t.Amount; else declines++;
-            terminals.Add(t.TerminalId);
+            terminals?.Add(t.TerminalId);
         }
-        return Metric(metric, count, sum, declines, terminals.Count);
+        return Metric(metric, count, sum, declines, terminals?.Count ?? 1);
     }
 
     public static long Metric(string metric, long count, long sum, long declines, long terminals) => metric switch
@@ -85,42 +85,75 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
 /// <summary>
 /// A terminal's recent taps, kept by its grain in memory (a busy till's day would not fit a tap's message): it answers the
 /// figures of the windows the tenant's rules use, and learns each tap's outcome when the holder answers. Starts empty when
-/// the terminal's grain activates. Not thread-safe: one grain's turns, or one backtest, use it.
+/// the terminal's grain activates. The hottest till must not pay for its own history: taps are kept in time order with
+/// running totals, so a window's figure is two binary searches and a subtraction, whatever its length; old taps are
+/// dropped in chunks. At most <see cref="MaxTaps"/> taps are remembered. Not thread-safe: one grain's turns, or one backtest.
 /// </summary>
 public sealed class TerminalTrail
 {
-    const int MaxTaps = 20_000;
-    readonly List<(DateTimeOffset At, long Amount, bool Approved)> _taps = [];
+    public const int MaxTaps = 100_000;
+
+    // _at[i] ascending; _count/_sum/_declines[i] are the totals of taps [0, i) (so index 0 holds zeros), from _head on.
+    readonly List<DateTimeOffset> _at = [];
+    readonly List<long> _sum = [0];
+    readonly List<int> _declines = [0];
+    int _head;
+
+    int Count => _at.Count - _head;
 
     public void Add(DateTimeOffset at, long amount, bool approved)
     {
-        var index = _taps.Count;
-        while (index > 0 && _taps[index - 1].At > at) index--;
-        _taps.Insert(index, (at, amount, approved));
-        var oldest = _taps[^1].At - RiskTrail.Kept;
-        var drop = 0;
-        while (drop < _taps.Count && (_taps.Count - drop > MaxTaps || _taps[drop].At < oldest)) drop++;
-        if (drop > 0) _taps.RemoveRange(0, drop);
+        var approvedFen = approved ? amount : 0;
+        var declined = approved ? 0 : 1;
+        if (_at.Count == 0 || _at[^1] <= at)
+        {
+            _at.Add(at);
+            _sum.Add(_sum[^1] + approvedFen);
+            _declines.Add(_declines[^1] + declined);
+        }
+        else
+        {
+            // An offline upload's older tap: inserted where it belongs, the totals after it moved on (rare).
+            var index = UpperBound(at);
+            _at.Insert(index, at);
+            _sum.Insert(index + 1, _sum[index] + approvedFen);
+            _declines.Insert(index + 1, _declines[index] + declined);
+            for (var i = index + 2; i < _sum.Count; i++) (_sum[i], _declines[i]) = (_sum[i] + approvedFen, _declines[i] + declined);
+        }
+        var oldest = _at[^1] - RiskTrail.Kept;
+        while (_head < _at.Count && (Count > MaxTaps || _at[_head] < oldest)) _head++;
+        if (_head > 4096 && _head > _at.Count / 2) Compact();
+    }
+
+    void Compact()
+    {
+        _at.RemoveRange(0, _head);
+        _sum.RemoveRange(0, _head);
+        _declines.RemoveRange(0, _head);
+        _head = 0;
+    }
+
+    /// <summary>The first index from <see cref="_head"/> whose time is after <paramref name="at"/>.</summary>
+    int UpperBound(DateTimeOffset at)
+    {
+        int lo = _head, hi = _at.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_at[mid] <= at) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     public WindowFigure[] Figures(IReadOnlyList<int> windows, DateTimeOffset at)
     {
         if (windows.Count == 0) return [];
         var figures = new WindowFigure[windows.Count];
+        var end = UpperBound(at);
         for (var w = 0; w < windows.Count; w++)
         {
-            var since = at - TimeSpan.FromSeconds(windows[w]);
-            int count = 0, declines = 0;
-            long sum = 0;
-            for (var i = _taps.Count - 1; i >= 0; i--)
-            {
-                var t = _taps[i];
-                if (t.At > at) continue;
-                if (t.At <= since) break;
-                count++;
-                if (t.Approved) sum += t.Amount; else declines++;
-            }
-            figures[w] = new WindowFigure(windows[w], count, sum, declines);
+            var start = UpperBound(at - TimeSpan.FromSeconds(windows[w])); // a tap exactly the window's length ago is outside
+            figures[w] = new WindowFigure(windows[w], end - start, _sum[end] - _sum[start], _declines[end] - _declines[start]);
         }
         return figures;
     }

@@ -14,6 +14,10 @@ namespace SceneFinance.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class RiskOfficerJourney(BrowserFixture browser)
 {
+    // Uploads, approvals and the live panel take longer on a loaded 2-core machine than the default 5 s.
+    static readonly LocatorAssertionsToContainTextOptions Slow = new() { Timeout = 20_000 };
+    static readonly LocatorAssertionsToHaveTextOptions SlowText = new() { Timeout = 20_000 };
+
     [Fact]
     public async Task A_risk_officer_imports_a_list_drafts_backtests_gets_a_second_approval_sees_it_block_and_closes_a_case()
     {
@@ -34,12 +38,14 @@ public sealed class RiskOfficerJourney(BrowserFixture browser)
 
         // The external blacklist, as a .csv: one good row, one the file got wrong.
         await page.GetByRole(AriaRole.Tab, new() { Name = "名单" }).ClickAsync();
+        // The tab renders its file input first and Blazor wires it up just after: choose the file only once it listens.
+        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-testid='list-file']\")?._blazorInputFileNextFileId !== undefined");
         await page.GetByTestId("list-file").SetInputFilesAsync(new FilePayload
         {
             Name = "bank-blacklist.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"名单,对象,值,备注\nblack,card,{stolen},银行黑名单\nblack,card,12,坏行\n"),
         });
-        await Expect(page.GetByTestId("import-result")).ToContainTextAsync("新增 1 条，已存在 0 条，拒绝 1 行");
-        await Expect(page.GetByTestId("entry-label")).ToHaveTextAsync("****" + stolen[^4..]);
+        await Expect(page.GetByTestId("import-result")).ToContainTextAsync("新增 1 条，已存在 0 条，拒绝 1 行", Slow);
+        await Expect(page.GetByTestId("entry-label")).ToHaveTextAsync("****" + stolen[^4..], SlowText);
         await BrowserFixture.Screenshot(page, "risk-list-imported");
 
         // A rule drafted and backtested on the past taps before anything is live.
@@ -52,11 +58,11 @@ public sealed class RiskOfficerJourney(BrowserFixture browser)
         await Expect(page.GetByTestId("backtest-amount")).ToContainTextAsync("145.00");
         await BrowserFixture.Screenshot(page, "risk-backtest");
         await page.GetByTestId("save-rule").ClickAsync();
-        await Expect(page.GetByTestId("rule-status")).ToHaveTextAsync("草稿");
+        await Expect(page.GetByTestId("rule-status")).ToHaveTextAsync("草稿", SlowText);
 
         // The drafter cannot make it block alone.
         await page.GetByTestId("approve-rule").ClickAsync();
-        await Expect(page.GetByTestId("problem")).ToContainTextAsync("第二人复核");
+        await Expect(page.GetByTestId("problem")).ToContainTextAsync("第二人复核", Slow);
         Assert.Equal("approved", await s.Declined(till, diner, 6000));
 
         // The second officer approves: it blocks on the till at once, explained.
@@ -65,12 +71,12 @@ public sealed class RiskOfficerJourney(BrowserFixture browser)
         await BrowserFixture.WaitInteractive(chief);
         await chief.GetByRole(AriaRole.Tab, new() { Name = "风控规则" }).ClickAsync();
         await chief.GetByTestId("approve-rule").ClickAsync();
-        await Expect(chief.GetByTestId("rule-status")).ToHaveTextAsync("生效");
+        await Expect(chief.GetByTestId("rule-status")).ToHaveTextAsync("生效", SlowText);
         Assert.Equal("risk_rejected", await s.Declined(till, diner, 6000));
         Assert.Equal("risk_rejected", await s.Declined(till, stolen, 100));
         Assert.Equal("approved", await s.Declined(till, diner, 1000));
         await chief.GetByRole(AriaRole.Tab, new() { Name = "拦截记录" }).ClickAsync();
-        await Expect(chief.GetByTestId("risk-why")).ToHaveCountAsync(2);
+        await Expect(chief.GetByTestId("risk-why")).ToHaveCountAsync(2, new() { Timeout = 20_000 });
         await Expect(chief.GetByTestId("interceptions")).ToContainTextAsync("amount > 5000");
         await Expect(chief.GetByTestId("interceptions")).ToContainTextAsync("黑名单");
         await BrowserFixture.Screenshot(chief, "risk-interceptions");
@@ -84,15 +90,15 @@ public sealed class RiskOfficerJourney(BrowserFixture browser)
         await BrowserFixture.Field(chief, "case-assignee").FillAsync(approver);
         await chief.GetByTestId("assign-case").ClickAsync();
         await chief.GetByTestId("close-fraud").ClickAsync();
-        await Expect(chief.GetByTestId("case-history")).ToContainTextAsync("结案：欺诈");
-        await Expect(chief.GetByTestId("case-flagged")).ToBeVisibleAsync();
+        await Expect(chief.GetByTestId("case-history")).ToContainTextAsync("结案：欺诈", Slow);
+        await Expect(chief.GetByTestId("case-flagged")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await BrowserFixture.Screenshot(chief, "risk-case-closed");
         Assert.Equal("card_frozen", await s.Declined(till, diner, 100));
 
         // The dashboard counts the interceptions per rule.
         await chief.GotoAsync($"/t/{s.TenantId}/dashboard");
         await BrowserFixture.WaitInteractive(chief);
-        await Expect(chief.GetByTestId("interceptions-per-rule")).ToContainTextAsync("大额拦截", new() { Timeout = 5000 });
+        await Expect(chief.GetByTestId("interceptions-per-rule")).ToContainTextAsync("大额拦截", Slow);
         await BrowserFixture.Screenshot(chief, "risk-dashboard");
     }
 }

@@ -75,6 +75,19 @@ public sealed class RiskEvaluationTests
         Assert.True(Fires(Rule("block", Window("terminal", "count", 30, "eq", 1)), Tap(facts: facts))); // a window it was not asked for: this tap only
     }
 
+    [Fact]
+    public void A_terminal_s_late_offline_tap_goes_in_its_place_and_a_day_old_tap_is_forgotten()
+    {
+        var till = new TerminalTrail();
+        till.Add(T0.AddSeconds(-30), 100, true);
+        till.Add(T0.AddSeconds(-10), 300, false);
+        till.Add(T0.AddSeconds(-20), 200, true); // uploaded late
+        Assert.Equal(new WindowFigure(25, 2, 200, 1), till.Figures([25], T0)[0]);
+        Assert.Equal(new WindowFigure(60, 2, 300, 0), till.Figures([60], T0.AddSeconds(-15))[0]); // as it stood 15 s before
+        till.Add(T0.AddSeconds(RiskCondition.MaxWindowSeconds), 1, true);
+        Assert.Equal(new WindowFigure(RiskCondition.MaxWindowSeconds, 1, 1, 0), till.Figures([RiskCondition.MaxWindowSeconds], T0.AddSeconds(RiskCondition.MaxWindowSeconds))[0]);
+    }
+
     [Theory]
     [InlineData("11:00", "13:00", 12, 0, true)] [InlineData("11:00", "12:00", 12, 0, false)] [InlineData("12:00", "13:00", 12, 0, true)]
     [InlineData("22:00", "06:00", 23, 30, true)] [InlineData("22:00", "06:00", 2, 0, true)] [InlineData("22:00", "06:00", 12, 0, false)]
