@@ -54,16 +54,21 @@ public sealed class RiskCaseGrain(IDocumentStore store, IGrainFactory grains, Ri
             await session.SaveChangesAsync();
             await book.Changed(_tenantId);
         }
-        var what = fraud ? "closed as fraud" : "closed as not fraud";
-        var done = string.Join(", ", new[] { (measures.FreezeCard, "card frozen"), (measures.BlacklistCard, "card blacklisted"), (measures.FlagRecentTaps, $"{flagged.Length} taps flagged") }
-            .Where(m => fraud && m.Item1).Select(m => m.Item2));
-        return await Change(c => Entry(c, now, by, what, string.Join(" · ", new[] { note, done }.Where(t => !string.IsNullOrWhiteSpace(t))), x =>
+        // What was done is said in the history's own words (one entry each), so every language can show it.
+        var done = new[] { (measures.FreezeCard, "card frozen", (string?)null), (measures.BlacklistCard, "card blacklisted", null), (measures.FlagRecentTaps, "taps flagged", flagged.Length.ToString()) }
+            .Where(m => fraud && m.Item1).ToList();
+        return await Change(c =>
         {
-            x.Status = "closed";
-            x.Resolution = fraud ? "fraud" : "notFraud";
-            x.ClosedAt = now;
-            x.FlaggedPayments = flagged;
-        }));
+            var next = Entry(c, now, by, fraud ? "closed as fraud" : "closed as not fraud", string.IsNullOrWhiteSpace(note) ? null : note, x =>
+            {
+                x.Status = "closed";
+                x.Resolution = fraud ? "fraud" : "notFraud";
+                x.ClosedAt = now;
+                x.FlaggedPayments = flagged;
+            });
+            next.History = [.. next.History, .. done.Select(m => new RiskCaseEntry(now, by, m.Item2, m.Item3))];
+            return next;
+        });
     }
 
     async Task<string[]> FlaggedTaps(DateTimeOffset now)

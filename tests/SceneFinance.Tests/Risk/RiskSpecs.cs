@@ -158,7 +158,7 @@ public sealed class RiskSpecs(SceneApp app)
             new { resolution = "fraud", freezeCard = true, blacklistCard = true, flagRecentTaps = true, note = "Stolen." }, admin)).Expect(HttpStatusCode.OK);
         Assert.Equal(("closed", "fraud", "risk-officer"), (closed["status"].Str(), closed["resolution"].Str(), closed["assignee"].Str()));
         Assert.Single(closed["flaggedPayments"]!.AsArray()); // the 3 yuan tap before
-        Assert.Equal(["opened", "assigned", "commented", "closed as fraud"], closed["history"]!.AsArray().Select(h => h!["what"].Str()));
+        Assert.Equal(["opened", "assigned", "commented", "closed as fraud", "card frozen", "card blacklisted", "taps flagged"], closed["history"]!.AsArray().Select(h => h!["what"].Str()));
 
         Assert.Equal("frozen", (await s.Api.Get($"{s.Base}/cardholders/{holder}", s.AdminToken)).Expect(HttpStatusCode.OK)["status"].Str());
         (await s.Api.Post($"{s.Base}/cardholders/{holder}/unfreeze", null, s.AdminToken)).Expect(HttpStatusCode.OK);
