@@ -39,6 +39,7 @@ public static class Configuration
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<CommittedPayments>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());
+        services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddHostedService(sp => sp.GetRequiredService<Risk.RiskLive>());
         services.ConfigureMarten(opts => opts.Schema.For<AlertThresholds>());
         services.AddAuthentication(o =>
             {
@@ -98,6 +99,7 @@ public static class Configuration
         }).ExcludeFromDescription();
         app.MapSpreadsheets();
         app.MapCampusPages();
+        Risk.RiskExports.MapRiskExports(app);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.Merchants;
+using SceneFinance.Grains.Risk;
 using SceneFinance.Grains.Tenants;
 using SceneFinance.Grains.Terminals;
 using SceneFinance.Platform.Time;
@@ -16,6 +17,7 @@ public static class Configuration
     {
         services.ConfigureMarten(ConfigureGrains);
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
+        services.AddRiskGrains();
         return services;
     }
 

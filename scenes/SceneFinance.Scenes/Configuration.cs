@@ -8,6 +8,7 @@ using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.CardHolders.ToppingUpOnline;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
 using SceneFinance.Scenes.Hospital;
+using SceneFinance.Scenes.Risk;
 using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes;
@@ -31,6 +32,7 @@ public static class Configuration
         api.MapPayAtTerminal();
         api.MapCampus();
         api.MapHospital();
+        api.MapRisk();
         return api;
     }
 }

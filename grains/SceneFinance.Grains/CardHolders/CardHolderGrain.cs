@@ -1,5 +1,6 @@
 using Marten;
 using SceneFinance.Grains.Cards;
+using SceneFinance.Grains.Risk;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Storage;
@@ -11,15 +12,16 @@ namespace SceneFinance.Grains.CardHolders;
 /// Orchestrates one wallet: its <see cref="StreamWriter{TState}"/> rebuilds it from the stream, <see cref="Wallet"/> decides,
 /// and the writer commits the event (its own journal entry) with the outcome under the request's ticket before answering.
 /// </summary>
-public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains) : Grain, ICardHolderGrain
+public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk) : Grain, ICardHolderGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
+    string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
 
-    public override Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
         var (tenantId, id) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        _wallet = writers.For<CardHolder>(tenantId, id, CardHolder.Fold, Refusal.NotFound("The card holder"), Listed);
-        return _wallet.Load(ct);
+        _wallet = writers.For<CardHolder>(tenantId, id, RiskTrail.Following(CardHolder.Fold), Refusal.NotFound("The card holder"), Listed);
+        await Task.WhenAll(_wallet.Load(ct), risk.Ensure(tenantId, ct)); // the tenant's rules: read once per silo, not per tap
     }
 
     string TenantId => _wallet.TenantId;
@@ -61,7 +63,7 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
     }
 
     Task<Outcome<PaymentResult>> ICardHolderGrain.Pay(Pay c) => _wallet.Write(
-        s => Decided.To(Wallet.Decide(s, c)),
+        s => RiskGate.Decide(s, c, risk.Current(TenantId), _idNumberDigest ??= risk.IdNumberDigestNow(s.IdNumber), Wallet.Decide(s, c)),
         (_, d) => d.Events[0] switch
         {
             PaymentApproved a => new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter),

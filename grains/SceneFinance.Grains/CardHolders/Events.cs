@@ -36,9 +36,10 @@ public sealed record PaymentApproved(
     string? MerchantId = null)
     : IJournalled, IPaymentDecision;
 
+/// <summary>A declined card payment; <see cref="MerchantId"/> as on the approval (null on declines from before the risk rules).</summary>
 public sealed record PaymentDeclined(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,
-    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt) : IPaymentDecision;
+    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt, string? MerchantId = null) : IPaymentDecision;
 
 public sealed record CardFrozen(string CardHolderId, DateTimeOffset FrozenAt);
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using JasperFx;
+using SceneFinance.Grains.Risk;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
@@ -15,11 +16,14 @@ namespace SceneFinance.Grains.Terminals;
 /// card holder's commit before routing the next tap. Only unknown cards are answered here.
 /// </summary>
 [Reentrant]
-public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains) : Grain, IMerchantTerminalGrain
+public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals)
+    : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
     DateTimeOffset? _lastSeen, _lastSeenSaved;
+    readonly TerminalTrail _trail = new(); // this till's recent taps, for the rules' terminal windows
+    string? _category;                     // its merchant's category, for the rules
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -28,6 +32,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
         _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
         if (_record is not null) FlushLastSeenPeriodically();
+        await risk.Ensure(_tenantId, ct);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
@@ -92,6 +97,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         if (_record is not { } record) return Refusal.NotFound("The terminal");
         if (record.MerchantOf(_tenantId) == merchantId) return record.View(_tenantId, _lastSeen);
         if (await OpenMerchant(merchantId, now) is { } refused) return refused;
+        _category = null; // the new merchant's category, read on the next tap
         return await Save(Copy(_record, merchantId: merchantId));
     }
 
@@ -143,8 +149,20 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;
             return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
         }
-        return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
-            paymentId, _id, _record.MerchantOf(_tenantId), p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now));
+        var merchantId = _record.MerchantOf(_tenantId);
+        var facts = await Facts(merchantId, policy.TimeZone, p.OccurredAt, now);
+        var paid = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
+            paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts));
+        if (paid.Value is { PaymentId: not null } result && result.PaymentId == paymentId) _trail.Add(p.OccurredAt, p.Amount, result.Approved);
+        return paid;
+    }
+
+    /// <summary>What this till knows for the risk rules: its merchant's category, the tap's local time and meal, its windows.</summary>
+    async Task<TapFacts> Facts(string merchantId, string timeZone, DateTimeOffset occurredAt, DateTimeOffset now)
+    {
+        _category ??= (await grains.GetGrain<IMerchantGrain>(GrainKeys.For(_tenantId, merchantId)).Get())?.Category ?? MerchantCategories.Other;
+        var local = TimeOnly.FromDateTime(TenantTime.In(timeZone, now).Local(occurredAt).DateTime);
+        return new TapFacts(local, meals.PeriodAt(_tenantId, local), _category, _trail.Figures(risk.Current(_tenantId).TerminalWindows, occurredAt));
     }
 }
