@@ -30,7 +30,10 @@ public sealed record TheirMovement(string Channel, string Kind, string OrderNo, 
 public sealed record TillComparison(string TerminalId, int ReportedCount, long ReportedAmount, int RecordedCount, long RecordedAmount, int LateCount, long LateAmount);
 
 /// <summary>One difference found; <see cref="Subject"/> names what differs (an order, a refund, a till's day).</summary>
-public sealed record Difference(string Kind, string Source, string Subject, long? Ours, long? Theirs, string Detail);
+[GenerateSerializer, Immutable]
+public sealed record Difference(
+    [property: Id(0)] string Kind, [property: Id(1)] string Source, [property: Id(2)] string Subject, [property: Id(3)] long? Ours,
+    [property: Id(4)] long? Theirs, [property: Id(5)] string Detail);
 
 /// <summary>The matching itself: pure, so each rule is tested on its own.</summary>
 public static class Matching

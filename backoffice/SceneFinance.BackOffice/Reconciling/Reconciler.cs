@@ -122,9 +122,10 @@ public sealed class Reconciler(IGrainFactory grains, IDocumentStore store, Ledge
         var summaries = await session.Query<TillSummaryDocument>().Where(s => s.BusinessDay == closed.Day).ToListAsync(ct);
         if (summaries.Count == 0) return [];
         var taps = (await ledger.Read(tenantId, closed.From, closed.Cut, ["payment_approved"], ct)).Where(e => e.TerminalId is not null).ToList();
-        var late = (await ledger.Find(tenantId, ["payment_approved"], "localDay", [closed.Day.ToString("yyyy-MM-dd")], ct))
-            .Where(e => e.CommittedAt >= closed.Cut)
-            .Select(e => (Terminal: e.Data.GetProperty("terminalId").GetString()!, Amount: e.Data.GetProperty("amount").GetInt64())).ToList();
+        // Taps that happened in the day but were committed after its cut: an offline till uploading late.
+        var late = (await ledger.Read(tenantId, closed.Cut, closed.Cut.AddYears(100), ["payment_approved"], ct))
+            .Where(e => e.TerminalId is not null && e.HappenedAt >= closed.From && e.HappenedAt < closed.Cut)
+            .Select(e => (Terminal: e.TerminalId!, Amount: e.Amount ?? 0)).ToList();
         return summaries.Select(s => s.Summary).OrderBy(s => s.TerminalId).Select(s => new TillComparison(s.TerminalId, s.Count, s.Amount,
             taps.Count(t => t.TerminalId == s.TerminalId), taps.Where(t => t.TerminalId == s.TerminalId).Sum(t => t.Amount ?? 0),
             late.Count(l => l.Terminal == s.TerminalId), late.Where(l => l.Terminal == s.TerminalId).Sum(l => l.Amount))).ToList();
