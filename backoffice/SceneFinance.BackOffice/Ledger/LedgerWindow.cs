@@ -60,7 +60,17 @@ public sealed class LedgerWindow(IDocumentStore store)
                 await reader.ReadAsync(ct);
                 if (reader.GetBoolean(0) && reader.GetInt64(1) == 0) return true;
             }
-            if (DateTime.UtcNow > until) return false;
+            if (DateTime.UtcNow > until)
+            {
+                await using var who = new NpgsqlCommand(
+                    """
+                    select string_agg(format('%s %s %s/%s blocked by %s since %s: %s', pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), xact_start, left(query, 120)), '; ') from pg_stat_activity
+                    where datname = current_database() and (xact_start < $1 or pid = pg_backend_pid() or state <> 'idle')
+                    """, session.Connection);
+                who.Parameters.AddWithValue(cut.ToUniversalTime());
+                Blockers = (await who.ExecuteScalarAsync(ct)) as string;
+                return false;
+            }
             await Task.Delay(25, ct);
         }
     }
@@ -84,6 +94,9 @@ public sealed class LedgerWindow(IDocumentStore store)
         while (await reader.ReadAsync(ct)) lines.Add(new AccountMovement(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
         return lines;
     }
+
+    /// <summary>What kept the last <see cref="WaitOut"/> that gave up waiting (for the log).</summary>
+    public string? Blockers { get; private set; }
 
     /// <summary>How many money events committed in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public async Task<long> Count(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)

@@ -28,8 +28,16 @@ public sealed class SharedBackOfficeApp : ICollectionFixture<BackOfficeApp>
 /// <summary>The back office spoken from the outside, as the bank's operations and a tenant's finance office do.</summary>
 public static class BackOffice
 {
-    public static async Task<JsonNode> Close(this Scenario s, string? day = null) =>
-        (await s.Api.Post($"{s.Base}/day-end/close", new { day }, s.AdminToken)).Expect(HttpStatusCode.OK).Body!;
+    /// <summary>Closes the day by hand; a 503 (transactions begun before the cut still open) is tried again, as an officer would.</summary>
+    public static async Task<JsonNode> Close(this Scenario s, string? day = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await s.Api.Post($"{s.Base}/day-end/close", new { day }, s.AdminToken);
+            if (answer.Status == HttpStatusCode.ServiceUnavailable && attempt < 3) continue;
+            return answer.Expect(HttpStatusCode.OK).Body!;
+        }
+    }
 
     public static async Task<JsonNode> DayEnd(this Scenario s) => (await s.Api.Get($"{s.Base}/day-end", s.AdminToken)).Expect(HttpStatusCode.OK).Body!;
 
