@@ -27,11 +27,15 @@ public static class BankViews
 {
     public const int MaxExport = 10_000;
 
-    public static async Task<(IReadOnlyList<TenantDayEnd> Rows, long Total)> DayEnds(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, int page, int size, DateTimeOffset now)
+    /// <summary>One page of tenants by name (or the one tenant asked for) with their day-end.</summary>
+    public static async Task<(IReadOnlyList<TenantDayEnd> Rows, long Total)> DayEnds(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string? tenantId,
+        int page, int size, DateTimeOffset now)
     {
         user.RequirePlatformAdmin();
         await using var session = store.QuerySession();
-        var found = await session.Query<TenantRecord>().OrderBy(t => t.Name).ToPagedListAsync(page + 1, size);
+        var query = session.Query<TenantRecord>().AsQueryable();
+        if (tenantId is { Length: > 0 }) query = query.Where(t => t.Id == tenantId);
+        var found = await query.OrderBy(t => t.Name).ThenBy(t => t.Id).ToPagedListAsync(page + 1, size);
         var rows = new List<TenantDayEnd>();
         foreach (var t in found)
             rows.Add(new TenantDayEnd(t.Id, t.Name, t.Kind, t.TimeZone, await grains.GetGrain<IDayEndGrain>(DayEndGrain.KeyOf(t.Id)).Status(now)));
