@@ -57,6 +57,8 @@ public sealed partial class Text
         ["merchant"] = "商户",
         ["school"] = "学校",
         ["card"] = "刷卡",
+        ["counter"] = "柜台",
+        ["the first money event"] = "首笔资金事件",
         ["gross"] = "交易",
         ["refunds-and-voids"] = "退款与撤销",
         ["funding"] = "出资",
