@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using SceneFinance.AdminUi.Campus;
+using SceneFinance.AdminUi.BackOffice;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
@@ -100,6 +101,7 @@ public static class Configuration
         app.MapSpreadsheets();
         app.MapCampusPages();
         Risk.RiskExports.MapRiskExports(app);
+        app.MapBackOfficeExports();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).

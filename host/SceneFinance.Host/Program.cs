@@ -1,4 +1,5 @@
 using SceneFinance.AdminUi;
+using SceneFinance.BackOffice;
 using SceneFinance.Grains;
 using SceneFinance.Host;
 using SceneFinance.Payments;
@@ -12,11 +13,11 @@ builder.AddHostDefaults();
 builder.AddPlatform();
 builder.AddSilo();
 builder.AddPayments();
-builder.Services.AddSceneGrains().AddTenants().AddScenes(builder.Configuration).AddAdminUi();
+builder.Services.AddSceneGrains().AddTenants().AddScenes(builder.Configuration).AddBackOffice(builder.Configuration).AddAdminUi();
 
 var app = builder.Build();
 app.UseHostDefaults();
-app.MapGroup("/api/v1").MapPlatform().MapTenants().MapScenes().MapPayments();
+app.MapGroup("/api/v1").MapPlatform().MapTenants().MapScenes().MapPayments().MapBackOffice();
 app.MapSimulatorPages();
 app.MapAdminUi();
 app.Run();
