@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SceneFinance.Platform.Observability;
 
 namespace SceneFinance.Platform.Storage;
 
@@ -55,7 +57,8 @@ public sealed class GroupCommit : BackgroundService
     public Task<CommitResult> Commit(CommitUnit unit)
     {
         var done = new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((unit, done))) done.SetException(new InvalidOperationException("The commit queue is closed."));
+        if (_queue.Writer.TryWrite((unit, done))) SceneMeters.Queued(1);
+        else done.SetException(new InvalidOperationException("The commit queue is closed."));
         return done.Task;
     }
 
@@ -76,6 +79,8 @@ public sealed class GroupCommit : BackgroundService
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
+            SceneMeters.Queued(-batch.Count);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 if (batch.Count == 1 || !await TryTogether(batch))
@@ -89,6 +94,7 @@ public sealed class GroupCommit : BackgroundService
             {
                 foreach (var b in batch) b.Done.TrySetException(e);
             }
+            SceneMeters.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }
     }
