@@ -17,7 +17,7 @@ public static class Silo
     /// <c>:ProbeTimeoutSeconds</c> (how fast a dead silo is noticed).</item>
     /// </list>
     /// </summary>
-    public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration.GetSection("SceneFinance:Orleans");
         var clusterId = config["ClusterId"] ?? "scenefinance";
