@@ -4,7 +4,7 @@ using SceneFinance.Host;
 using SceneFinance.Payments;
 using SceneFinance.Payments.Simulator;
 using SceneFinance.Platform;
-using SceneFinance.Platform.Observability;
+using SceneFinance.Platform.Operations;
 using SceneFinance.Scenes;
 using SceneFinance.Tenants;
 

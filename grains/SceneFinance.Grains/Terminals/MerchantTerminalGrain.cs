@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using JasperFx;
+using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
@@ -20,6 +21,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
     DateTimeOffset? _lastSeen, _lastSeenSaved;
+    string? _scene; // for the payment metrics: the tenant's kind and the terminal's
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -134,6 +136,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _lastSeen = now;
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
+        _scene ??= $"{(await grains.GetGrain<ITenantGrain>(_tenantId).Get())?.Kind}/{_record.Kind}";
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
         var active = _record.Status == "active";
@@ -141,10 +144,17 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         {
             // A card nobody holds: nothing moves, but the answer is kept like any other.
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;
-            return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
+            return Measured(await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now), now);
         }
-        return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
+        return Measured(await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
             paymentId, _id, _record.MerchantOf(_tenantId), p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now));
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now)), now);
+    }
+
+    /// <summary>Every committed answer (a replayed one too) counts in <c>/metrics</c>, per tenant and scene, with its latency.</summary>
+    Outcome<PaymentResult> Measured(Outcome<PaymentResult> outcome, DateTimeOffset arrivedAt)
+    {
+        if (outcome.Value is { } paid) SceneMeters.Payment(_tenantId, _scene ?? "?", paid.Status == "approved", arrivedAt, DateTimeOffset.UtcNow);
+        return outcome;
     }
 }

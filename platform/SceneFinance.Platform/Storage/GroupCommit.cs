@@ -5,7 +5,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SceneFinance.Platform.Observability;
+using SceneFinance.Platform.Operations;
 
 namespace SceneFinance.Platform.Storage;
 

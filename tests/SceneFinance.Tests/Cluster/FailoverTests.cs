@@ -42,12 +42,17 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var terminals = new List<Terminal>();
         for (var i = 0; i < 4; i++) terminals.Add(await s.Terminal());
 
+        // The sign-in throttle counts per cluster: ten guesses spread over three silos lock the name all the same.
+        for (var i = 0; i < 10; i++) (await s.Api.Post("/api/v1/auth/token", new { username = "guesser", password = "wrong" + i }, null)).Expect(HttpStatusCode.Unauthorized);
+        (await s.Api.Post("/api/v1/auth/token", new { username = "guesser", password = "wrong" }, null)).ExpectProblem(HttpStatusCode.TooManyRequests, "rate_limited");
+
         var phase = "steady";
         var approved = new ConcurrentDictionary<string, (string PaymentId, long Amount, string Raw)>(); // key -> what the till heard
         var answered = new ConcurrentBag<Answered>();
         var unanswered = new ConcurrentBag<string>();
         var wrong = new ConcurrentBag<string>();
         var failedAttempts = new ConcurrentDictionary<string, int>();
+        var failures = new ConcurrentDictionary<string, int>(); // "phase: what the till saw" -> how often
         using var rush = new CancellationTokenSource();
 
         var tills = Enumerable.Range(0, Tills).Select(till => Task.Run(async () =>
@@ -63,8 +68,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 for (var attempt = 1; ; attempt++)
                 {
                     Answer? answer = null;
+                    var failure = "";
                     try { answer = await s.Api.Pay(terminal, card, amount, key); }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { failure = e.GetType().Name; }
                     if (answer is { Status: HttpStatusCode.OK })
                     {
                         answered.Add(new Answered(tapPhase, Stopwatch.GetTimestamp(), Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt));
@@ -78,6 +84,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                         break;
                     }
                     failedAttempts.AddOrUpdate(tapPhase, 1, (_, c) => c + 1);
+                    failures.AddOrUpdate($"{tapPhase}: {(answer is null ? failure : $"{(int)answer.Status} {answer.Code}")}", 1, (_, c) => c + 1);
                     if (Stopwatch.GetElapsedTime(started) > TapPatience)
                     {
                         unanswered.Add(key);
@@ -135,6 +142,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Equal(-spent, receivables);
 
         Report(clock.Elapsed, answered.ToList(), failedAttempts, approved.Count, recoveredAfterKill, recoveredAfterTerm, killedAt, termAt);
+        output.WriteLine("failover: failed attempts seen: " + string.Join(", ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key} x{f.Value}")));
     }
 
     static async Task<Dictionary<string, long>> ApprovalsCommitted(string connectionString, string tenantId)

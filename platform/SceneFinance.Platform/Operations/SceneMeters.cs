@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace SceneFinance.Platform.Observability;
+namespace SceneFinance.Platform.Operations;
 
 /// <summary>
 /// The product's own instruments (meter <c>SceneFinance</c>), exported with the runtime's, ASP.NET Core's, Npgsql's and Orleans'

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Runtime;
 
-namespace SceneFinance.Platform.Observability;
+namespace SceneFinance.Platform.Operations;
 
 /// <summary>
 /// On SIGTERM the host first says it is not ready and keeps serving for <c>SceneFinance:Shutdown:DrainSeconds</c>, so a balancer
 /// that asks <c>/health/ready</c> stops sending it new requests before it stops listening; then Kestrel finishes what is in
-/// flight, the silo hands its grains over and group commit drains its queue (the hosts' stop order, see Operations).
+/// flight, the silo hands its grains over and group commit drains its queue (the hosts' stop order, see HostOperations).
 /// </summary>
 public sealed class Draining(IConfiguration configuration) : IHostedLifecycleService
 {

@@ -15,7 +15,7 @@ using Quartz;
 using Orleans.Dashboard;
 using SceneFinance.Platform.Security;
 
-namespace SceneFinance.Platform.Observability;
+namespace SceneFinance.Platform.Operations;
 
 /// <summary>
 /// What an operator (and a balancer) needs from every host: <c>/health/live</c>, <c>/health/ready</c> (PostgreSQL, this silo's
@@ -23,7 +23,7 @@ namespace SceneFinance.Platform.Observability;
 /// <c>SceneFinance:Operations:ScrapeFrom</c> networks, or a platform admin), the Orleans dashboard at <c>/ops/orleans</c> (platform
 /// admins), structured logs carrying the trace id, and an orderly stop on SIGTERM. None of it is part of the public API document.
 /// </summary>
-public static class Operations
+public static class HostOperations
 {
     const string Ready = "ready";
     public const string DashboardPath = "/ops/orleans";
