@@ -3,7 +3,7 @@ namespace SceneFinance.Cluster;
 /// <summary>What the launcher needs: how many silos, where the balancer listens, the data folder, PostgreSQL, the host's build.</summary>
 public sealed record ClusterSettings(int SiloCount, string Url, string DataPath, string? ConnectionString, string HostDll)
 {
-    public static ClusterSettings From(IConfiguration config, string[] args)
+    public static ClusterSettings From(IConfiguration config)
     {
         var silos = config.GetValue("silos", 3);
         if (silos is < 1 or > 16) throw new ArgumentException("--silos must be 1 to 16.");

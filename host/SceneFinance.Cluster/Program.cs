@@ -3,7 +3,7 @@ using SceneFinance.Platform.Postgres;
 
 // ./sf run --silos N: N silos of the product on this machine behind one balancer (see README, "Running a cluster").
 var builder = WebApplication.CreateBuilder(args);
-var settings = ClusterSettings.From(builder.Configuration, args);
+var settings = ClusterSettings.From(builder.Configuration);
 var pg = settings.ConnectionString is null ? EmbeddedPostgres.Start(Path.Combine(settings.DataPath, "postgres"), null, Console.WriteLine) : null;
 var silos = Silos.Create(settings.SiloCount, settings.HostDll, settings.DataPath,
     settings.SiloEnvironment(pg?.ConnectionString ?? settings.ConnectionString!), LoggerFactory.Create(l => l.AddConsole()).CreateLogger<Silos>());
