@@ -44,6 +44,10 @@ public static class HostOperations
             .AddQuartz(Scheduling.Scheduler.Name, o => { o.Name = "scheduler"; o.Tags.Add(Ready); });
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SceneMeters.Name, "Microsoft.Orleans")
+            // Orleans' per-message and per-call instruments would be measured on every grain call of every payment: the
+            // cluster's shape (activations, directory, ring, membership, watchdog) is what an operator reads here, and the
+            // dashboard shows calls. A dropped instrument is never listened to, so it costs nothing.
+            .AddView(i => i.Meter.Name == "Microsoft.Orleans" && PerCall.Any(i.Name.StartsWith) ? MetricStreamConfiguration.Drop : null)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddNpgsqlInstrumentation()
@@ -54,6 +58,7 @@ public static class HostOperations
     }
 
     const string ScrapePolicy = "metrics-scrape";
+    static readonly string[] PerCall = ["orleans-messaging", "orleans-app-requests", "orleans-catalog-activation-latency"];
 
     /// <summary>Call first: behind the balancer (<c>SceneFinance:Http:BehindProxy</c>) the client's address comes from X-Forwarded-For (loopback proxies only).</summary>
     public static WebApplication UseOperations(this WebApplication app)
@@ -64,9 +69,13 @@ public static class HostOperations
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteReport })
             .ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(ScrapePolicy).ExcludeFromDescription();
-        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(p => p.RequireRole(Roles.PlatformAdmin)).ExcludeFromDescription();
+        if (DashboardOn(app.Configuration))
+            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(p => p.RequireRole(Roles.PlatformAdmin)).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary><c>SceneFinance:Orleans:Dashboard</c>: the silo collects the dashboard's figures and the host serves it.</summary>
+    public static bool DashboardOn(IConfiguration config) => config.GetValue("SceneFinance:Orleans:Dashboard", false);
 
     static bool ScrapersMay(IConfiguration config, IPAddress ip) =>
         IPAddress.IsLoopback(ip) || (config["SceneFinance:Operations:ScrapeFrom"] ?? "")

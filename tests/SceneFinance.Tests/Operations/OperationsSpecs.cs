@@ -12,7 +12,8 @@ public sealed class OpsHost : IAsyncLifetime
     public HostProcess Host { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Host = await HostProcess.Start(TestPostgres.NewDatabase("ops"), Directory.CreateTempSubdirectory("scenefinance-ops-").FullName);
+        Host = await HostProcess.Start(TestPostgres.NewDatabase("ops"), Directory.CreateTempSubdirectory("scenefinance-ops-").FullName,
+            new Dictionary<string, string> { ["SceneFinance__Orleans__Dashboard"] = "true" }); // as ./sf run serves it
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
