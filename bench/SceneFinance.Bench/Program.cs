@@ -8,7 +8,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"SceneFinance benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {options}");
 
+Interrupt.Arm();
 using var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres"), log: m => Console.WriteLine("  " + m));
+using var stopPostgres = Interrupt.OnSignal("PostgreSQL", pg.Stop);
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 
 if (options.Scale > 0)

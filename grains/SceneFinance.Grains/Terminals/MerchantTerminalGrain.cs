@@ -4,6 +4,7 @@ using System.Text;
 using Marten;
 using JasperFx;
 using SceneFinance.Grains.Risk;
+using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
@@ -24,6 +25,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
     DateTimeOffset? _lastSeen, _lastSeenSaved;
     readonly TerminalTrail _trail = new(); // this till's recent taps, for the rules' terminal windows
     string? _category;                     // its merchant's category, for the rules
+    string? _scene; // for the payment metrics: the tenant's kind and the terminal's
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -140,6 +142,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _lastSeen = now;
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
+        _scene ??= $"{(await grains.GetGrain<ITenantGrain>(_tenantId).Get())?.Kind}/{_record.Kind}";
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
         var active = _record.Status == "active";
@@ -147,13 +150,13 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         {
             // A card nobody holds: nothing moves, but the answer is kept like any other.
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;
-            return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
+            return Measured(await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now), now);
         }
         var merchantId = _record.MerchantOf(_tenantId);
         var facts = await Facts(merchantId, policy.TimeZone, p.OccurredAt, now);
-        var paid = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
+        var paid = Measured(await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
             paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts));
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts)), now);
         if (paid.Value is { PaymentId: not null } result && result.PaymentId == paymentId) _trail.Add(p.OccurredAt, p.Amount, result.Approved);
         return paid;
     }
@@ -164,5 +167,12 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _category ??= (await grains.GetGrain<IMerchantGrain>(GrainKeys.For(_tenantId, merchantId)).Get())?.Category ?? MerchantCategories.Other;
         var local = TimeOnly.FromDateTime(TenantTime.In(timeZone, now).Local(occurredAt).DateTime);
         return new TapFacts(local, meals.PeriodAt(_tenantId, local), _category, _trail.Figures(risk.Current(_tenantId).TerminalWindows, occurredAt));
+    }
+
+    /// <summary>Every committed answer (a replayed one too) counts in <c>/metrics</c>, per tenant and scene, with its latency.</summary>
+    Outcome<PaymentResult> Measured(Outcome<PaymentResult> outcome, DateTimeOffset arrivedAt)
+    {
+        if (outcome.Value is { } paid) SceneMeters.Payment(_tenantId, _scene ?? "?", paid.Status == "approved", arrivedAt, DateTimeOffset.UtcNow);
+        return outcome;
     }
 }

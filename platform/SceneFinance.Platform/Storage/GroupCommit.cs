@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using JasperFx;
 using Marten;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using SceneFinance.Platform.Operations;
 
 namespace SceneFinance.Platform.Storage;
 
@@ -57,7 +59,8 @@ public sealed class GroupCommit : BackgroundService
     public Task<CommitResult> Commit(CommitUnit unit)
     {
         var done = new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((unit, done))) done.SetException(new InvalidOperationException("The commit queue is closed."));
+        if (_queue.Writer.TryWrite((unit, done))) SceneMeters.Queued(1);
+        else done.SetException(new InvalidOperationException("The commit queue is closed."));
         return done.Task;
     }
 
@@ -78,6 +81,8 @@ public sealed class GroupCommit : BackgroundService
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
+            SceneMeters.Queued(-batch.Count);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 if (batch.Count == 1 || !await TryTogether(batch))
@@ -91,6 +96,7 @@ public sealed class GroupCommit : BackgroundService
             {
                 foreach (var b in batch) b.Done.TrySetException(e);
             }
+            SceneMeters.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }
     }

@@ -19,7 +19,6 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
 {
     const int Parallelism = 16;
     const int BatchSize = 500;
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantLocks = new();
 
     public static string CardHolderIdFor(string studentNumber) => Ids.Derived("ch", "student|" + studentNumber);
 
@@ -35,8 +34,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
     /// <summary>Runs an import to its end (the background task, or a caller that wants to wait).</summary>
     public async Task<RosterImport> Run(string tenantId, RosterImport import, byte[] content)
     {
-        var gate = _tenantLocks.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync();
+        var gate = await Platform.Postgres.ClusterLock.Acquire(store, $"roster-import/{tenantId}"); // one per school across the cluster
         var watch = Stopwatch.StartNew();
         try
         {
@@ -92,7 +90,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         }
         finally
         {
-            gate.Release();
+            await gate.DisposeAsync();
         }
         import.FinishedAt = clock.GetUtcNow();
         import.ElapsedMs = watch.ElapsedMilliseconds;
