@@ -162,7 +162,14 @@ public static class ApiDocs
                 Problem(op, context, StatusCodes.Status401Unauthorized, "A forged or stale notification (signature_invalid).");
                 break;
         }
-        if (path.Contains("{tenantId}", StringComparison.Ordinal) || path.Contains('{'))
+        // A route value the handler reads from the route rather than binding (a group's {tenantId}) is still a path parameter.
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}:?]+)[^}]*\}").Select(m => m.Groups[1].Value))
+            if (op.Parameters?.Any(p => p.In == ParameterLocation.Path && p.Name == name) != true)
+            {
+                op.Parameters ??= new List<IOpenApiParameter>();
+                op.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+            }
+        if (path.Contains('{'))
             Problem(op, context, StatusCodes.Status404NotFound, "Not found, or another tenant's (not_found).");
         if (op.RequestBody is not null || op.Parameters?.Count > 0)
             Problem(op, context, StatusCodes.Status400BadRequest, "A field is not valid (validation_failed, with errors per field).");

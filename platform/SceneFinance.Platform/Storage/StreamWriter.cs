@@ -19,7 +19,7 @@ namespace SceneFinance.Platform.Storage;
 /// </summary>
 public sealed class StreamWriter<TState> where TState : class
 {
-    public const int MaxAttempts = 10;
+    public const int MaxAttempts = 20;
 
     readonly IDocumentStore _store;
     readonly GroupCommit _commits;
@@ -95,7 +95,7 @@ public sealed class StreamWriter<TState> where TState : class
                 return taken.IfTaken;
             }
             if (attempt >= MaxAttempts) return Refusal.ChangedMeanwhile;
-            if (attempt > 1) await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 6)));
+            if (attempt > 1) await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 7)));
             await Load(); // another activation wrote meanwhile: decide again on what is really there
         }
     }

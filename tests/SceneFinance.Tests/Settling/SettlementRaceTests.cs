@@ -1,6 +1,7 @@
 using Marten;
 using SceneFinance.BackOffice.DayEnd;
 using SceneFinance.BackOffice.Settling;
+using SceneFinance.Platform.Outcomes;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Tests.Infrastructure;
 
@@ -19,7 +20,7 @@ public sealed class SettlementRaceTests(TwoSilos silos) : IClassFixture<TwoSilos
         var day = (await a.Status(now)).OpenDay;
         await b.Status(now);
 
-        var closes = await Task.WhenAll(a.Close(day, true, "ops-a", now), b.Close(day, true, "ops-b", now));
+        var closes = await Task.WhenAll(Close(a, day, "ops-a"), Close(b, day, "ops-b"));
         Assert.All(closes, c => Assert.Null(c.Refusal));
         Assert.Equal(closes[0].Value, closes[1].Value);
         var events = await Events(tenant, $"day-end-{tenant}");
@@ -46,6 +47,19 @@ public sealed class SettlementRaceTests(TwoSilos silos) : IClassFixture<TwoSilos
         var events = await Events(tenant, $"settlement-{tenant}-mch_race");
         Assert.Single(events.OfType<PartyDaySettled>());
         Assert.Single(events.OfType<PayoutInstructed>());
+    }
+
+    /// <summary>
+    /// Closes by hand, trying again after <c>day_end_busy</c> as the day-end job does: on a loaded machine a transaction of the
+    /// other silo begun before the cut can stay open past the close's patience; that is an answer to retry, not a second close.
+    /// </summary>
+    static async Task<Outcome<ClosedDayView>> Close(IDayEndGrain grain, DateOnly day, string by)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var closed = await grain.Close(day, true, by, DateTimeOffset.UtcNow);
+            if (closed.Refusal?.Code != "day_end_busy" || attempt == 3) return closed;
+        }
     }
 
     async Task<IReadOnlyList<object>> Events(string tenant, string stream)
