@@ -12,10 +12,12 @@ namespace SceneFinance.Grains.Terminals;
 
 /// <summary>
 /// A till, kiosk or gate. Reentrant because it only routes: the hot canteen till must not wait for one
-/// card holder's commit before routing the next tap. Only unknown cards are answered here.
+/// card holder's commit before routing the next tap. Only unknown cards are answered here. Offline uploads are judged by
+/// what the till knew (MerchantTerminalGrain.Offline.cs).
 /// </summary>
 [Reentrant]
-public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains) : Grain, IMerchantTerminalGrain
+public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains)
+    : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
@@ -134,6 +136,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _lastSeen = now;
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
+        var canteen = await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(_record.MerchantOf(_tenantId), p.OccurredAt, offline: false);
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
         var active = _record.Status == "active";
@@ -145,6 +148,6 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         }
         return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
             paymentId, _id, _record.MerchantOf(_tenantId), p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now));
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, canteen.Terms));
     }
 }
