@@ -96,6 +96,7 @@ public static class Configuration
             return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
         }).ExcludeFromDescription();
         app.MapSpreadsheets();
+        Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).
