@@ -34,7 +34,7 @@ public static class CanteenSpreadsheets
             return File(await clock.For(tenantId), "merchants",
                 Xlsx.Sheet(t["Merchants"], merchants,
                     Xlsx.Text<MerchantView>(t["Merchant id"], m => m.Id), Xlsx.Text<MerchantView>(t["Name"], m => m.Name),
-                    Xlsx.Text<MerchantView>(t["Merchant category"], m => t[m.Category]), Xlsx.Text<MerchantView>(t["Status"], m => t[m.Status]),
+                    Xlsx.Text<MerchantView>(t["Merchant category"], m => t[$"category:{m.Category}"]), Xlsx.Text<MerchantView>(t["Status"], m => t[m.Status]),
                     Xlsx.Time<MerchantView>(t["Created"], m => m.CreatedAt)),
                 Xlsx.Sheet(t["Terminals"], terminals,
                     Xlsx.Text<(MerchantView Merchant, TerminalView Terminal)>(t["Merchant"], x => x.Merchant.Name),
@@ -102,7 +102,7 @@ public static class CanteenSpreadsheets
             var report = await DailySales.Report(http.User, store, clock, tenantId, day);
             var (sales, _) = await DailySales.Page(http.User, store, clock, tenantId, report.Date, null, 0, 500);
             ISheet Lines(string title, IReadOnlyList<SalesLine> lines, bool taps = true) => Xlsx.Sheet(title, lines,
-                Xlsx.Text<SalesLine>(title, l => l.Key.StartsWith("trm_") || l.Key.StartsWith("mch_") ? l.Name : t[l.Key]),
+                Xlsx.Text<SalesLine>(title, l => l.Name != l.Key ? l.Name : t[l.Key.Length == 0 ? "outside meal periods" : l.Key]),
                 Xlsx.Number<SalesLine>(t["Taps"], l => taps ? l.Taps : null), Xlsx.Yuan<SalesLine>(t["Amount (yuan)"], l => l.Amount),
                 Xlsx.Yuan<SalesLine>(t["Refunded"], l => l.Refunded), Xlsx.Yuan<SalesLine>(t["Net"], l => l.Net));
             return File(await clock.For(tenantId), $"daily-sales-{report.Date:yyyyMMdd}",

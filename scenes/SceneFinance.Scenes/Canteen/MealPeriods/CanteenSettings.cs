@@ -31,10 +31,10 @@ public sealed class CanteenSettings
 
     public List<MealPeriod> MealPeriods { get; set; } =
     [
-        new("breakfast", "Breakfast", "06:30", "09:30"),
-        new("lunch", "Lunch", "11:00", "13:30"),
-        new("dinner", "Dinner", "17:00", "19:30"),
-        new("late-night", "Late night", "21:00", "01:00"),
+        new("breakfast", "早餐 Breakfast", "06:30", "09:30"),
+        new("lunch", "午餐 Lunch", "11:00", "13:30"),
+        new("dinner", "晚餐 Dinner", "17:00", "19:30"),
+        new("late-night", "夜宵 Late night", "21:00", "01:00"),
     ];
 
     public List<LimitRule> Limits { get; set; } = [];

@@ -60,6 +60,8 @@ public static class DailySales
         var refunds = await session.Query<SaleRefund>().Where(r => r.LocalDay == day).ToListAsync();
         var merchants = (await session.Query<MerchantListing>().ToListAsync()).ToDictionary(m => m.Id, m => m.Name);
         var stalls = (await session.Query<TerminalRecord>().Select(t => new { t.Id, t.Name }).ToListAsync()).ToDictionary(t => t.Id, t => t.Name);
+        var purses = (await session.Query<Subsidies.SubsidyProgram>().Select(p => new { p.Id, p.Name }).ToListAsync()).ToDictionary(p => "subsidy:" + p.Id, p => p.Name);
+        foreach (var c in await session.Query<Campaigns.CampaignListing>().Select(c => new { c.Id, c.Name }).ToListAsync()) purses["campaign:" + c.Id] = c.Name;
 
         static List<SalesLine> By(IEnumerable<(string Key, long Amount, int Taps)> sold, IEnumerable<(string Key, long Amount)> back, Func<string, string> name) =>
             sold.Select(s => (s.Key, s.Amount, s.Taps, Back: 0L)).Concat(back.Select(b => (b.Key, Amount: 0L, Taps: 0, Back: b.Amount)))
@@ -71,7 +73,7 @@ public static class DailySales
         var byMerchant = By(sales.Select(s => (s.MerchantId, s.Amount, 1)), refunds.Select(r => (r.MerchantId, r.Amount)), k => merchants.GetValueOrDefault(k, k));
         var byStall = By(sales.Select(s => (s.TerminalId, s.Amount, 1)), refunds.Select(r => (r.TerminalId, r.Amount)), k => stalls.GetValueOrDefault(k, k));
         var byMeal = By(sales.Select(s => (s.MealPeriod ?? "", s.Amount, 1)), refunds.Select(r => (r.MealPeriod ?? "", r.Amount)), k => k);
-        var byPurse = By(sales.SelectMany(PurseParts), refunds.SelectMany(RefundParts), k => k);
+        var byPurse = By(sales.SelectMany(PurseParts), refunds.SelectMany(RefundParts), k => purses.GetValueOrDefault(k, k));
         return new DailySalesReport(day, sales.Count, sales.Sum(s => s.Amount), refunds.Sum(r => r.Amount), byMerchant, byStall, byMeal, byPurse);
     }
 
