@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using SceneFinance.AdminUi.Campus;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
@@ -96,6 +97,7 @@ public static class Configuration
             return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
         }).ExcludeFromDescription();
         app.MapSpreadsheets();
+        app.MapCampusPages();
         Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

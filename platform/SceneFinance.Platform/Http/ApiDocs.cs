@@ -34,6 +34,12 @@ public sealed record CallerMetadata(CallerKind Kind);
 public sealed record IdempotentMetadata;
 
 /// <summary>
+/// The JSON body of a route that reads its body as bytes (a signed request: the signature covers the exact bytes). Documented
+/// only: unlike <c>Accepts</c>, it does not make routing refuse a request for its content type, which signed routes never did.
+/// </summary>
+public sealed record SignedBodyMetadata(Type Type);
+
+/// <summary>
 /// The OpenAPI document (<c>/openapi/v1.json</c>) describes every API route as it behaves: an operation id, a summary and a
 /// description, request and response schemas, each problem it can answer (with the contract's <c>code</c>), and how its
 /// caller authenticates. Routes declare what only they know (<see cref="Doc"/>, <see cref="Problems"/>, <see cref="Caller"/>,
@@ -82,6 +88,9 @@ public static class ApiDocs
     public static TBuilder Caller<TBuilder>(this TBuilder route, CallerKind kind) where TBuilder : IEndpointConventionBuilder =>
         route.WithMetadata(new CallerMetadata(kind));
 
+    /// <summary>The route's JSON body, read as bytes by the route itself (see <see cref="SignedBodyMetadata"/>).</summary>
+    public static RouteHandlerBuilder SignedBody<T>(this RouteHandlerBuilder route) => route.WithMetadata(new SignedBodyMetadata(typeof(T)));
+
     public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder route) =>
         route.WithMetadata(new IdempotentMetadata()).ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -114,9 +123,15 @@ public static class ApiDocs
         ("signature", "X-Signature", "Lowercase hex HMAC-SHA256(secret, timestamp + \"\\n\" + METHOD + \"\\n\" + path + \"\\n\" + body)."),
     ];
 
-    static Task Conventions(OpenApiOperation op, OpenApiOperationTransformerContext context, CancellationToken ct)
+    static async Task Conventions(OpenApiOperation op, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (op.RequestBody is null && metadata.OfType<SignedBodyMetadata>().LastOrDefault() is { } body)
+            op.RequestBody = new OpenApiRequestBody
+            {
+                Required = true, Description = "JSON, signed byte for byte (X-Signature covers the exact body).",
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct) } },
+            };
         var kind = metadata.OfType<CallerMetadata>().LastOrDefault()?.Kind ?? CallerKind.Person;
         var path = context.Description.RelativePath ?? "";
         op.Responses ??= new OpenApiResponses();
@@ -164,7 +179,6 @@ public static class ApiDocs
         }
         foreach (var (status, response) in op.Responses)
             if (response is OpenApiResponse r && string.IsNullOrEmpty(r.Description)) r.Description = DefaultDescription(status);
-        return Task.CompletedTask;
     }
 
     static void Problem(OpenApiOperation op, OpenApiOperationTransformerContext context, int status, string description)

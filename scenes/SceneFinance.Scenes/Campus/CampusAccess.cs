@@ -1,6 +1,5 @@
+using System.Security.Claims;
 using Marten;
-using Microsoft.AspNetCore.Http;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Scenes.Campus;
@@ -21,16 +20,20 @@ public static class CampusAccess
 
     public static readonly string[] StaffAndGuardians = [.. Roles.TenantReaders, Roles.Guardian];
 
-    public static bool IsGuardian(this HttpContext http) => http.User.IsInRole(Roles.Guardian);
+    public static bool IsGuardian(this ClaimsPrincipal user) => user.IsInRole(Roles.Guardian);
 
-    /// <summary>The student, if the caller may see them (staff: any student of the tenant; a guardian: their own children); else <c>404</c>.</summary>
-    public static async Task<StudentRecord> RequireStudent(this HttpContext http, IDocumentStore store, string tenantId, string studentNumber, string[]? staffRoles = null)
+    /// <summary>The person's username (a guardian's is the phone the roster names).</summary>
+    public static string UserName(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    /// <summary>Whose request an idempotency key belongs to: a guardian's own, or the school's staff together.</summary>
+    public static string KeyScope(this ClaimsPrincipal user) => user.IsGuardian() ? "guardian/" + user.UserName() : "tenant";
+
+    /// <summary>The student, if the caller may see them (staff: any student of the tenant; a guardian: their own children); else <c>not_found</c>.</summary>
+    public static async Task<Outcome<StudentRecord>> Student(this ClaimsPrincipal user, IDocumentStore store, string tenantId, string studentNumber, string[]? staffRoles = null)
     {
-        http.RequireTenantAccess(tenantId, [.. staffRoles ?? Staff, Roles.Guardian]);
+        user.RequireTenantAccess(tenantId, [.. staffRoles ?? Staff, Roles.Guardian]);
         await using var session = store.QuerySession(tenantId);
         var student = await session.LoadAsync<StudentRecord>(studentNumber);
-        if (student is null || (http.IsGuardian() && !student.GuardianPhones.Contains(http.UserName())))
-            throw ProblemException.NotFound("The student");
-        return student;
+        return student is null || (user.IsGuardian() && !student.GuardianPhones.Contains(user.UserName())) ? Refusal.NotFound("The student") : student;
     }
 }

@@ -39,7 +39,7 @@ public static class Configuration
         services.AddSingleton<RosterImporter>();
         services.AddSingleton<BillGenerator>();
         services.AddSingleton<Reminders>();
-        services.AddSingleton<GuardianPortal>();
+        services.AddSingleton<CampusNews>();
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
         services.AddJobs(q =>
         {
@@ -82,7 +82,7 @@ public static class Configuration
         api.MapOutbox();
         api.MapAttendance();
         api.MapGateTaps();
-        GuardianPortal.MapGuardianPortal(api);
+        api.MapGuardianPortal();
         return api;
     }
 }

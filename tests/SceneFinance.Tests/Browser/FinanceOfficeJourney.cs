@@ -33,37 +33,60 @@ public sealed class FinanceOfficeJourney(BrowserFixture browser)
         await page.ClickAsync("#sign-in");
         await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(bursar);
 
-        await page.GotoAsync("/campus/import");
-        await Expect(page.GetByTestId("campus-live")).ToContainTextAsync("Connected"); // the file goes through the live circuit
+        // The shell's menu leads to the school's pages (Chinese, the default).
+        await page.GetByRole(AriaRole.Link, new() { Name = "导入名册" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/t/{s.TenantId}/campus/import$"));
+        await BrowserFixture.WaitInteractive(page); // the file goes through the live circuit
         await page.GetByTestId("roster-file").SetInputFilesAsync(file);
         await Expect(page.GetByTestId("import-progress")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("import-status")).ToContainTextAsync("Done");
-        await Expect(page.GetByTestId("import-counts")).ToContainTextAsync("created 1200");
-        await Expect(page.GetByTestId("import-counts")).ToContainTextAsync("rejected 1");
+        await Expect(page.GetByTestId("import-status")).ToContainTextAsync("完成"); // done: told by the importer, not polled
+        await Expect(page.GetByTestId("import-created")).ToHaveTextAsync("1200");
+        await Expect(page.GetByTestId("import-rejected")).ToHaveTextAsync("1");
         await BrowserFixture.Screenshot(page, "campus-roster-import");
         var rejected = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("rejected-download").ClickAsync());
         var rows = await Sheet(rejected);
-        Assert.Contains("already on row", Assert.Single(rows)["reason 原因"]!.ToString());
+        Assert.Contains("already on row", Assert.Single(rows)["原因"]!.ToString());
 
         var plan = await s.Plan("一年级", [100_000]);
         await s.Generate(plan);
         await s.PayAtCounter(await s.BillOf("000002"), 100_000);
         await s.PayAtCounter(await s.BillOf("000004"), 40_000);
 
-        await page.GotoAsync("/campus");
-        await Expect(page.GetByTestId("campus-live")).ToContainTextAsync("Connected");
+        // The old address still arrives, redirected into the shell.
+        await page.GotoAsync($"/campus?tenant={s.TenantId}");
+        await Expect(page).ToHaveURLAsync(new Regex($"/t/{s.TenantId}/campus$"));
+        await BrowserFixture.WaitInteractive(page);
         var total = page.GetByTestId("overview").Locator("tr").Last;
-        await Expect(total).ToContainTextAsync("合计 Total");
+        await Expect(total).ToContainTextAsync("合计");
         await Expect(total).ToContainTextAsync("600"); // bills
-        await Expect(total).ToContainTextAsync("1400.00"); // collected
+        await Expect(total).ToContainTextAsync("1,400.00"); // collected
+        await Expect(page.GetByTestId("unpaid")).ToContainTextAsync("000004");
         await BrowserFixture.Screenshot(page, "campus-collection-overview");
-        await page.GetByTestId("export-unpaid").ClickAsync();
-        var export = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download").ClickAsync());
+
+        var export = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-unpaid").ClickAsync());
         Assert.Equal("unpaid.xlsx", export.SuggestedFilename);
         var unpaid = await Sheet(export);
         Assert.Equal(599, unpaid.Count);
-        Assert.Contains(unpaid, r => r["学号 Student number"]?.ToString() == "000004" && r["未收(元) Outstanding"]?.ToString() == "600.00");
-        Assert.DoesNotContain(unpaid, r => r["学号 Student number"]?.ToString() == "000002");
+        var owing = Assert.Single(unpaid, r => r["学号"]?.ToString() == "000004");
+        Assert.IsType<double>(owing["未收（元）"]); // a number cell, so the column adds up in a spreadsheet
+        Assert.Equal(600.00m, Convert.ToDecimal(owing["未收（元）"]));
+        Assert.All(unpaid, r => Assert.IsType<double>(r["应收（元）"]));
+        Assert.Equal("000004", owing["学号"]); // student numbers stay text, zeros and all
+        Assert.DoesNotContain(unpaid, r => r["学号"]?.ToString() == "000002");
+
+        // A counter payment made meanwhile shows without a reload (the bill's commit is pushed to the page).
+        await s.PayAtCounter(await s.BillOf("000006"), 100_000);
+        await Expect(total).ToContainTextAsync("2,400.00");
+
+        // The same pages in English look like the rest of the shell.
+        await page.GetByTestId("language").ClickAsync();
+        await Expect(page.GetByTestId("overview").Locator("tr").Last).ToContainTextAsync("Total");
+        await BrowserFixture.WaitInteractive(page);
+        await BrowserFixture.Screenshot(page, "campus-collection-overview-en");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Attendance" }).ClickAsync();
+        await Expect(page.GetByTestId("attendance-summary")).ToContainTextAsync("Absent");
+        await Expect(page.GetByTestId("absent")).ToHaveTextAsync("1200");
+        await BrowserFixture.Screenshot(page, "campus-attendance-en");
     }
 
     static async Task<List<IDictionary<string, object?>>> Sheet(IDownload download) =>

@@ -34,21 +34,21 @@ public sealed class GuardianPortalJourney(BrowserFixture browser)
         await page.FillAsync("#password", "Parent-Passw0rd");
         await page.ClickAsync("#sign-in");
         await Expect(page).ToHaveURLAsync(new Regex("/portal$"));
-        await Expect(page.GetByTestId("interactive")).ToContainTextAsync("Live"); // the live page, not its first server rendering
+        await BrowserFixture.WaitInteractive(page); // the live page, not its first server rendering
         await Expect(page.GetByTestId("child-0001")).ToContainTextAsync("大宝");
         await Expect(page.GetByTestId("child-0002")).ToContainTextAsync("二宝");
         await Expect(page.GetByTestId("child-0003")).ToHaveCountAsync(0);
-        await Expect(page.GetByTestId($"outstanding-{bill}")).ToHaveTextAsync("¥1000.00");
+        await Expect(page.GetByTestId($"outstanding-{bill}")).ToHaveTextAsync("¥1,000.00");
         await BrowserFixture.Screenshot(page, "portal-two-children");
 
         // A part (400 yuan, what the first installment asks) through Alipay's wallet app.
         await Expect(page.GetByTestId($"pay-installment-{bill}")).ToContainTextAsync("¥400.00");
         await page.GetByTestId("channel").SelectOptionAsync("alipay");
-        await page.GetByTestId($"part-amount-{bill}").FillAsync("400");
+        await BrowserFixture.Field(page, $"part-amount-{bill}").FillAsync("400");
         await page.GetByTestId($"pay-part-{bill}").ClickAsync();
         await ApproveInWallet(page);
         await Open(page);
-        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("Partly paid");
+        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("部分缴费"); // partly paid: pushed when the channel's confirmation is committed
         await Expect(page.GetByTestId($"outstanding-{bill}")).ToHaveTextAsync("¥600.00");
         await Expect(page.GetByTestId($"receipts-{bill}").Locator("li")).ToHaveCountAsync(1);
         await BrowserFixture.Screenshot(page, "portal-paid-in-part");
@@ -57,10 +57,17 @@ public sealed class GuardianPortalJourney(BrowserFixture browser)
         await page.GetByTestId($"pay-full-{bill}").ClickAsync();
         await ApproveInWallet(page);
         await Open(page);
-        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("Paid");
+        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("已缴清"); // paid in full
         await Expect(page.GetByTestId($"outstanding-{bill}")).ToHaveTextAsync("¥0.00");
         await Expect(page.GetByTestId($"receipts-{bill}").Locator("li")).ToHaveCountAsync(2);
         await BrowserFixture.Screenshot(page, "portal-paid-in-full");
+
+        // The parent's other language, one press away.
+        await page.GetByTestId("language").ClickAsync();
+        await BrowserFixture.WaitInteractive(page);
+        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("Paid in full");
+        await Expect(page.GetByTestId($"receipts-{bill}")).ToContainTextAsync("Alipay");
+        await BrowserFixture.Screenshot(page, "portal-paid-in-full-en");
 
         var paid = await s.Bill(bill);
         Assert.Equal(("paid", 100_000L, 100_000L), (paid.Str("status"), paid.Long("paidOnline"), paid.Long("paidAmount")));
@@ -70,7 +77,7 @@ public sealed class GuardianPortalJourney(BrowserFixture browser)
     static async Task Open(IPage page)
     {
         await page.GotoAsync("/portal");
-        await Expect(page.GetByTestId("interactive")).ToContainTextAsync("Live");
+        await BrowserFixture.WaitInteractive(page);
     }
 
     /// <summary>The checkout page links to the channel's (simulated) wallet app, where the parent presses Pay.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using MiniExcelLibs;
 using SceneFinance.Platform.Security;
 using SceneFinance.Tests.Infrastructure;
 
@@ -104,6 +105,15 @@ public static class Roster
     {
         (await s.Api.Post($"{s.Base}/users", new { username = phone, password = "Parent-Passw0rd", role = Roles.Guardian }, s.AdminToken)).Expect(HttpStatusCode.Created);
         return await s.Api.Token(phone, "Parent-Passw0rd");
+    }
+
+    /// <summary>A report downloaded as .xlsx (bearer token), its rows by header.</summary>
+    public static async Task<List<IDictionary<string, object?>>> Xlsx(this Scenario s, string url)
+    {
+        using var response = await s.Api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Authorization = new("Bearer", s.AdminToken) } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return MiniExcel.Query(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), useHeaderRow: true, excelType: ExcelType.XLSX)
+            .Cast<IDictionary<string, object?>>().ToList();
     }
 
     public static long Long(this JsonNode? node, string name) => node![name]!.GetValue<long>();

@@ -1,17 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
-using SceneFinance.Platform;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
-using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes.Campus.Attendance;
@@ -39,58 +37,72 @@ public sealed class GateTap
 
 public sealed record GateTapRequest(string? CardNumber, DateTimeOffset? OccurredAt, string? Direction);
 
+/// <summary>The answer to a gate tap: <c>accepted</c>, or <c>rejected</c> with a <see cref="Reason"/> (a contract code: not_found, card_lost...).</summary>
+public sealed record GateTapAnswer(string TapId, string Status, string? Reason, string? StudentNumber, string? Name, string? Direction, DateOnly LocalDay)
+{
+    public static GateTapAnswer Of(GateTap t) => new(t.Id, t.Status, t.Reason, t.StudentNumber, t.Name, t.Direction, t.LocalDay);
+}
+
 public static class GateTaps
 {
     public const string Route = "/terminal/gate-taps";
 
-    /// <summary>
-    /// <c>POST /api/v1/terminal/gate-taps</c> (signed like terminal payments, Idempotency-Key) <c>{"cardNumber","occurredAt"?,"direction"?:"in"|"out"}</c>
-    /// → <c>200</c> <c>{"tapId","status":"accepted"|"rejected","reason"?,"studentNumber"?,"name"?,"direction"?,"localDay"}</c>. Only gate terminals may post taps.
-    /// </summary>
     public static void MapGateTaps(this IEndpointRouteBuilder api)
     {
-        api.MapPost(Route, async (HttpContext http, TerminalSignature signature, IGrainFactory grains, IDocumentStore store, TimeProvider clock) =>
+        api.MapPost(Route, async (HttpContext http, TerminalSignature signature, IGrainFactory grains, IDocumentStore store, TenantClock clock, CampusNews news) =>
+            {
+                var (terminal, body) = await signature.Verify(http.Request);
+                var key = IdempotencyTicket.RequireKey(http.Request);
+                var request = JsonBody.Parse<GateTapRequest>(body);
+                return (await Tap(grains, store, clock, news, terminal.TenantId, terminal.TerminalId, key, request)).ToOk();
+            })
+            .WithTags("Campus").Caller(CallerKind.Terminal).SignedBody<GateTapRequest>().Idempotent()
+            .Doc("postGateTap", "A card tap at a school gate (signed terminal request)",
+                "200 accepted (with the student), or rejected with a reason (not_found, card_lost, terminal_disabled) like a payment's decline. "
+                + "Only terminals of kind gate (403 otherwise). The same Idempotency-Key is the same tap; another body under it is idempotency_conflict.")
+            .Problems(StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>Records one tap of a verified terminal (once per key) and answers what the gate should do.</summary>
+    public static async Task<Outcome<GateTapAnswer>> Tap(IGrainFactory grains, IDocumentStore store, TenantClock clock, CampusNews news,
+        string tenantId, string terminalId, string key, GateTapRequest request)
+    {
+        var time = await clock.For(tenantId);
+        var now = time.Now;
+        new Validation()
+            .Require(request.CardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
+            .Require(request.Direction is null or "in" or "out", "direction", "direction must be in or out.")
+            .Require(request.OccurredAt is null || (request.OccurredAt <= now.AddMinutes(10) && request.OccurredAt >= now.AddDays(-30)), "occurredAt", "occurredAt must be within the last 30 days and not in the future.")
+            .ThrowIfInvalid();
+        var view = await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, terminalId)).Get();
+        if (view is null) return new Refusal(RefusalKind.Unauthorized, ErrorCodes.SignatureInvalid, "Unknown terminal.");
+        if (view.Kind != "gate") return Refusal.Forbidden("Only gate terminals post gate taps.");
+
+        var occurredAt = request.OccurredAt ?? now;
+        // What was asked, so a key sent again with another tap is told apart (the tap's id is the key's).
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.CardNumber}|{request.Direction}|{request.OccurredAt?.ToUniversalTime():O}")));
+        var tap = new GateTap
         {
-            var (terminal, body) = await signature.Verify(http.Request);
-            var key = IdempotencyTicket.RequireKey(http.Request);
-            GateTapRequest request;
-            try { request = JsonSerializer.Deserialize<GateTapRequest>(body, SceneJson.Options) ?? throw new JsonException(); }
-            catch (JsonException) { throw ProblemException.Invalid("body", "The body must be a JSON object of this route's shape."); }
-            var now = clock.GetUtcNow();
-            new Validation()
-                .Require(request.CardNumber is { Length: >= 4 and <= 32 } c && c.All(char.IsAsciiLetterOrDigit), "cardNumber", "cardNumber must be 4 to 32 letters or digits.")
-                .Require(request.Direction is null or "in" or "out", "direction", "direction must be in or out.")
-                .Require(request.OccurredAt is null || (request.OccurredAt <= now.AddMinutes(10) && request.OccurredAt >= now.AddDays(-30)), "occurredAt", "occurredAt must be within the last 30 days and not in the future.")
-                .ThrowIfInvalid();
-            var gate = grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(terminal.TenantId, terminal.TerminalId));
-            var view = await gate.Get() ?? throw new ProblemException(401, ErrorCodes.SignatureInvalid, "Unknown terminal.");
-            if (view.Kind != "gate") throw new ProblemException(403, ErrorCodes.Forbidden, "Only gate terminals post gate taps.");
+            Id = Ids.Derived("tap", $"{terminalId}|{key}"), RequestHash = hash, TerminalId = terminalId, Direction = request.Direction,
+            OccurredAt = occurredAt, ReceivedAt = now, LocalDay = time.DayOf(occurredAt),
+        };
+        if (view.Status != "active") (tap.Status, tap.Reason) = ("rejected", ErrorCodes.TerminalDisabled);
+        else await Identify(tap, request.CardNumber!, tenantId, grains, store);
 
-            var occurredAt = request.OccurredAt ?? now;
-            var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.CardNumber}|{request.Direction}|{request.OccurredAt?.ToUniversalTime():O}")));
-            var tap = new GateTap
-            {
-                Id = "tap_" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{terminal.TerminalId}|{key}")), 0, 13).ToLowerInvariant(),
-                RequestHash = hash, TerminalId = terminal.TerminalId, Direction = request.Direction, OccurredAt = occurredAt, ReceivedAt = now,
-                LocalDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, await Zone(grains, terminal.TenantId)).DateTime),
-            };
-            if (view.Status != "active") (tap.Status, tap.Reason) = ("rejected", ErrorCodes.TerminalDisabled);
-            else await Identify(tap, request.CardNumber!, terminal.TenantId, grains, store);
-
-            await using var session = store.LightweightSession(terminal.TenantId);
-            session.Insert(tap);
-            try
-            {
-                await session.SaveChangesAsync();
-            }
-            catch (DocumentAlreadyExistsException)
-            {
-                await using var read = store.QuerySession(terminal.TenantId);
-                tap = (await read.LoadAsync<GateTap>(tap.Id))!;
-                if (tap.RequestHash != hash) return Reply.Conflict().ToResult();
-            }
-            return Results.Json(new { tapId = tap.Id, status = tap.Status, reason = tap.Reason, studentNumber = tap.StudentNumber, name = tap.Name, direction = tap.Direction, localDay = tap.LocalDay });
-        }).WithTags("Campus").WithSummary("A card tap at a school gate (signed terminal request)");
+        await using var session = store.LightweightSession(tenantId);
+        session.Insert(tap);
+        try
+        {
+            await session.SaveChangesAsync();
+            news.Tapped(tenantId, tap.LocalDay);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            await using var read = store.QuerySession(tenantId);
+            tap = (await read.LoadAsync<GateTap>(tap.Id))!;
+            if (tap.RequestHash != hash) return Refusal.IdempotencyConflict;
+        }
+        return GateTapAnswer.Of(tap);
     }
 
     static async Task Identify(GateTap tap, string cardNumber, string tenantId, IGrainFactory grains, IDocumentStore store)
@@ -106,12 +118,5 @@ public static class GateTaps
         await using var session = store.QuerySession(tenantId);
         if (holder.Kind == "student" && await session.LoadAsync<StudentRecord>(holder.ExternalId) is { } student)
             (tap.StudentNumber, tap.Name, tap.Grade, tap.Class) = (student.Id, student.Name, student.Grade, student.Class);
-    }
-
-    public static async Task<TimeZoneInfo> Zone(IGrainFactory grains, string tenantId)
-    {
-        var policy = await grains.GetGrain<ITenantGrain>(tenantId).GetPaymentPolicy();
-        try { return TimeZoneInfo.FindSystemTimeZoneById(policy?.TimeZone ?? "Asia/Shanghai"); }
-        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Utc; }
     }
 }

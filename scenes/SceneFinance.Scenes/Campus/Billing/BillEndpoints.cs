@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,74 +12,104 @@ namespace SceneFinance.Scenes.Campus.Billing;
 
 public sealed record CancelBillRequest(string? Reason);
 
+/// <summary>Which bills a list shows (every filter optional).</summary>
+public sealed record BillQuery(string? Grade = null, string? Class = null, string? Status = null, string? PlanId = null, string? StudentNumber = null,
+    int? Limit = null, int? Offset = null);
+
+public sealed record BillList(IReadOnlyList<BillListing> Items);
+
+/// <summary>One payment applied to a bill (or a refund of one, negative), as a receipt: its number is the payment's id.</summary>
+public sealed record Receipt(string ReceiptNo, string Method, string? Channel, string? Provider, long Amount, DateTimeOffset At);
+
+public sealed record BillReceipts(string BillId, string StudentNumber, string StudentName, IReadOnlyList<Receipt> Items);
+
 public static class BillEndpoints
 {
-    /// <summary>
-    /// <c>POST /tenants/{t}/campus/fee-plans/{planId}/bills</c> issues the plan's bills to its whole grade (or class);
-    /// <c>GET .../campus/bills?grade=&amp;class=&amp;status=&amp;planId=&amp;studentNumber=</c>; <c>GET .../campus/bills/{id}</c> (a guardian: their children's only);
-    /// <c>GET .../campus/bills/{id}/receipts</c>; <c>POST .../campus/bills/{id}/cancel</c>.
-    /// </summary>
     public static void MapBills(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/tenants/{tenantId}/campus/fee-plans/{planId}/bills", async (string tenantId, string planId, HttpContext http, IDocumentStore store, BillGenerator generator) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            var plan = await FeePlanEndpoints.Load(store, tenantId, planId);
-            return Results.Json(await generator.Generate(tenantId, plan));
-        }).WithTags("Campus").WithSummary("Issue a fee plan's bills to every student of its grade or class");
+        api.MapGroup("/tenants/{tenantId}/campus/fee-plans").WithTags("Campus")
+            .MapPost("/{planId}/bills", async (string tenantId, string planId, HttpContext http, IDocumentStore store, BillGenerator generator) =>
+                (await Generate(http.User, store, generator, tenantId, planId)).ToOk())
+            .Doc("generateBills", "Issue a fee plan's bills to every student of its grade or class",
+                "Bill ids are derived from plan and student: generating again issues nothing twice and picks up students added since. 409 when a bill was changed meanwhile (generate again).")
+            .Problems(StatusCodes.Status409Conflict);
 
         var bills = api.MapGroup("/tenants/{tenantId}/campus/bills").WithTags("Campus");
 
         bills.MapGet("", async (string tenantId, string? grade, string? @class, string? status, string? planId, string? studentNumber, int? limit, int? offset,
-            HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            new Validation().Require(limit is null or (>= 1 and <= 5000), "limit", "limit must be 1 to 5000.")
-                .Require(offset is null or >= 0, "offset", "offset must be 0 or more.").ThrowIfInvalid();
-            await using var session = store.QuerySession(tenantId);
-            var query = session.Query<BillListing>().AsQueryable();
-            if (grade is not null) query = query.Where(b => b.Grade == grade);
-            if (@class is not null) query = query.Where(b => b.Class == @class);
-            if (status is not null) query = query.Where(b => b.Status == status);
-            if (planId is not null) query = query.Where(b => b.PlanId == planId);
-            if (studentNumber is not null) query = query.Where(b => b.StudentNumber == studentNumber);
-            var items = await query.OrderBy(b => b.Grade).ThenBy(b => b.Class).ThenBy(b => b.StudentNumber).Skip(offset ?? 0).Take(limit ?? 500).ToListAsync();
-            return Results.Json(new { items });
-        });
+                HttpContext http, IDocumentStore store) =>
+                (await List(http.User, store, tenantId, new BillQuery(grade, @class, status, planId, studentNumber, limit, offset))).ToOk())
+            .Doc("listBills", "Bills by grade, class, status, plan or student", "Ordered by grade, class and student number; limit 1 to 5000 (default 500).");
 
         bills.MapGet("/{billId}", async (string tenantId, string billId, HttpContext http, IDocumentStore store, IGrainFactory grains) =>
-            Results.Json(await RequireBill(http, store, grains, tenantId, billId)));
+                (await Find(http.User, store, grains, tenantId, billId)).ToOk())
+            .Doc("getBill", "A bill with its installments and what was paid, waived and refunded", "Staff of the tenant, or a guardian of its student.");
 
         bills.MapGet("/{billId}/receipts", async (string tenantId, string billId, HttpContext http, IDocumentStore store, IGrainFactory grains) =>
-        {
-            var bill = await RequireBill(http, store, grains, tenantId, billId);
-            await using var session = store.QuerySession(tenantId);
-            var entries = await session.Query<CollectionEntry>().Where(e => e.BillId == billId).OrderBy(e => e.At).ToListAsync();
-            return Results.Json(new
-            {
-                billId, studentNumber = bill.StudentNumber, studentName = bill.StudentName,
-                items = entries.Select(e => new { receiptNo = e.Id, method = e.Method, channel = e.Channel, provider = e.Provider, amount = e.Amount, at = e.At }),
-            });
-        });
+                (await Receipts(http.User, store, grains, tenantId, billId)).ToOk())
+            .Doc("listBillReceipts", "What was paid on a bill, oldest first", "Staff of the tenant, or a guardian of its student.");
 
         bills.MapPost("/{billId}/cancel", async (string tenantId, string billId, CancelBillRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
+                (await Cancel(http.User, store, grains, tenantId, billId, body, clock.GetUtcNow())).ToOk())
+            .Doc("cancelBill", "Cancel a bill: nothing more is asked",
+                "What was outstanding is written off; money paid online can then be refunded through the payment intent's refunds.")
+            .Problems(StatusCodes.Status409Conflict);
+    }
+
+    // The slice: the routes above and the finance office's pages call these functions, so access, validation and the grain are one path.
+
+    public static async Task<Outcome<GenerationResult>> Generate(ClaimsPrincipal user, IDocumentStore store, BillGenerator generator, string tenantId, string planId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+        return await (await FeePlanEndpoints.Find(store, tenantId, planId)).Then<GenerationResult>(async plan => await generator.Generate(tenantId, plan));
+    }
+
+    public static async Task<Outcome<BillList>> List(ClaimsPrincipal user, IDocumentStore store, string tenantId, BillQuery q)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        new Validation().Require(q.Limit is null or (>= 1 and <= 5000), "limit", "limit must be 1 to 5000.")
+            .Require(q.Offset is null or >= 0, "offset", "offset must be 0 or more.").ThrowIfInvalid();
+        await using var session = store.QuerySession(tenantId);
+        var query = session.Query<BillListing>().AsQueryable();
+        if (q.Grade is not null) query = query.Where(b => b.Grade == q.Grade);
+        if (q.Class is not null) query = query.Where(b => b.Class == q.Class);
+        if (q.Status is not null) query = query.Where(b => b.Status == q.Status);
+        if (q.PlanId is not null) query = query.Where(b => b.PlanId == q.PlanId);
+        if (q.StudentNumber is not null) query = query.Where(b => b.StudentNumber == q.StudentNumber);
+        var items = await query.OrderBy(b => b.Grade).ThenBy(b => b.Class).ThenBy(b => b.StudentNumber).Skip(q.Offset ?? 0).Take(q.Limit ?? 500).ToListAsync();
+        return new BillList(items);
+    }
+
+    /// <summary>The bill if the caller may see it (staff of the tenant, or a guardian of its student); otherwise <c>not_found</c>.</summary>
+    public static async Task<Outcome<BillView>> Find(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string billId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.StaffAndGuardians);
+        var bill = IsBillId(billId) ? await Grain(grains, tenantId, billId).Get() : null;
+        if (bill is null) return Refusal.NotFound("The bill");
+        if (user.IsGuardian() && (await user.Student(store, tenantId, bill.StudentNumber)).Refused) return Refusal.NotFound("The bill");
+        return bill;
+    }
+
+    public static async Task<Outcome<BillReceipts>> Receipts(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string billId) =>
+        await (await Find(user, store, grains, tenantId, billId)).Then<BillReceipts>(async bill =>
         {
-            http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            new Validation().Text(body.Reason, "reason", 200).ThrowIfInvalid();
-            await RequireBill(http, store, grains, tenantId, billId);
-            return Results.Json(await Grain(grains, tenantId, billId).Cancel(body.Reason!.Trim(), http.UserName(), clock.GetUtcNow()));
+            await using var session = store.QuerySession(tenantId);
+            var entries = await session.Query<CollectionEntry>().Where(e => e.BillId == billId).OrderBy(e => e.At).ToListAsync();
+            return new BillReceipts(billId, bill.StudentNumber, bill.StudentName,
+                [.. entries.Select(e => new Receipt(e.Id, e.Method, e.Channel, e.Provider, e.Amount, e.At))]);
         });
+
+    public static async Task<Outcome<BillView>> Cancel(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string billId,
+        CancelBillRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+        new Validation().Text(body.Reason, "reason", 200).ThrowIfInvalid();
+        return await (await Find(user, store, grains, tenantId, billId))
+            .Then(_ => Grain(grains, tenantId, billId).Cancel(body.Reason!.Trim(), user.UserName(), now));
     }
 
     public static IBillGrain Grain(IGrainFactory grains, string tenantId, string billId) => grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId));
 
-    /// <summary>The bill if the caller may see it (staff of the tenant, or a guardian of its student); otherwise <c>404</c>.</summary>
-    public static async Task<BillView> RequireBill(HttpContext http, IDocumentStore store, IGrainFactory grains, string tenantId, string billId)
-    {
-        http.RequireTenantAccess(tenantId, CampusAccess.StaffAndGuardians);
-        var bill = (billId.StartsWith("bill_", StringComparison.Ordinal) ? await Grain(grains, tenantId, billId).Get() : null)
-            ?? throw ProblemException.NotFound("The bill");
-        if (http.IsGuardian()) await http.RequireStudent(store, tenantId, bill.StudentNumber);
-        return bill;
-    }
+    /// <summary>Ids not shaped like a bill's never reach a grain.</summary>
+    public static bool IsBillId(string id) => id.StartsWith("bill_", StringComparison.Ordinal);
 }

@@ -1,148 +1,81 @@
-using JasperFx;
-using Marten;
 using SceneFinance.Platform.Idempotency;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Scenes.Campus.Billing;
 
 /// <summary>
-/// Orchestrates one bill: rebuilds it from its stream, lets <see cref="BillDecisions"/> decide, appends with the expected version
-/// together with its listing, journal line and stored reply (one transaction), and answers only after that commit. Another
-/// activation that wrote meanwhile makes the append fail: the grain reloads and decides again on what is really there.
+/// Orchestrates one bill: its <see cref="StreamWriter{TState}"/> rebuilds it from the stream, <see cref="BillDecisions"/> decide, and
+/// the writer commits the events with the listing, the collections journal lines and the outcome under its ticket (one transaction)
+/// before answering. The pages of this host hear of each commit through <see cref="CampusNews"/>.
 /// </summary>
-public sealed class BillGrain(IDocumentStore store) : Grain, IBillGrain
+public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, IBillGrain
 {
-    const int MaxAttempts = 5;
-    string _tenantId = "", _id = "";
-    Bill? _state;
-    long _version;
+    StreamWriter<Bill> _bill = null!;
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
-        (_tenantId, _id) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        return Rebuild(ct);
+        var (tenantId, id) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _bill = writers.For<Bill>(tenantId, id, Bill.Fold, Refusal.NotFound("The bill"), (next, d) => Follow(tenantId, next, d));
+        return _bill.Load(ct);
     }
 
-    async Task Rebuild(CancellationToken ct = default) =>
-        (_state, _version) = await Streams.Load<Bill>(store, _tenantId, _id, Bill.Fold, ct);
+    string TenantId => _bill.TenantId;
+    string Id => _bill.StreamKey;
 
-    Bill State => _state ?? throw ProblemException.NotFound("The bill");
-
-    async Task<BillView> IBillGrain.Issue(IssueBill c)
-    {
-        if (_state is null) await Commit(_ => [BillDecisions.Issue(_id, c)], _ => [], allowNew: true);
-        return View(State);
-    }
+    Task<Outcome<IssuedBill>> IBillGrain.Issue(IssueBill c) =>
+        Told(() => _bill.Start(s => BillDecisions.Issue(s, Id, c), (next, d) => new IssuedBill(View(next), d.Events.Count > 0)));
 
     Task<BillView?> IBillGrain.Get()
     {
-        if (_state is null) DeactivateOnIdle();
-        return Task.FromResult(_state is null ? null : View(_state));
+        if (_bill.State is null) DeactivateOnIdle(); // someone asked for an id that does not exist: don't keep it in memory
+        return Task.FromResult(_bill.State is { } s ? View(s) : null);
     }
 
-    async Task<Reply> IBillGrain.PayOffline(PayBillOffline c)
+    Task<Outcome<BillPayment>> IBillGrain.PayOffline(PayBillOffline c) =>
+        Told(() => _bill.Write(s => BillDecisions.PayOffline(s, c), next => new BillPayment(c.PaymentId, "succeeded", c.Method, c.Amount, View(next)), c.Ticket, c.Now));
+
+    // Movements the gateway asks for are applied once each: the operation's ticket holds its first outcome, so a repeated call
+    // (the janitor finishing what a crash left) gets it again.
+
+    Task<Outcome<OnlinePaymentApplied>> IBillGrain.PayOnline(PayBillOnline c) =>
+        Told(() => _bill.Write(s => BillDecisions.PayOnline(s, c),
+            next => new OnlinePaymentApplied(c.IntentId, next.Receipts[c.IntentId].Applied, next.Receipts[c.IntentId].Excess),
+            IdempotencyTicket.Operation($"bill-payment:{c.IntentId}"), c.Now));
+
+    Task<Outcome<RefundTakenFromBill>> IBillGrain.FundRefund(RefundBill c) =>
+        Told(() => _bill.Write(s => BillDecisions.FundRefund(s, c), next => Taken(next, c.RefundId), IdempotencyTicket.Operation($"bill-refund:{c.RefundId}"), c.Now));
+
+    Task<Outcome<RefundTakenFromBill>> IBillGrain.ReleaseRefund(RefundBill c) =>
+        Told(() => _bill.Write(s => BillDecisions.ReleaseRefund(s, c), next => Taken(next, c.RefundId), IdempotencyTicket.Operation($"bill-release:{c.RefundId}"), c.Now));
+
+    static RefundTakenFromBill Taken(Bill b, string refundId) => b.Refunds.TryGetValue(refundId, out var r)
+        ? new RefundTakenFromBill(refundId, r.FromExcess, r.FromCollected, r.Released)
+        : new RefundTakenFromBill(refundId, 0, 0, false);
+
+    Task<Outcome<BillView>> IBillGrain.Waive(ApplyWaiver c) => Told(() => _bill.Write(s => BillDecisions.Waive(s, c), View));
+
+    Task<Outcome<OverdueMarked>> IBillGrain.MarkOverdue(DateOnly today, DateTimeOffset now) =>
+        Told(() => _bill.Write(s => BillDecisions.Overdue(s, today, now), (next, d) => new OverdueMarked(View(next), d.Events.Count)));
+
+    Task<Outcome<BillView>> IBillGrain.Cancel(string reason, string cancelledBy, DateTimeOffset now) =>
+        Told(() => _bill.Write(s => BillDecisions.Cancel(s, reason, cancelledBy, now), View));
+
+    /// <summary>Runs a write and, when the bill changed (this write, or another activation's found on reloading), tells this host's pages.</summary>
+    async Task<Outcome<T>> Told<T>(Func<Task<Outcome<T>>> write)
     {
-        Reply? reply = null;
-        try
-        {
-            await Commit(s =>
-            {
-                var paid = BillDecisions.PayOffline(s, c);
-                var next = Bill.Fold(s, paid)!;
-                reply = Reply.Ok(new { paymentId = c.PaymentId, status = "succeeded", method = c.Method, amount = c.Amount, bill = View(next) });
-                return [paid];
-            }, _ => [LegacyReplies.From(c.Ticket, reply!, c.Now)]);
-        }
-        catch (DocumentAlreadyExistsException e) when (e.DocType == typeof(IdempotentResponse))
-        {
-            await using var session = store.QuerySession(_tenantId);
-            var stored = await session.LoadAsync<IdempotentResponse>(c.Ticket.DocumentId)
-                         ?? throw new InvalidOperationException("A duplicate idempotency key has no stored reply.");
-            return stored.ReplayFor(c.Ticket);
-        }
-        return reply!;
+        var before = _bill.Version;
+        var outcome = await write();
+        if (_bill.Version != before && _bill.State is { } s) news.BillChanged(TenantId, View(s));
+        return outcome;
     }
 
-    async Task<long> IBillGrain.PayOnline(PayBillOnline c)
-    {
-        await Commit(s => BillDecisions.PayOnline(s, c) is { } e ? [e] : [],
-            events => events.OfType<BillPaid>().Where(p => p.Excess > 0)
-                .Select(p => (object)new ExcessRefund { Id = p.PaymentId, TenantId = _tenantId, BillId = _id, Amount = p.Excess, CreatedAt = c.Now, UpdatedAt = c.Now }));
-        return State.Receipts[c.IntentId].Excess;
-    }
+    /// <summary>What follows from every decision with events, in the same commit: the listing, the journal lines, excess to refund.</summary>
+    static Decided Follow(string tenantId, Bill next, Decided d) => d
+        .Upsert(BillListing.Of(tenantId, next))
+        .Insert([.. JournalLines(next, d.Events), .. Excesses(tenantId, next, d.Events)]);
 
-    async Task<string?> IBillGrain.FundRefund(RefundBill c)
-    {
-        string? declined = null;
-        await Commit(s =>
-        {
-            var (debited, code) = BillDecisions.FundRefund(s, c);
-            declined = code;
-            return debited is null ? [] : [debited];
-        }, _ => []);
-        return declined;
-    }
-
-    Task IBillGrain.ReleaseRefund(RefundBill c) =>
-        Commit(s => BillDecisions.ReleaseRefund(s, c) is { } e ? [e] : [], _ => []);
-
-    async Task<BillView> IBillGrain.Waive(ApplyWaiver c)
-    {
-        await Commit(s => BillDecisions.Waive(s, c) is { } e ? [e] : [], _ => []);
-        return View(State);
-    }
-
-    async Task<OverdueMarked> IBillGrain.MarkOverdue(DateOnly today, DateTimeOffset now)
-    {
-        var marked = 0;
-        await Commit(s =>
-        {
-            var overdue = BillDecisions.Overdue(s, today, now);
-            marked = overdue.Count;
-            return [.. overdue];
-        }, _ => []);
-        return new OverdueMarked(View(State), marked);
-    }
-
-    async Task<BillView> IBillGrain.Cancel(string reason, string cancelledBy, DateTimeOffset now)
-    {
-        await Commit(s => BillDecisions.Cancel(s, reason, cancelledBy, now) is { } e ? [e] : [], _ => []);
-        return View(State);
-    }
-
-    /// <summary>
-    /// Decides on current state and commits the events with the expected version, the listing, the collections journal lines and
-    /// <paramref name="alsoInsert"/> in one transaction. No events: nothing is written. A version conflict reloads and decides again.
-    /// </summary>
-    async Task Commit(Func<Bill, IReadOnlyList<object>> decide, Func<IReadOnlyList<object>, IEnumerable<object>> alsoInsert, bool allowNew = false)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var events = decide(allowNew ? _state! : State);
-            if (events.Count == 0) return;
-            var next = events.Aggregate(_state, Bill.Fold)!;
-            await using var session = store.LightweightSession(_tenantId);
-            session.Events.Append(_id, _version + events.Count, [.. events]);
-            session.Store(BillListing.Of(_tenantId, next));
-            foreach (var entry in JournalLines(next, events)) session.Insert(entry);
-            foreach (var doc in alsoInsert(events)) session.Insert(doc);
-            try
-            {
-                await session.SaveChangesAsync();
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts)
-            {
-                await Rebuild();
-                continue;
-            }
-            (_state, _version) = (next, _version + events.Count);
-            return;
-        }
-    }
-
-    static IEnumerable<CollectionEntry> JournalLines(Bill b, IReadOnlyList<object> events)
+    static IEnumerable<object> JournalLines(Bill b, IReadOnlyList<object> events)
     {
         foreach (var e in events)
         {
@@ -152,6 +85,10 @@ public sealed class BillGrain(IDocumentStore store) : Grain, IBillGrain
                 yield return Line(b, r.RefundId, "refund", r.Channel, null, r.IntentId, -r.FromCollected, 0, "gateway", r.DebitedAt);
         }
     }
+
+    /// <summary>What an online payment paid beyond the bill is picked up by <see cref="PayingBills.ExcessRefundJob"/>.</summary>
+    static IEnumerable<object> Excesses(string tenantId, Bill b, IReadOnlyList<object> events) => events.OfType<BillPaid>().Where(p => p.Excess > 0)
+        .Select(p => new ExcessRefund { Id = p.PaymentId, TenantId = tenantId, BillId = b.Id, Amount = p.Excess, CreatedAt = p.PaidAt, UpdatedAt = p.PaidAt });
 
     static CollectionEntry Line(Bill b, string id, string method, string? channel, string? provider, string? reference, long amount, long excess, string by, DateTimeOffset at) => new()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Marten;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Campus.PlanningFees;
@@ -19,8 +17,7 @@ public sealed class BillGenerator(IDocumentStore store, IGrainFactory grains, Ti
 {
     const int Parallelism = 16;
 
-    public static string BillIdFor(string planId, string studentNumber) =>
-        "bill_" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{planId}|{studentNumber}")), 0, 13).ToLowerInvariant();
+    public static string BillIdFor(string planId, string studentNumber) => Ids.Derived("bill", $"{planId}|{studentNumber}");
 
     public async Task<GenerationResult> Generate(string tenantId, FeePlan plan)
     {
@@ -37,11 +34,11 @@ public sealed class BillGenerator(IDocumentStore store, IGrainFactory grains, Ti
         var now = clock.GetUtcNow();
         await Parallel.ForEachAsync(students, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (s, _) =>
         {
-            var bill = grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, BillIdFor(plan.Id, s.Id)));
-            var existing = await bill.Get();
-            var view = existing ?? await bill.Issue(new IssueBill(plan.Id, plan.Name, plan.Term, s.Id, s.CardHolderId, s.Name, s.Grade, s.Class, lines,
-                younger.Contains(s.Id) ? plan.SiblingDiscountBp : 0, installments, plan.LateFeeFixed, plan.LateFeeBp, now));
-            Interlocked.Increment(ref existing is null ? ref issued : ref existed);
+            // One call: a bill issued before is answered as it is.
+            var (view, isNew) = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, BillIdFor(plan.Id, s.Id))).Issue(new IssueBill(
+                plan.Id, plan.Name, plan.Term, s.Id, s.CardHolderId, s.Name, s.Grade, s.Class, lines,
+                younger.Contains(s.Id) ? plan.SiblingDiscountBp : 0, installments, plan.LateFeeFixed, plan.LateFeeBp, now)).OrThrow();
+            Interlocked.Increment(ref isNew ? ref issued : ref existed);
             if (view.DiscountAmount > 0) Interlocked.Increment(ref discounted);
             Interlocked.Add(ref total, view.Amount);
         });

@@ -58,36 +58,59 @@ public sealed record BillView(
 [GenerateSerializer, Immutable]
 public sealed record OverdueMarked([property: Id(0)] BillView Bill, [property: Id(1)] int Marked);
 
+/// <summary>The bill after <see cref="IBillGrain.Issue"/>, and whether this call issued it (false: it existed already).</summary>
+[GenerateSerializer, Immutable]
+public sealed record IssuedBill([property: Id(0)] BillView Bill, [property: Id(1)] bool Issued);
+
+/// <summary>A payment at the counter, or by a loan or subsidy, as its receipt: the answer to <c>POST .../bills/{id}/payments</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BillPayment(
+    [property: Id(0)] string PaymentId, [property: Id(1)] string Status, [property: Id(2)] string Method, [property: Id(3)] long Amount,
+    [property: Id(4)] BillView Bill);
+
+/// <summary>What a channel's confirmed payment did to the bill: <see cref="Applied"/> to it, <see cref="Excess"/> held for the automatic refund.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OnlinePaymentApplied([property: Id(0)] string IntentId, [property: Id(1)] long Applied, [property: Id(2)] long Excess);
+
+/// <summary>What a refund took from the bill (and whether it was given back since, the channel having failed to pay it out).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RefundTakenFromBill(
+    [property: Id(0)] string RefundId, [property: Id(1)] long FromExcess, [property: Id(2)] long FromCollected, [property: Id(3)] bool Released);
+
 /// <summary>
 /// One student's bill for one fee plan (账单). Key: <c>"{tenantId}/{billId}"</c>. The single writer of the bill's stream: two payments
-/// at the same moment are decided one after the other, so a bill is never collected beyond its amount. Answers after commit.
+/// at the same moment are decided one after the other, so a bill is never collected beyond its amount. Answers after commit, with a
+/// typed outcome: the value, or a refusal carrying the campus code (<c>exceeds_outstanding</c>, <c>bill_cancelled</c>...).
 /// </summary>
 public interface IBillGrain : IGrainWithStringKey
 {
     /// <summary>Issues the bill; a bill that exists already is answered as it is (generating twice issues nothing twice).</summary>
-    Task<BillView> Issue(IssueBill command);
+    Task<Outcome<IssuedBill>> Issue(IssueBill command);
 
     /// <summary>The bill, or null.</summary>
     Task<BillView?> Get();
 
-    /// <summary>Counter, loan or subsidy money; refused above the outstanding amount or below the school's minimum part payment. The reply is kept under the ticket.</summary>
-    Task<Reply> PayOffline(PayBillOffline command);
+    /// <summary>
+    /// Counter, loan or subsidy money; refused above the outstanding amount or below the school's minimum part payment. The answer
+    /// is kept under the request's ticket, and a request answered before gets that answer again (even if the bill would refuse it now).
+    /// </summary>
+    Task<Outcome<BillPayment>> PayOffline(PayBillOffline command);
 
-    /// <summary>Applies a channel's confirmed payment once: up to the outstanding amount; the rest is held and refunded automatically. Returns the excess.</summary>
-    Task<long> PayOnline(PayBillOnline command);
+    /// <summary>Applies a channel's confirmed payment once: up to the outstanding amount; the rest is held and refunded automatically.</summary>
+    Task<Outcome<OnlinePaymentApplied>> PayOnline(PayBillOnline command);
 
-    /// <summary>Takes a refund's money from the bill (once per refund); a decline code when it cannot.</summary>
-    Task<string?> FundRefund(RefundBill command);
+    /// <summary>Takes a refund's money from the bill (once per refund); a refusal (its code says why) when it cannot.</summary>
+    Task<Outcome<RefundTakenFromBill>> FundRefund(RefundBill command);
 
     /// <summary>Gives a failed refund's money back to the bill (once per refund).</summary>
-    Task ReleaseRefund(RefundBill command);
+    Task<Outcome<RefundTakenFromBill>> ReleaseRefund(RefundBill command);
 
     /// <summary>Applies an approved waiver or scholarship (once per waiver); refused above the outstanding amount.</summary>
-    Task<BillView> Waive(ApplyWaiver command);
+    Task<Outcome<BillView>> Waive(ApplyWaiver command);
 
     /// <summary>Marks installments due before <paramref name="today"/> and not covered as overdue, with their late fee, once each; says how many it marked now.</summary>
-    Task<OverdueMarked> MarkOverdue(DateOnly today, DateTimeOffset now);
+    Task<Outcome<OverdueMarked>> MarkOverdue(DateOnly today, DateTimeOffset now);
 
     /// <summary>Cancels the bill: nothing more is asked; money paid stays until refunded.</summary>
-    Task<BillView> Cancel(string reason, string cancelledBy, DateTimeOffset now);
+    Task<Outcome<BillView>> Cancel(string reason, string cancelledBy, DateTimeOffset now);
 }

@@ -132,19 +132,4 @@ public static class RosterFile
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
-
-    /// <summary>The refused rows as .xlsx: the original cells and a reason column (原因).</summary>
-    public static byte[] RejectedWorkbook(IReadOnlyList<RejectedRow> rejected)
-    {
-        var headers = rejected.SelectMany(r => r.Cells.Keys).Distinct().ToList();
-        var rows = rejected.Select(r =>
-        {
-            var row = new Dictionary<string, object?> { ["row 行号"] = r.Row };
-            foreach (var h in headers) row[h] = r.Cells.GetValueOrDefault(h);
-            row["reason 原因"] = r.Reason;
-            return row;
-        }).ToList();
-        if (rows.Count == 0) rows.Add(new Dictionary<string, object?> { ["row 行号"] = null, ["reason 原因"] = null });
-        return Xlsx.Write(rows);
-    }
 }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
-/// <summary>One roster import and how far it got (per tenant): the admin page polls it; the refused rows are kept for download.</summary>
+/// <summary>One roster import and how far it got (per tenant); the refused rows are kept for download. Progress is told through <see cref="CampusNews"/>.</summary>
 public sealed class RosterImport
 {
     public string Id { get; set; } = "";
@@ -19,10 +21,14 @@ public sealed class RosterImport
     public DateTimeOffset? FinishedAt { get; set; }
     public long ElapsedMs { get; set; }
 
-    public object View(string tenantId) => new
-    {
-        id = Id, fileName = FileName, status = Status, total = Total, processed = Processed, created = Created, updated = Updated,
-        unchanged = Unchanged, rejected = RejectedCount, failure = Failure, startedAt = StartedAt, finishedAt = FinishedAt, elapsedMs = ElapsedMs,
-        rejectedRowsUrl = $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx",
-    };
+    public RosterImportView View(string tenantId) => new(Id, FileName, Status, Total, Processed, Created, Updated, Unchanged, RejectedCount, Failure,
+        StartedAt, FinishedAt, ElapsedMs, $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx");
+}
+
+/// <summary>An import as the API and the import page show it: <see cref="Rejected"/> counts the refused rows, <see cref="RejectedRowsUrl"/> downloads them.</summary>
+public sealed record RosterImportView(
+    string Id, string FileName, string Status, int Total, int Processed, int Created, int Updated, int Unchanged, int Rejected, string? Failure,
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long ElapsedMs, string RejectedRowsUrl)
+{
+    [JsonIgnore] public bool Running => Status == "running";
 }

@@ -1,53 +1,72 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Scenes.Campus.Reporting;
 
 namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
 public static class RosterImportEndpoints
 {
-    const long MaxFileBytes = 20 * 1024 * 1024;
+    public const long MaxFileBytes = 20 * 1024 * 1024;
 
-    /// <summary>
-    /// <c>POST /tenants/{t}/campus/roster-imports</c> (multipart <c>file</c>, or the raw .xlsx/.csv body) → <c>202</c> the import, running;
-    /// <c>GET .../roster-imports/{id}</c> its progress and counts; <c>GET .../roster-imports/{id}/rejected.xlsx</c> the refused rows with a reason.
-    /// </summary>
     public static void MapRosterImports(this IEndpointRouteBuilder api)
     {
         var imports = api.MapGroup("/tenants/{tenantId}/campus/roster-imports").WithTags("Campus");
 
         imports.MapPost("", async (string tenantId, string? fileName, HttpContext http, IGrainFactory grains, RosterImporter importer) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            await grains.FindTenant(tenantId).OrThrow();
-            var (name, content) = await ReadFile(http, fileName);
-            var import = await importer.Start(tenantId, name, content, http.UserName());
-            return Results.Json(import.View(tenantId), statusCode: 202);
-        }).DisableAntiforgery().WithSummary("Import a roster of students and guardians (.xlsx or .csv)");
+            {
+                http.User.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+                var (name, content) = await ReadFile(http, fileName);
+                return Accepted(await Start(http.User, grains, importer, tenantId, name, content), i => $"/api/v1/tenants/{tenantId}/campus/roster-imports/{i.Id}");
+            })
+            // No Accepts: it would make routing refuse bodies of any other declared type, which this route has always taken.
+            .DisableAntiforgery()
+            .Doc("importRoster", "Import a roster of students and guardians (.xlsx or .csv)",
+                "202 the import, running in the background: follow it with getRosterImport. The multipart field file, or the raw file as the body (fileName in the query). "
+                + "Columns by header, English or Chinese; student numbers must be text (a number cell has lost its leading zeros and is refused). At most 20 MB.");
 
         imports.MapGet("/{importId}", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            return Results.Json((await Load(store, tenantId, importId)).View(tenantId));
-        });
+                (await Get(http.User, store, tenantId, importId)).Map(i => i.View(tenantId)).ToOk())
+            .Doc("getRosterImport", "A roster import's progress and counts");
 
         imports.MapGet("/{importId}/rejected.xlsx", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            var import = await Load(store, tenantId, importId);
-            return Xlsx.File(RosterFile.RejectedWorkbook(import.Rejected), $"rejected-{import.Id}.xlsx");
-        });
+                RejectedFile(await Get(http.User, store, tenantId, importId)))
+            .Doc("getRosterImportRejectedRows", "The rows an import refused, as .xlsx: the cells as the file had them and a reason column")
+            .Produces(StatusCodes.Status200OK, contentType: Xlsx.ContentType);
     }
 
-    static async Task<RosterImport> Load(IDocumentStore store, string tenantId, string importId)
+    static Results<Accepted<T>, ProblemHttpResult> Accepted<T>(Outcome<T> outcome, Func<T, string> location) =>
+        outcome.Refusal is { } r ? r.ToProblem() : TypedResults.Accepted(location(outcome.Value!), outcome.Value!);
+
+    static Results<FileContentHttpResult, ProblemHttpResult> RejectedFile(Outcome<RosterImport> import) =>
+        import.Refusal is { } r ? r.ToProblem() : TypedResults.File(RejectedXlsx(import.Value!, SheetWords.Bilingual), Xlsx.ContentType, $"rejected-{import.Value!.Id}.xlsx");
+
+    /// <summary>Starts an import of the file (the API's upload and the import page's alike); its progress is told through <see cref="CampusNews"/>.</summary>
+    public static async Task<Outcome<RosterImportView>> Start(ClaimsPrincipal user, IGrainFactory grains, RosterImporter importer, string tenantId, string fileName, byte[] content)
     {
-        await using var session = store.QuerySession(tenantId);
-        return await session.LoadAsync<RosterImport>(importId) ?? throw ProblemException.NotFound("The import");
+        user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+        if ((await grains.FindTenant(tenantId)).Refusal is { } missing) return missing;
+        if (content.Length == 0) throw ProblemException.Invalid("file", "The file is empty.");
+        if (content.Length > MaxFileBytes) throw ProblemException.Invalid("file", "The file is larger than 20 MB.");
+        return (await importer.Start(tenantId, Path.GetFileName(fileName), content, user.UserName())).View(tenantId);
     }
+
+    public static async Task<Outcome<RosterImport>> Get(ClaimsPrincipal user, IDocumentStore store, string tenantId, string importId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        await using var session = store.QuerySession(tenantId);
+        return await session.LoadAsync<RosterImport>(importId) is { } import ? import : Refusal.NotFound("The import");
+    }
+
+    /// <summary>The refused rows as .xlsx (no times in it, so no zone to speak of).</summary>
+    public static byte[] RejectedXlsx(RosterImport import, SheetWords words) => CampusSheets.Rejected(import.Rejected, TimeZoneInfo.Utc, words);
 
     static async Task<(string Name, byte[] Content)> ReadFile(HttpContext http, string? fileName)
     {
@@ -66,8 +85,6 @@ public static class RosterImportEndpoints
             await http.Request.Body.CopyToAsync(buffer);
             name = fileName ?? "roster";
         }
-        if (buffer.Length == 0) throw ProblemException.Invalid("file", "The file is empty.");
-        if (buffer.Length > MaxFileBytes) throw ProblemException.Invalid("file", "The file is larger than 20 MB.");
-        return (Path.GetFileName(name), buffer.ToArray());
+        return (name, buffer.ToArray());
     }
 }

@@ -12,18 +12,18 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 /// <summary>
 /// Applies a roster: new students become card holders of kind <c>student</c> (their id derived from the student number, so a
 /// retried import finds the holder it made before) and get a <see cref="StudentRecord"/>; a row that changed updates the record
-/// in place; an unchanged row changes nothing. Bad rows never stop good ones. One import per tenant at a time.
+/// in place; an unchanged row changes nothing. Bad rows never stop good ones. One import per tenant at a time. Its progress is
+/// saved and told (<see cref="CampusNews"/>) after every batch, so the import page follows it without asking.
 /// </summary>
-public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, TimeProvider clock, ILogger<RosterImporter> log)
+public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, TimeProvider clock, CampusNews news, ILogger<RosterImporter> log)
 {
     const int Parallelism = 16;
     const int BatchSize = 500;
     readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantLocks = new();
 
-    public static string CardHolderIdFor(string studentNumber) =>
-        "ch_" + Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("student|" + studentNumber)), 0, 13).ToLowerInvariant();
+    public static string CardHolderIdFor(string studentNumber) => Ids.Derived("ch", "student|" + studentNumber);
 
-    /// <summary>Records the import and runs it in the background; poll the returned import for progress.</summary>
+    /// <summary>Records the import and runs it in the background; its progress is told through <see cref="CampusNews"/> (and readable by id).</summary>
     public async Task<RosterImport> Start(string tenantId, string fileName, byte[] content, string requestedBy)
     {
         var import = new RosterImport { Id = Ids.New("imp"), FileName = fileName, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
@@ -33,7 +33,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
     }
 
     /// <summary>Runs an import to its end (the background task, or a caller that wants to wait).</summary>
-    public async Task<RosterImport> Run(string tenantId, RosterImport import, byte[] content, IProgress<RosterImport>? progress = null)
+    public async Task<RosterImport> Run(string tenantId, RosterImport import, byte[] content)
     {
         var gate = _tenantLocks.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
@@ -58,16 +58,14 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                 {
                     var known = existing.GetValueOrDefault(row.StudentNumber);
                     if (known is not null && known.RowHash == row.Hash) { Interlocked.Increment(ref unchanged); return; }
-                    try
+                    var (record, reason) = await Apply(tenantId, row, known);
+                    if (record is null)
                     {
-                        var record = await Apply(tenantId, row, known);
-                        changed.Add(record);
-                        Interlocked.Increment(ref known is null ? ref created : ref updated);
+                        refused.Add(new RejectedRow(row.Row, Cells(row), reason!));
+                        return;
                     }
-                    catch (ProblemException e)
-                    {
-                        refused.Add(new RejectedRow(row.Row, Cells(row), e.Message));
-                    }
+                    changed.Add(record);
+                    Interlocked.Increment(ref known is null ? ref created : ref updated);
                 });
                 await using (var session = store.LightweightSession(tenantId))
                 {
@@ -81,7 +79,6 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                 import.Processed += chunk.Length;
                 import.RejectedCount = refused.Count;
                 await Save(tenantId, import);
-                progress?.Report(import);
             }
             import.Rejected = [.. refused.OrderBy(r => r.Row)];
             import.RejectedCount = import.Rejected.Count;
@@ -100,37 +97,36 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         import.FinishedAt = clock.GetUtcNow();
         import.ElapsedMs = watch.ElapsedMilliseconds;
         await Save(tenantId, import);
-        progress?.Report(import);
         log.LogInformation("Roster import {ImportId}: {Total} rows in {Elapsed} ms ({Created} new, {Updated} updated, {Unchanged} unchanged, {Rejected} refused)",
             import.Id, import.Total, import.ElapsedMs, import.Created, import.Updated, import.Unchanged, import.RejectedCount);
         return import;
     }
 
-    /// <summary>Makes sure the student's card holder exists (registering it once), and returns the record the row describes.</summary>
-    async Task<StudentRecord> Apply(string tenantId, RosterRow row, StudentRecord? known)
+    /// <summary>
+    /// Makes sure the student's card holder exists (registering it once), and returns the record the row describes; or why the row
+    /// is refused (its card number or student number belongs to someone else).
+    /// </summary>
+    async Task<(StudentRecord? Record, string? Reason)> Apply(string tenantId, RosterRow row, StudentRecord? known)
     {
         var holderId = known?.CardHolderId ?? CardHolderIdFor(row.StudentNumber);
         var holder = grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, holderId));
         if (known is null && await holder.Get() is null)
         {
-            try
-            {
-                await holder.Register(new RegisterCardHolder(row.StudentNumber, row.Name, "student", row.CardNumber ?? NewCardNumber(),
-                    null, null, null, clock.GetUtcNow()));
-            }
-            catch (ProblemException e) when (e.Status == 409)
-            {
-                if (await holder.Get() is null) // not ours: the number or card belongs to someone else
-                    throw new ProblemException(409, ErrorCodes.Conflict, e.Errors?.ContainsKey("cardNumber") == true
-                        ? "The card number is already in use in the school. 卡号已被使用"
-                        : "The student number is already used by another card holder. 学号已被其他持卡人使用");
-            }
+            var registered = await holder.Register(new RegisterCardHolder(row.StudentNumber, row.Name, "student", row.CardNumber ?? NewCardNumber(),
+                null, null, null, clock.GetUtcNow()));
+            // Refused because it exists already (an import that stopped halfway made it): ours, go on. Otherwise the number or card is someone else's.
+            if (registered.Refusal is { } refused && await holder.Get() is null)
+                return (null, refused.Errors?.ContainsKey("cardNumber") == true
+                    ? "The card number is already in use in the school. 卡号已被使用"
+                    : refused.Kind == RefusalKind.Conflict
+                        ? "The student number is already used by another card holder. 学号已被其他持卡人使用"
+                        : refused.Detail);
         }
-        return new StudentRecord
+        return (new StudentRecord
         {
             Id = row.StudentNumber, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
             Guardians = [.. row.Guardians], GuardianPhones = [.. row.Guardians.Select(g => g.Phone)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
-        };
+        }, null);
     }
 
     static Dictionary<string, string?> Cells(RosterRow row) => new()
@@ -138,11 +134,15 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         ["studentNumber"] = row.StudentNumber, ["name"] = row.Name, ["grade"] = row.Grade, ["class"] = row.Class, ["cardNumber"] = row.CardNumber,
     };
 
+    /// <summary>Saves how far the import got, then tells the pages of this host.</summary>
     async Task Save(string tenantId, RosterImport import)
     {
-        await using var session = store.LightweightSession(tenantId);
-        session.Store(import);
-        await session.SaveChangesAsync();
+        await using (var session = store.LightweightSession(tenantId))
+        {
+            session.Store(import);
+            await session.SaveChangesAsync();
+        }
+        news.ImportProgressed(tenantId, import.View(tenantId));
     }
 
     /// <summary>16 digits, not starting with 0, so spreadsheets keep them intact.</summary>

@@ -1,8 +1,6 @@
 using Marten;
 using SceneFinance.Payments.Intents;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
-using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Campus.Billing;
 using SceneFinance.Scenes.Campus.PlanningFees;
 
@@ -23,31 +21,29 @@ public sealed class BillFulfilment(IGrainFactory grains, IDocumentStore store) :
 
     public string Kind => PurposeKind;
 
-    IBillGrain Bill(string tenantId, string billId) => grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId));
+    IBillGrain Bill(string tenantId, string billId) => BillEndpoints.Grain(grains, tenantId, billId);
 
+    /// <summary>The bill's own refusal of this amount now (the same rule the counter meets), or null.</summary>
     public async Task<Refusal?> Check(string tenantId, IntentPurpose purpose, long amount)
     {
-        var bill = purpose.TargetId.StartsWith("bill_", StringComparison.Ordinal) ? await Bill(tenantId, purpose.TargetId).Get() : null;
+        var bill = BillEndpoints.IsBillId(purpose.TargetId) ? await Bill(tenantId, purpose.TargetId).Get() : null;
         if (bill is null) return Refusal.NotFound("The bill");
         var settings = await FeePlanEndpoints.Settings(store, tenantId);
-        try
-        {
-            BillDecisions.CheckPayable(bill.Status is BillStatus.Cancelled or BillStatus.Refunded, bill.OutstandingAmount, amount, settings.MinimumPartialPayment);
-            return null;
-        }
-        catch (ProblemException e)
-        {
-            return e.ToRefusal();
-        }
+        return BillDecisions.CheckPayable(bill.Status is BillStatus.Cancelled or BillStatus.Refunded, bill.OutstandingAmount, amount, settings.MinimumPartialPayment);
     }
 
-    public Task Fulfil(string tenantId, FulfilIntent c) =>
-        Bill(tenantId, c.Purpose.TargetId).PayOnline(new PayBillOnline(c.IntentId, c.Channel, c.Amount, c.Purpose.Detail ?? "online", c.Now));
+    public async Task Fulfil(string tenantId, FulfilIntent c) =>
+        Applied(await Bill(tenantId, c.Purpose.TargetId).PayOnline(new PayBillOnline(c.IntentId, c.Channel, c.Amount, c.Purpose.Detail ?? "online", c.Now)));
 
     public async Task<Refusal?> Fund(string tenantId, FundRefund c) =>
-        await Bill(tenantId, c.Purpose.TargetId).FundRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now)) is { } code
-            ? Refusal.Conflict("The bill cannot give this refund's money back.", code) : null;
+        (await Bill(tenantId, c.Purpose.TargetId).FundRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now))).Refusal;
 
-    public Task Release(string tenantId, FundRefund c) =>
-        Bill(tenantId, c.Purpose.TargetId).ReleaseRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now));
+    public async Task Release(string tenantId, FundRefund c) =>
+        Applied(await Bill(tenantId, c.Purpose.TargetId).ReleaseRefund(new RefundBill(c.RefundId, c.IntentId, c.Channel, c.Amount, c.Now)));
+
+    /// <summary>Money the channel already moved must land: a refusal here is a fault the gateway's janitor retries.</summary>
+    static void Applied<T>(Outcome<T> outcome)
+    {
+        if (outcome.Refusal is { } r) throw new InvalidOperationException($"The bill refused a gateway movement: {r.Code} {r.Detail}");
+    }
 }

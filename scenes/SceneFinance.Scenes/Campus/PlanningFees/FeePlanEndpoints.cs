@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,78 +18,96 @@ public sealed record FeePlanRequest(
     int? SiblingDiscountBp, LateFeeRequest? LateFee);
 public sealed record CampusSettingsRequest(long? MinimumPartialPayment, int? ReminderDaysBefore);
 
+public sealed record FeePlanList(IReadOnlyList<FeePlan> Items);
+
 public static class FeePlanEndpoints
 {
     public const int MaxItems = 30, MaxInstallments = 12;
 
-    /// <summary>
-    /// <c>POST /tenants/{t}/campus/fee-plans</c> → <c>201</c>; <c>GET .../fee-plans</c>, <c>GET .../fee-plans/{id}</c>;
-    /// <c>GET|PUT /tenants/{t}/campus/settings</c> (minimum part payment, reminder lead time).
-    /// </summary>
     public static void MapFeePlans(this IEndpointRouteBuilder api)
     {
         var plans = api.MapGroup("/tenants/{tenantId}/campus/fee-plans").WithTags("Campus");
 
         plans.MapPost("", async (string tenantId, FeePlanRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-            await grains.FindTenant(tenantId).OrThrow();
-            var plan = Validate(body);
-            plan.Id = Ids.New("plan");
-            plan.CreatedBy = http.UserName();
-            plan.CreatedAt = clock.GetUtcNow();
-            await using var session = store.LightweightSession(tenantId);
-            session.Insert(plan);
-            await session.SaveChangesAsync();
-            return Results.Json(plan, statusCode: 201);
-        }).WithSummary("Create a fee plan for a term and a grade or class");
+                (await Create(http.User, store, grains, tenantId, body, clock.GetUtcNow())).ToCreated(p => $"/api/v1/tenants/{tenantId}/campus/fee-plans/{p.Id}"))
+            .Doc("createFeePlan", "Create a fee plan for a term and a grade or class",
+                "Items (收费项目), installments as shares in basis points adding up to 10000, the sibling discount and the late-fee rule. Bills are issued from it by generateBills.");
 
-        plans.MapGet("", async (string tenantId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            await using var session = store.QuerySession(tenantId);
-            return Results.Json(new { items = await session.Query<FeePlan>().OrderByDescending(p => p.CreatedAt).ToListAsync() });
-        });
+        plans.MapGet("", async (string tenantId, HttpContext http, IDocumentStore store) => (await List(http.User, store, tenantId)).ToOk())
+            .Doc("listFeePlans", "The school's fee plans, newest first");
 
         plans.MapGet("/{planId}", async (string tenantId, string planId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            return Results.Json(await Load(store, tenantId, planId));
-        });
+                (await Get(http.User, store, tenantId, planId)).ToOk())
+            .Doc("getFeePlan", "One fee plan");
 
         var settings = api.MapGroup("/tenants/{tenantId}/campus/settings").WithTags("Campus");
-        settings.MapGet("", async (string tenantId, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.StaffAndGuardians);
-            return Results.Json(await Settings(store, tenantId));
-        });
+        settings.MapGet("", async (string tenantId, HttpContext http, IDocumentStore store) => (await GetSettings(http.User, store, tenantId)).ToOk())
+            .Doc("getCampusSettings", "The school's rules for paying bills", "The minimum part payment and how many days before a due date reminders go out. Guardians read them too.");
         settings.MapPut("", async (string tenantId, CampusSettingsRequest body, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-            new Validation()
-                .Require(body.MinimumPartialPayment is null or (>= 0 and <= Validation.MaxAmount), "minimumPartialPayment", "minimumPartialPayment must be fen between 0 and 100000000.")
-                .Require(body.ReminderDaysBefore is null or (>= 0 and <= 60), "reminderDaysBefore", "reminderDaysBefore must be 0 to 60.")
-                .ThrowIfInvalid();
-            var current = await Settings(store, tenantId);
-            current.MinimumPartialPayment = body.MinimumPartialPayment ?? current.MinimumPartialPayment;
-            current.ReminderDaysBefore = body.ReminderDaysBefore ?? current.ReminderDaysBefore;
-            await using var session = store.LightweightSession(tenantId);
-            session.Store(current);
-            await session.SaveChangesAsync();
-            return Results.Json(current);
-        });
+                (await PutSettings(http.User, store, tenantId, body)).ToOk())
+            .Doc("updateCampusSettings", "Change the school's rules for paying bills", "Tenant admins only; a field left out keeps its value.");
     }
 
+    public static async Task<Outcome<FeePlan>> Create(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, FeePlanRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+        await grains.FindTenant(tenantId).OrThrow();
+        var plan = Validate(body);
+        plan.Id = Ids.New("plan");
+        plan.CreatedBy = user.UserName();
+        plan.CreatedAt = now;
+        await using var session = store.LightweightSession(tenantId);
+        session.Insert(plan);
+        await session.SaveChangesAsync();
+        return plan;
+    }
+
+    public static async Task<Outcome<FeePlanList>> List(ClaimsPrincipal user, IDocumentStore store, string tenantId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        await using var session = store.QuerySession(tenantId);
+        return new FeePlanList(await session.Query<FeePlan>().OrderByDescending(p => p.CreatedAt).ToListAsync());
+    }
+
+    public static async Task<Outcome<FeePlan>> Get(ClaimsPrincipal user, IDocumentStore store, string tenantId, string planId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        return await Find(store, tenantId, planId);
+    }
+
+    public static async Task<Outcome<CampusSettings>> GetSettings(ClaimsPrincipal user, IDocumentStore store, string tenantId)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.StaffAndGuardians);
+        return await Settings(store, tenantId);
+    }
+
+    public static async Task<Outcome<CampusSettings>> PutSettings(ClaimsPrincipal user, IDocumentStore store, string tenantId, CampusSettingsRequest body)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        new Validation()
+            .Require(body.MinimumPartialPayment is null or (>= 0 and <= Validation.MaxAmount), "minimumPartialPayment", "minimumPartialPayment must be fen between 0 and 100000000.")
+            .Require(body.ReminderDaysBefore is null or (>= 0 and <= 60), "reminderDaysBefore", "reminderDaysBefore must be 0 to 60.")
+            .ThrowIfInvalid();
+        var current = await Settings(store, tenantId);
+        current.MinimumPartialPayment = body.MinimumPartialPayment ?? current.MinimumPartialPayment;
+        current.ReminderDaysBefore = body.ReminderDaysBefore ?? current.ReminderDaysBefore;
+        await using var session = store.LightweightSession(tenantId);
+        session.Store(current);
+        await session.SaveChangesAsync();
+        return current;
+    }
+
+    /// <summary>The school's settings (the defaults until a tenant admin changes them).</summary>
     public static async Task<CampusSettings> Settings(IDocumentStore store, string tenantId)
     {
         await using var session = store.QuerySession(tenantId);
         return await session.LoadAsync<CampusSettings>(CampusSettings.DocumentId) ?? new CampusSettings();
     }
 
-    public static async Task<FeePlan> Load(IDocumentStore store, string tenantId, string planId)
+    public static async Task<Outcome<FeePlan>> Find(IDocumentStore store, string tenantId, string planId)
     {
         await using var session = store.QuerySession(tenantId);
-        return await session.LoadAsync<FeePlan>(planId) ?? throw ProblemException.NotFound("The fee plan");
+        return await session.LoadAsync<FeePlan>(planId) is { } plan ? plan : Refusal.NotFound("The fee plan");
     }
 
     static FeePlan Validate(FeePlanRequest b)

@@ -1,8 +1,9 @@
 using Marten;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using SceneFinance.Platform;
 using SceneFinance.Platform.Tenancy;
-using SceneFinance.Scenes.Campus.Attendance;
+using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Campus.Billing;
 using SceneFinance.Scenes.Campus.PlanningFees;
 
@@ -40,7 +41,7 @@ public sealed record ReminderRun(int BillsLooked, int MarkedOverdue, int Queued,
 /// Reminders before due dates and on overdue, and late fees. Safe to run any number of times: an installment becomes overdue (and
 /// gets its late fee) once, in its bill's own stream; a reminder is queued once, under an id that names it.
 /// </summary>
-public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimeProvider clock, IEnumerable<IReminderSender> senders, ILogger<Reminders> log)
+public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TenantClock clock, IEnumerable<IReminderSender> senders, ILogger<Reminders> log)
 {
     /// <summary>Runs for every tenant; <paramref name="today"/> (the tenants' local day) only when a test or a catch-up run says so.</summary>
     public async Task<ReminderRun> Run(DateOnly? today = null, CancellationToken ct = default)
@@ -51,7 +52,7 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
         var total = new ReminderRun(0, 0, 0, 0);
         foreach (var tenantId in tenants)
         {
-            var day = today ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), await GateTaps.Zone(grains, tenantId)).DateTime);
+            var day = today ?? (await clock.For(tenantId)).Today;
             var run = await RunTenant(tenantId, day, ct);
             total = new ReminderRun(total.BillsLooked + run.BillsLooked, total.MarkedOverdue + run.MarkedOverdue, total.Queued + run.Queued, total.Sent + run.Sent);
         }
@@ -70,7 +71,7 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
             bills = (await session.Query<BillListing>().Where(b => b.Outstanding > 0 && b.NextDueDate != null && b.NextDueDate <= horizon).ToListAsync(ct)).ToList();
             students = (await session.Query<StudentRecord>().ToListAsync(ct)).ToDictionary(s => s.Id);
         }
-        var now = clock.GetUtcNow();
+        var now = clock.UtcNow;
         var wanted = new List<OutboxMessage>();
         var overdue = 0;
         foreach (var listing in bills)
@@ -78,7 +79,13 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
             var phones = students.GetValueOrDefault(listing.StudentNumber)?.GuardianPhones ?? [];
             if (listing.NextDueDate < today)
             {
-                var (bill, marked) = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, listing.Id)).MarkOverdue(today, now);
+                var marking = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, listing.Id)).MarkOverdue(today, now);
+                if (marking.Refusal is { } refused)
+                {
+                    log.LogWarning("Bill {BillId} was not marked overdue now ({Code}); the next run does it", listing.Id, refused.Code);
+                    continue;
+                }
+                var (bill, marked) = marking.Value!;
                 overdue += marked;
                 foreach (var i in bill.Installments.Where(i => i.Status == "overdue"))
                 {
@@ -129,7 +136,7 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
         {
             if (!await sender.Send(tenantId, m, ct)) continue;
             m.Status = "sent";
-            m.SentAt = clock.GetUtcNow();
+            m.SentAt = clock.UtcNow;
             session.Store(m);
             sent++;
         }
@@ -137,7 +144,7 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TimePr
         return sent;
     }
 
-    static string Yuan(long fen) => Reporting.CollectionReports.Yuan(fen);
+    static string Yuan(long fen) => Money.Yuan(fen);
 }
 
 /// <summary>The daily run of <see cref="Reminders"/> (Quartz). Idempotent: a second run the same day changes nothing.</summary>

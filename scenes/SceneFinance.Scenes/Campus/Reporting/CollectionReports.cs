@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Marten;
+using Marten.Pagination;
+using SceneFinance.Platform.Security;
 using SceneFinance.Scenes.Campus.Billing;
 
 namespace SceneFinance.Scenes.Campus.Reporting;
@@ -8,10 +11,64 @@ public sealed record CollectionRow(
     string Grade, string Class, int Bills, int Paid, int PartiallyPaid, int Unpaid, int Overdue, int Cancelled,
     long Billed, long LateFees, long Collected, long CollectedOnline, long CollectedAtCounter, long CollectedExternally, long Waived, long Refunded, long Outstanding);
 
-/// <summary>The finance office's read side (收缴情况): computed from the bills' listings, which their grains rewrite in every commit.</summary>
+/// <summary>The overview by grade and class (收缴情况); <see cref="Total"/> is its last row.</summary>
+public sealed record CollectionReport(IReadOnlyList<CollectionRow> Rows, CollectionRow Total);
+
+/// <summary>The unpaid list (未缴名单): every bill with something outstanding, by grade, class and student.</summary>
+public sealed record UnpaidReport(IReadOnlyList<BillListing> Items, int Count, long Outstanding);
+
+/// <summary>A page of the unpaid list, and how many there are in all.</summary>
+public sealed record UnpaidPage(IReadOnlyList<BillListing> Items, long Total);
+
+/// <summary>The collections journal (收款流水): payments applied and refunds, oldest first, and their sum.</summary>
+public sealed record CollectionsJournal(IReadOnlyList<CollectionEntry> Items, long Total);
+
+/// <summary>
+/// The finance office's read side: computed from the bills' listings and journal lines, which their grains write in every commit.
+/// The API's report routes and the admin shell's pages (and their downloads) call these functions.
+/// </summary>
 public static class CollectionReports
 {
-    public static async Task<IReadOnlyList<BillListing>> Bills(IDocumentStore store, string tenantId, string? planId, string? grade, string? @class)
+    public const int MaxJournal = 100_000;
+
+    public static async Task<Outcome<CollectionReport>> Collection(ClaimsPrincipal user, IDocumentStore store, string tenantId, string? planId, string? grade)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        var rows = Overview(await Bills(store, tenantId, planId, grade, null));
+        return new CollectionReport(rows, rows[^1]);
+    }
+
+    public static async Task<Outcome<UnpaidReport>> Unpaid(ClaimsPrincipal user, IDocumentStore store, string tenantId, string? planId, string? grade, string? @class)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        var unpaid = (await Bills(store, tenantId, planId, grade, @class)).Where(b => b.Outstanding > 0)
+            .OrderBy(b => b.Grade, StringComparer.Ordinal).ThenBy(b => b.Class, StringComparer.Ordinal).ThenBy(b => b.StudentNumber, StringComparer.Ordinal).ToList();
+        return new UnpaidReport(unpaid, unpaid.Count, unpaid.Sum(b => b.Outstanding));
+    }
+
+    /// <summary>One page of the unpaid list (<paramref name="page"/> from 0), read page by page from the listings.</summary>
+    public static async Task<Outcome<UnpaidPage>> UnpaidPage(ClaimsPrincipal user, IDocumentStore store, string tenantId, string? planId, int page, int size)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        await using var session = store.QuerySession(tenantId);
+        var query = session.Query<BillListing>().Where(b => b.Outstanding > 0);
+        if (planId is not null) query = query.Where(b => b.PlanId == planId);
+        var found = await query.OrderBy(b => b.Grade).ThenBy(b => b.Class).ThenBy(b => b.StudentNumber).ToPagedListAsync(page + 1, size);
+        return new UnpaidPage([.. found], found.TotalItemCount);
+    }
+
+    public static async Task<Outcome<CollectionsJournal>> Collections(ClaimsPrincipal user, IDocumentStore store, string tenantId, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        user.RequireTenantAccess(tenantId, CampusAccess.Staff);
+        await using var session = store.QuerySession(tenantId);
+        var query = session.Query<CollectionEntry>().AsQueryable();
+        if (from is not null) query = query.Where(e => e.At >= from);
+        if (to is not null) query = query.Where(e => e.At < to);
+        var entries = await query.OrderBy(e => e.At).Take(MaxJournal).ToListAsync();
+        return new CollectionsJournal(entries, entries.Sum(e => e.Amount));
+    }
+
+    static async Task<IReadOnlyList<BillListing>> Bills(IDocumentStore store, string tenantId, string? planId, string? grade, string? @class)
     {
         await using var session = store.QuerySession(tenantId);
         var query = session.Query<BillListing>().AsQueryable();
@@ -44,32 +101,4 @@ public static class CollectionReports
         b.Count(x => x.Status is BillStatus.Cancelled or BillStatus.Refunded),
         b.Sum(x => x.Amount), b.Sum(x => x.LateFees), b.Sum(x => x.Paid), b.Sum(x => x.PaidOnline), b.Sum(x => x.PaidAtCounter), b.Sum(x => x.PaidExternally),
         b.Sum(x => x.Waived), b.Sum(x => x.Refunded), b.Sum(x => x.Outstanding));
-
-    public static IEnumerable<IDictionary<string, object?>> OverviewSheet(IEnumerable<CollectionRow> rows) => rows.Select(r => (IDictionary<string, object?>)new Dictionary<string, object?>
-    {
-        ["年级 Grade"] = r.Grade, ["班级 Class"] = r.Class, ["账单数 Bills"] = r.Bills, ["已缴清 Paid"] = r.Paid, ["部分缴费 Partially paid"] = r.PartiallyPaid,
-        ["未缴 Unpaid"] = r.Unpaid, ["逾期 Overdue"] = r.Overdue, ["已取消 Cancelled"] = r.Cancelled,
-        ["应收(元) Billed"] = Yuan(r.Billed), ["滞纳金(元) Late fees"] = Yuan(r.LateFees), ["已收(元) Collected"] = Yuan(r.Collected),
-        ["线上(元) Online"] = Yuan(r.CollectedOnline), ["柜台(元) Counter"] = Yuan(r.CollectedAtCounter), ["贷款/资助(元) Loans & subsidies"] = Yuan(r.CollectedExternally),
-        ["减免(元) Waived"] = Yuan(r.Waived), ["退款(元) Refunded"] = Yuan(r.Refunded), ["未收(元) Outstanding"] = Yuan(r.Outstanding),
-    });
-
-    public static IEnumerable<IDictionary<string, object?>> BillSheet(IEnumerable<BillListing> bills) => bills
-        .OrderBy(b => b.Grade, StringComparer.Ordinal).ThenBy(b => b.Class, StringComparer.Ordinal).ThenBy(b => b.StudentNumber, StringComparer.Ordinal)
-        .Select(b => (IDictionary<string, object?>)new Dictionary<string, object?>
-        {
-            ["学号 Student number"] = b.StudentNumber, ["姓名 Name"] = b.StudentName, ["年级 Grade"] = b.Grade, ["班级 Class"] = b.Class,
-            ["账单 Bill"] = b.Id, ["状态 Status"] = b.Status, ["应收(元) Amount"] = Yuan(b.Amount + b.LateFees), ["已收(元) Paid"] = Yuan(b.Paid),
-            ["减免(元) Waived"] = Yuan(b.Waived), ["未收(元) Outstanding"] = Yuan(b.Outstanding), ["下一到期日 Next due"] = b.NextDueDate?.ToString("yyyy-MM-dd"),
-        });
-
-    public static IEnumerable<IDictionary<string, object?>> JournalSheet(IEnumerable<CollectionEntry> entries) => entries.Select(e => (IDictionary<string, object?>)new Dictionary<string, object?>
-    {
-        ["时间 At (UTC)"] = e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"), ["流水号 Receipt"] = e.Id, ["学号 Student number"] = e.StudentNumber, ["姓名 Name"] = e.StudentName,
-        ["年级 Grade"] = e.Grade, ["班级 Class"] = e.Class, ["方式 Method"] = e.Method, ["渠道 Channel"] = e.Channel, ["机构 Provider"] = e.Provider,
-        ["金额(元) Amount"] = Yuan(e.Amount), ["操作人 By"] = e.By, ["账单 Bill"] = e.BillId,
-    });
-
-    /// <summary>Fen as a yuan string with exactly two decimals (text, so no spreadsheet rounding and no floating point).</summary>
-    public static string Yuan(long fen) => (fen < 0 ? "-" : "") + $"{Math.Abs(fen) / 100}.{Math.Abs(fen) % 100:00}";
 }

@@ -1,54 +1,49 @@
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Problems;
-using SceneFinance.Platform.Security;
-using SceneFinance.Scenes.Campus.Billing;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Scenes.Campus.Reporting;
 
 public static class ReportEndpoints
 {
-    /// <summary>
-    /// <c>GET /tenants/{t}/campus/reports/collection?planId=&amp;grade=</c> (overview by grade and class), <c>.../reports/unpaid</c>,
-    /// <c>.../reports/collections?from=&amp;to=</c> (the collections journal); each also as .xlsx with <c>format=xlsx</c>.
-    /// </summary>
     public static void MapCampusReports(this IEndpointRouteBuilder api)
     {
         var reports = api.MapGroup("/tenants/{tenantId}/campus/reports").WithTags("Campus");
 
-        reports.MapGet("/collection", async (string tenantId, string? planId, string? grade, string? format, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            var rows = CollectionReports.Overview(await CollectionReports.Bills(store, tenantId, planId, grade, null));
-            return IsXlsx(format)
-                ? Xlsx.File(Xlsx.Write(CollectionReports.OverviewSheet(rows), "收缴情况"), "collection-overview.xlsx")
-                : Results.Json(new { rows, total = rows[^1] });
-        });
+        reports.MapGet("/collection", async (string tenantId, string? planId, string? grade, string? format, HttpContext http, IDocumentStore store, TenantClock clock) =>
+                await Answer(await CollectionReports.Collection(http.User, store, tenantId, planId, grade), format, clock, tenantId,
+                    (r, zone) => (CampusSheets.Overview(r.Rows, zone, SheetWords.Bilingual), "collection-overview.xlsx")))
+            .Doc("getCollectionReport", "Collection by grade and class, with grade subtotals and the school's total",
+                "format=xlsx for the spreadsheet (amounts are numbers in yuan).")
+            .Produces<CollectionReport>(StatusCodes.Status200OK, "application/json", Xlsx.ContentType);
 
-        reports.MapGet("/unpaid", async (string tenantId, string? planId, string? grade, string? @class, string? format, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            var unpaid = (await CollectionReports.Bills(store, tenantId, planId, grade, @class)).Where(b => b.Outstanding > 0)
-                .OrderBy(b => b.Grade, StringComparer.Ordinal).ThenBy(b => b.Class, StringComparer.Ordinal).ThenBy(b => b.StudentNumber, StringComparer.Ordinal).ToList();
-            return IsXlsx(format)
-                ? Xlsx.File(Xlsx.Write(CollectionReports.BillSheet(unpaid), "未缴名单"), "unpaid.xlsx")
-                : Results.Json(new { items = unpaid, count = unpaid.Count, outstanding = unpaid.Sum(b => b.Outstanding) });
-        });
+        reports.MapGet("/unpaid", async (string tenantId, string? planId, string? grade, string? @class, string? format, HttpContext http, IDocumentStore store, TenantClock clock) =>
+                await Answer(await CollectionReports.Unpaid(http.User, store, tenantId, planId, grade, @class), format, clock, tenantId,
+                    (r, zone) => (CampusSheets.Bills(r.Items, zone, SheetWords.Bilingual), "unpaid.xlsx")))
+            .Doc("getUnpaidReport", "Every bill with something outstanding", "format=xlsx for the spreadsheet.")
+            .Produces<UnpaidReport>(StatusCodes.Status200OK, "application/json", Xlsx.ContentType);
 
-        reports.MapGet("/collections", async (string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? format, HttpContext http, IDocumentStore store) =>
-        {
-            http.RequireTenantAccess(tenantId, CampusAccess.Staff);
-            await using var session = store.QuerySession(tenantId);
-            var query = session.Query<CollectionEntry>().AsQueryable();
-            if (from is not null) query = query.Where(e => e.At >= from);
-            if (to is not null) query = query.Where(e => e.At < to);
-            var entries = await query.OrderBy(e => e.At).Take(100_000).ToListAsync();
-            return IsXlsx(format)
-                ? Xlsx.File(Xlsx.Write(CollectionReports.JournalSheet(entries), "收款流水"), "collections.xlsx")
-                : Results.Json(new { items = entries, total = entries.Sum(e => e.Amount) });
-        });
+        reports.MapGet("/collections", async (string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? format, HttpContext http, IDocumentStore store, TenantClock clock) =>
+                await Answer(await CollectionReports.Collections(http.User, store, tenantId, from, to), format, clock, tenantId,
+                    (r, zone) => (CampusSheets.Journal(r.Items, zone, SheetWords.Bilingual), "collections.xlsx")))
+            .Doc("getCollectionsJournal", "The collections journal: payments applied to bills and refunds, oldest first",
+                "from (inclusive) and to (exclusive) are times with an offset; format=xlsx for the spreadsheet (times in the school's zone).")
+            .Produces<CollectionsJournal>(StatusCodes.Status200OK, "application/json", Xlsx.ContentType);
+    }
+
+    /// <summary>A report as JSON, or (<c>format=xlsx</c>) as the same report's spreadsheet, times in the school's zone.</summary>
+    public static async Task<Results<Ok<T>, FileContentHttpResult, ProblemHttpResult>> Answer<T>(Outcome<T> report, string? format, TenantClock clock, string tenantId,
+        Func<T, TimeZoneInfo, (byte[] Content, string Name)> sheet)
+    {
+        if (report.Refusal is { } refused) return refused.ToProblem();
+        if (!IsXlsx(format)) return TypedResults.Ok(report.Value!);
+        var (content, name) = sheet(report.Value!, (await clock.For(tenantId)).Zone);
+        return TypedResults.File(content, Xlsx.ContentType, name);
     }
 
     static bool IsXlsx(string? format) => format switch

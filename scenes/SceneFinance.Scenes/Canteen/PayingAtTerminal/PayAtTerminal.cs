@@ -48,7 +48,7 @@ public static class PayAtTerminal
         })
         .WithTags("Terminals")
         .Caller(CallerKind.Terminal)
-        .Accepts<PaymentRequest>("application/json")
+        .SignedBody<PaymentRequest>()
         .Idempotent()
         .Doc("payAtTerminal", "A card tap at a signed terminal; a decline is a 200 with its declineCode",
             "The terminal signs the exact body. Approved payments are committed before the answer. A decline (insufficient_funds, "
@@ -91,7 +91,7 @@ public static class PayAtTerminal
         })
         .WithTags("Terminals")
         .Caller(CallerKind.Terminal)
-        .Accepts<BatchRequest>("application/json")
+        .SignedBody<BatchRequest>()
         .Doc("payAtTerminalBatch", "Offline taps uploaded later; each item is idempotent on its own key",
             $"1 to {MaxBatchItems} items (body up to {MaxBatchBytes / 1024} KB), applied in order, answered in order in the single payment's "
             + "shape. Each item needs occurredAt (at most 30 days old); one invalid item rejects the whole upload with 400. An item whose key "

@@ -44,7 +44,7 @@ public static class VoidEndpoints
             })
             .WithTags("Canteen")
             .Caller(CallerKind.Terminal)
-            .Accepts<VoidRequest>("application/json")
+            .SignedBody<VoidRequest>()
             .Idempotent()
             .Doc("voidAtTerminal", "Void a wrong tap at the till that took it, on the same business day, with a reason",
                 "Signed by the till. The whole payment goes back where it came from (purses, the campaign, arrears). Another till, another day or a "
