@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SceneFinance.AdminUi.Campus;
 using SceneFinance.AdminUi.Shell;
 using SceneFinance.Grains;
 using SceneFinance.Grains.Canteen;
@@ -93,6 +94,13 @@ public static class CanteenSpreadsheets
                 Xlsx.Sheet(t["Arrears"], arrears,
                     Xlsx.Text<ArrearsListing>(t["External id"], a => a.ExternalId), Xlsx.Text<ArrearsListing>(t["Name"], a => a.Name),
                     Xlsx.Yuan<ArrearsListing>(t["Outstanding (yuan)"], a => a.Outstanding)));
+        });
+
+        // The staff import's refused rows: the campus roster's one row-error file, in the person's language.
+        exports.MapGet("/staff-rejected.xlsx", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
+        {
+            var import = await Scenes.Canteen.Staff.StaffImports.Get(http.User, store, tenantId, importId).OrThrow();
+            return Xlsx.File(Scenes.Campus.ImportingRosters.RosterImportEndpoints.RejectedXlsx(import, Language(http).Sheet()), $"rejected-{import.Id}.xlsx");
         });
 
         exports.MapGet("/daily-sales.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, TenantClock clock) =>

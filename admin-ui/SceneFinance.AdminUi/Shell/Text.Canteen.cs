@@ -156,6 +156,11 @@ public sealed partial class Text
         ["A tap may be voided on its business day only; refund it instead."] = "只能撤销当日交易，请改为退款。",
         ["This payment was refunded already; refund what is left instead."] = "该笔已部分退款，请对剩余部分退款。",
 
+        ["Import staff"] = "导入员工",
+        ["Choose a staff roster file"] = "选择员工名册文件",
+        ["An .xlsx or .csv file with the columns 工号 staffNumber, 姓名 name, 部门 department (their limit group), 卡号 cardNumber and 手机 phone (optional)."] =
+            ".xlsx 或 .csv 文件，列：工号、姓名、部门（即限额分组）、卡号和手机（可选）。",
+        ["Format the staff number column as text, so leading zeros stay. Sending the same file again changes nothing."] = "工号列请设为文本格式以保留前导零。重复导入同一文件不会重复变更。",
         ["Group"] = "分组",
         ["Expires"] = "到期",
         ["Where"] = "适用范围",

@@ -55,6 +55,7 @@ public static class Configuration
         opts.Schema.For<SubsidyEligibleList>();
         opts.Schema.For<SubsidyRun>().Index(x => x.ProgramId);
         opts.Schema.For<SubsidyRunKey>();
+        opts.Schema.For<Staff.StaffRecord>();
     }
 
     public static IEndpointRouteBuilder MapCanteen(this IEndpointRouteBuilder api)
@@ -68,6 +69,7 @@ public static class Configuration
         canteen.MapCampaigns();
         canteen.MapSubsidies();
         canteen.MapDailySales();
+        Staff.StaffImports.MapStaffImports(canteen);
         return api;
     }
 }

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace SceneFinance.Tests.Canteen;
 
 /// <summary>
-/// A month of meal subsidy: the eligible staff imported, granted, spent (split over purses and cash), then the month ends.
+/// A month of meal subsidy: the staff roster imported (their department decides the meal subsidy, an imported list the holiday one), granted, spent (split over purses and cash), then the month ends.
 /// The remainder of the meal subsidy goes back to the funder exactly once: by the calendar job, by hand twice, and again after
 /// a restart; the holiday subsidy and cash are untouched.
 /// </summary>
@@ -57,20 +57,18 @@ public sealed class MonthEndTests(ITestOutputHelper output)
             s = await Scenario.Start(before);
             var canteen = await s.Merchant();
             var till = await s.TerminalAt(canteen);
-            async Task<(string, string)> Staff(string number, long cash)
-            {
-                var card = Scenario.NewCardNumber();
-                var id = (await s.Api.Post($"{s.Base}/cardholders", new { externalId = number, name = "员工 " + number, kind = "staff", cardNumber = card }, s.AdminToken))
-                    .Expect(HttpStatusCode.Created)["id"].GetValue<string>();
-                if (cash > 0) await s.TopUp(id, cash);
-                return (id, card);
-            }
-            (a, b, c, d) = (await Staff("00071", 3_000), await Staff("00072", 1_000), await Staff("00073", 0), await Staff("00074", 500));
-            meal = await s.Program(new { name = "餐补 Meal subsidy", amountPerPerson = 20_000, funder = "人力资源部 HR", categories = new[] { "canteen" } });
+            // The staff come from the roster (as text, leading zeros kept); the canteen team's department gets the meal subsidy.
+            var cards = Enumerable.Range(0, 4).Select(_ => Scenario.NewCardNumber()).ToArray();
+            var roster = $"工号,姓名,部门,卡号\n00071,员工 71,食堂组,{cards[0]}\n00072,员工 72,食堂组,{cards[1]}\n00073,员工 73,食堂组,{cards[2]}\n00074,员工 74,保卫处,{cards[3]}\n";
+            var imported = System.Text.Json.Nodes.JsonNode.Parse(await s.Upload($"{s.Canteen()}/staff-imports", Encoding.UTF8.GetBytes(roster), "staff.csv"))!;
+            await WaitImport(s, imported["id"]!.GetValue<string>());
+            (string, string) Staff(int i) => (SceneFinance.Scenes.Canteen.Staff.StaffImports.CardHolderIdFor($"0007{i + 1}"), cards[i]);
+            (a, b, c, d) = (Staff(0), Staff(1), Staff(2), Staff(3));
+            foreach (var (holder, cash) in new[] { (a.Id, 3_000L), (b.Id, 1_000L), (d.Id, 500L) }) await s.TopUp(holder, cash);
+            meal = await s.Program(new { name = "餐补 Meal subsidy", amountPerPerson = 20_000, funder = "人力资源部 HR", categories = new[] { "canteen" }, groups = new[] { "食堂组" } });
             var today = CanteenScenario.LocalDay(DateTimeOffset.UtcNow);
             holiday = await s.Program(new { name = "节日补贴 Holiday", kind = "holiday", period = "dates", from = today, to = today.AddDays(60), amountPerPerson = 5_000, funder = "工会 Union" });
-            foreach (var program in new[] { meal, holiday })
-                Assert.Contains("\"listed\":3", await s.Upload($"{s.Canteen()}/subsidy-programs/{program}/eligible-holders", Encoding.UTF8.GetBytes("工号\n00071\n00072\n00073\n"), "staff.csv"));
+            Assert.Contains("\"listed\":3", await s.Upload($"{s.Canteen()}/subsidy-programs/{holiday}/eligible-holders", Encoding.UTF8.GetBytes("工号\n00071\n00072\n00073\n"), "staff.csv"));
             Assert.Equal(3, (await s.Run(meal, "grants"))["changed"]!.GetValue<int>());
             Assert.Equal(3, (await s.Run(holiday, "grants"))["changed"]!.GetValue<int>());
 
@@ -117,6 +115,16 @@ public sealed class MonthEndTests(ITestOutputHelper output)
         Assert.Equal((15_000L, 5_000L, 0L), (holidayFigures["granted"]!.GetValue<long>(), holidayFigures["spent"]!.GetValue<long>(), holidayFigures["returned"]!.GetValue<long>()));
         var tb = await s.TrialBalance();
         Assert.Equal(60_000 - 39_500, tb.Balance($"subsidy-funder:{meal}"));
+    }
+
+    static async Task WaitImport(Scenario s, string importId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await s.Api.Get($"{s.Canteen()}/staff-imports/{importId}", s.AdminToken)).Expect(HttpStatusCode.OK)["status"].GetValue<string>() == "running")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the staff import did not finish");
+            await Task.Delay(100);
+        }
     }
 
     static async Task<System.Text.Json.Nodes.JsonNode> WaitForEnd(Scenario s, string program)
