@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using SceneFinance.AdminUi.Campus;
+using SceneFinance.AdminUi.BackOffice;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
@@ -39,6 +40,7 @@ public static class Configuration
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<CommittedPayments>();
         services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());
+        services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddHostedService(sp => sp.GetRequiredService<Risk.RiskLive>());
         services.ConfigureMarten(opts => opts.Schema.For<AlertThresholds>());
         services.AddAuthentication(o =>
             {
@@ -99,6 +101,8 @@ public static class Configuration
         app.MapSpreadsheets();
         app.MapCampusPages();
         Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
+        Risk.RiskExports.MapRiskExports(app);
+        app.MapBackOfficeExports();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).

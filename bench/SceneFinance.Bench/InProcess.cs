@@ -77,6 +77,14 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
             return JsonSerializer.Serialize(outcome.Value, SceneJson.Options);
         });
 
+    /// <summary>Makes <paramref name="count"/> risk rules live for the tenant (the same grains and book as the product).</summary>
+    public Task ActivateRiskRules(int count) => BenchRules.Activate(_grains, _host.Services.GetRequiredService<IRiskBook>(), _tenantId, count);
+
+    /// <summary>20 rules live, or none (disabled), for an A/B run.</summary>
+    public Task SetRiskRules(int count) => count > 0
+        ? BenchRules.Activate(_grains, _host.Services.GetRequiredService<IRiskBook>(), _tenantId, count)
+        : BenchRules.DisableAll(_grains, _host.Services.GetRequiredService<IRiskBook>(), _tenantId);
+
     /// <summary>Balances in the grains and in the ledger must both equal what was approved, to the fen.</summary>
     public async Task Verify(long approvedAmount, int? funded = null)
     {

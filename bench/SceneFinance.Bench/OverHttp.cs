@@ -14,6 +14,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
 {
     const string AdminPassword = "bench-admin-password";
     Process _host = null!;
+    IDisposable? _stopOnSignal;
     HttpClient _http = null!;
     string _token = "", _tenantId = "";
     string[] _cards = [], _holders = [];
@@ -36,6 +37,11 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         _host = Process.Start(psi)!;
+        _stopOnSignal = Interrupt.OnSignal($"the host (pid {_host.Id})", () =>
+        {
+            using (var term = Process.Start("kill", ["-TERM", _host.Id.ToString()])) term?.WaitForExit();
+            if (!_host.WaitForExit(TimeSpan.FromSeconds(30))) _host.Kill(entireProcessTree: true);
+        });
         _host.OutputDataReceived += (_, _) => { };
         _host.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  host: " + e.Data); };
         _host.BeginOutputReadLine();
@@ -184,5 +190,6 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
             using (var term = Process.Start("kill", ["-TERM", _host.Id.ToString()])) await term.WaitForExitAsync();
             await _host.WaitForExitAsync();
         }
+        _stopOnSignal?.Dispose();
     }
 }

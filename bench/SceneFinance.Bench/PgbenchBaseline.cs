@@ -59,6 +59,7 @@ public static partial class PgbenchBaseline
         psi.Environment["PGPASSWORD"] = cs.Password;
         var before = cpu.Read();
         using var process = Process.Start(psi)!;
+        using var stopOnSignal = Interrupt.OnSignal("pgbench", () => process.Kill());
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -8,7 +8,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"SceneFinance benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {options}");
 
+Interrupt.Arm();
 using var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres"), log: m => Console.WriteLine("  " + m));
+using var stopPostgres = Interrupt.OnSignal("PostgreSQL", pg.Stop);
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 
 if (options.Scale > 0)
@@ -49,6 +51,30 @@ if (options.Only == "http")
     return;
 }
 
+if (options.Only == "risk")
+{
+    // The cost of 20 live risk rules: evaluated alone, then in-process alternating without and with them (A B A B) so the machine's drift shows.
+    BenchRules.MeasureEvaluation();
+    await using var risk = new InProcess(pg.CreateDatabase($"bench_risk_{stamp}"), options.CardHolders, options.Terminals);
+    await risk.Start();
+    await risk.Populate();
+    await risk.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 20), "warm");
+    var cpu = new CpuMeter(null);
+    for (var round = 0; round < 2; round++)
+    {
+        foreach (var rules in new[] { false, true })
+        {
+            await risk.SetRiskRules(rules ? 20 : 0);
+            var before = cpu.Read();
+            var run = await risk.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 21 + round * 2 + (rules ? 1 : 0)), "run");
+            var after = cpu.Read();
+            Console.WriteLine($"  {(rules ? "20 rules" : "no rules")}: {run.Summary}");
+            Console.WriteLine($"    {CpuMeter.PerThousand(before, after, run.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
+        }
+    }
+    return;
+}
+
 if (options.Only == "inproc")
 {
     // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
@@ -67,7 +93,7 @@ var baseline = await PgbenchBaseline.Run(sqlDb, options.Seconds, options.Pgbench
 await Settle.Postgres(sqlDb);
 
 Console.WriteLine($"\n[2/3] in-process: {options.Workers} concurrent callers into the grains, {options.CardHolders:N0} card holders, {options.Terminals} terminals, 50% on the hot one");
-Outcome inproc;
+Outcome inproc, inprocRules;
 var grainsDb = pg.CreateDatabase($"bench_grains_{stamp}");
 await using (var grains = new InProcess(grainsDb, options.CardHolders, options.Terminals))
 {
@@ -82,7 +108,17 @@ await using (var grains = new InProcess(grainsDb, options.CardHolders, options.T
     Console.WriteLine($"  {inproc.Summary}");
     Console.WriteLine($"  {CpuMeter.PerThousand(before, after, inproc.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
     Console.WriteLine($"  peak memory of this process: {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
-    await grains.Verify(warmup.ApprovedAmount + inproc.ApprovedAmount);
+
+    // The same workload with 20 live risk rules, evaluated inside every tap (the holder's and the terminal's grains).
+    BenchRules.MeasureEvaluation();
+    await grains.ActivateRiskRules(20);
+    before = cpu.Read();
+    inprocRules = await grains.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 6), "rules");
+    after = cpu.Read();
+    Console.WriteLine($"  with 20 risk rules: {inprocRules.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, inprocRules.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
+    Console.WriteLine($"  risk rules cost: {(1 - inprocRules.Summary.PerSecond / inproc.Summary.PerSecond) * 100:F1}% of the rate, p99 {inproc.Summary.P99Ms:F1} -> {inprocRules.Summary.P99Ms:F1} ms");
+    await grains.Verify(warmup.ApprovedAmount + inproc.ApprovedAmount + inprocRules.ApprovedAmount);
 }
 
 Console.WriteLine($"\n[3/3] over HTTP: signed POST /api/v1/terminal/payments against the product in its own process");
@@ -116,7 +152,7 @@ var ratioHttp = maxRate.Summary.PerSecond / baseline.Tps;
 Console.WriteLine();
 Console.WriteLine($"goals: ratio_inproc >= 2.0: {(ratioInproc >= 2 ? "met" : "NOT met")}; ratio_http >= 1.0: {(ratioHttp >= 1 ? "met" : "NOT met")}; " +
                   $"p99 at {options.FixedRate:N0}/s <= 20 ms: {(fixedRate.Summary.P99Ms <= 20 ? "met" : "NOT met")} ({fixedRate.Summary.P99Ms:F1} ms)");
-Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
+Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} inproc_rules20_per_s={inprocRules.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
                   $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2}");
 
 sealed record BenchOptions(string? Only, int Scale, int Active, int Seconds, int HttpSeconds, int WarmupSeconds, int CardHolders, int Terminals, int Workers, int HttpWorkers, int PgbenchClients, int FixedRate)

@@ -60,7 +60,7 @@ public sealed record GatewayRefund(
 
 /// <summary>
 /// A card payment as the wallet decides it: the tap, and what its terminal and tenant say about it (active, the single-payment
-/// cap, the tap's local day in the tenant's zone), with the time of the request passed in.
+/// cap, the tap's local day in the tenant's zone, and its facts for the risk rules), with the time of the request passed in.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Pay(
@@ -76,6 +76,7 @@ public sealed record Pay(
     [property: Id(8)] long SinglePaymentCap,
     [property: Id(9)] IdempotencyTicket Ticket,
     [property: Id(10)] DateTimeOffset Now,
+    [property: Id(12)] TapFacts? Risk = null,
     [property: Id(20)] CanteenTerms? Canteen = null);
 
 /// <summary>The answer to a card payment: the body of api-v1.md's terminal payment, and what is replayed for its key.</summary>

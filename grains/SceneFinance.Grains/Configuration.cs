@@ -5,6 +5,7 @@ using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.Canteen;
 using SceneFinance.Grains.Merchants;
 using SceneFinance.Grains.OfflineTills;
+using SceneFinance.Grains.Risk;
 using SceneFinance.Grains.Tenants;
 using SceneFinance.Grains.Terminals;
 using SceneFinance.Platform.Time;
@@ -19,6 +20,8 @@ public static class Configuration
         services.ConfigureMarten(ConfigureGrains);
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
+        services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
+        services.AddRiskGrains();
         return services;
     }
 

@@ -9,6 +9,7 @@ using SceneFinance.Scenes.CardHolders.ToppingUpOnline;
 using SceneFinance.Scenes.Canteen;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
 using SceneFinance.Scenes.Hospital;
+using SceneFinance.Scenes.Risk;
 using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes;
@@ -34,6 +35,7 @@ public static class Configuration
         api.MapCampus();
         api.MapHospital();
         api.MapCanteen();
+        api.MapRisk();
         return api;
     }
 }

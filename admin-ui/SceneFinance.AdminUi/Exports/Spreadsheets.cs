@@ -96,7 +96,7 @@ public static class Spreadsheets
         });
     }
 
-    static Text Language(HttpContext http)
+    internal static Text Language(HttpContext http)
     {
         var text = new Text();
         text.Use(http.Request.Cookies[Text.Cookie]);

@@ -8,7 +8,7 @@ public static class OfflineListReasons
     public const string Lost = "lost";
     public const string Frozen = "frozen";
 
-    /// <summary>Listed by the risk rules (issue 12), through an <see cref="IOfflineListSource"/> of theirs.</summary>
+    /// <summary>On a blacklist of the risk rules (the tenant's or the platform's), read through <c>IRiskBlacklist</c>.</summary>
     public const string Blacklisted = "blacklisted";
 }
 
@@ -65,4 +65,10 @@ public interface IOfflineListSource
     IReadOnlyCollection<string> Reasons { get; }
 
     Task<IReadOnlyCollection<ListedCard>> Current(string tenantId, CancellationToken ct);
+
+    /// <summary>
+    /// A cheap mark that changes when the source's cards may have (read from memory), so the list follows it within seconds
+    /// instead of at the next whole reconciliation; null when the source has none (it pushes its changes itself).
+    /// </summary>
+    Task<string?> Stamp(string tenantId, CancellationToken ct) => Task.FromResult<string?>(null);
 }

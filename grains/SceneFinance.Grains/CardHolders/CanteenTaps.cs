@@ -36,10 +36,10 @@ public static class CanteenTaps
         await grains.GetGrain<ICampaignGrain>(GrainKeys.For(tenantId, d.CampaignId)).Release(priced.PaymentId, priced.Now);
     }
 
-    /// <summary>The decision with what is committed beside it.</summary>
-    public static Decided Documents(CardHolder s, Pay c, IPaymentDecision decision)
+    /// <summary>The decision (the wallet's, through the risk rules) with what is committed beside it.</summary>
+    public static Decided Documents(CardHolder s, Pay c, Decided decided)
     {
-        var decided = Decided.To(decision);
+        var decision = decided.Events[0];
         var last4 = c.CardNumber.Length > 4 ? c.CardNumber[^4..] : c.CardNumber;
         switch (decision)
         {

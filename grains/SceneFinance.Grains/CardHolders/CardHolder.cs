@@ -21,6 +21,9 @@ public sealed record CardHolder(
 
     public long Total => Cash + SubsidyTotal;
 
+    /// <summary>Recent taps for the risk rules' windows (folded by <see cref="Risk.RiskTrail.Following"/>; the wallet never reads it).</summary>
+    public Risk.RiskTrail Risk { get; init; } = Grains.Risk.RiskTrail.Empty;
+
     public long SpentOn(DateOnly day) => SpentByDay.GetValueOrDefault(day);
 
     public static CardHolder Open(CardHolderRegistered e) =>

@@ -1,6 +1,7 @@
 using Marten;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.OfflineTills;
+using SceneFinance.Grains.Risk;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Storage;
@@ -14,15 +15,17 @@ namespace SceneFinance.Grains.CardHolders;
 /// The canteen's side of the wallet (subsidy purses, refunds, limits) is in CardHolderGrain.Canteen.cs: one grain, one
 /// stream, split in two files so each stays readable.
 /// </summary>
-public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains) : Grain, ICardHolderGrain, ICanteenWalletGrain
+public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk)
+    : Grain, ICardHolderGrain, ICanteenWalletGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
+    string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
 
-    public override Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
         var (tenantId, id) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        _wallet = writers.For<CardHolder>(tenantId, id, CardHolder.Fold, Refusal.NotFound("The card holder"), Listed);
-        return _wallet.Load(ct);
+        _wallet = writers.For<CardHolder>(tenantId, id, RiskTrail.Following(CardHolder.Fold), Refusal.NotFound("The card holder"), Listed);
+        await Task.WhenAll(_wallet.Load(ct), risk.Ensure(tenantId, ct)); // the tenant's rules: read once per silo, not per tap
     }
 
     string TenantId => _wallet.TenantId;
@@ -68,7 +71,8 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
 
     /// <summary>
     /// A tap: priced by a campaign when one applies (its discount reserved by the campaign first, given back if not used),
-    /// decided by the wallet, committed with its sale and any offline exception (<see cref="CanteenTaps"/>).
+    /// decided by the wallet and then the risk rules (<see cref="RiskGate"/>), committed with its sale and any offline
+    /// exception (<see cref="CanteenTaps"/>).
     /// </summary>
     async Task<Outcome<PaymentResult>> ICardHolderGrain.Pay(Pay c)
     {
@@ -80,7 +84,15 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     }
 
     Task<Outcome<PaymentResult>> PayAs(Pay c) =>
-        _wallet.Write(s => CanteenTaps.Documents(s, c, Wallet.Decide(s, c)), (_, d) => CanteenTaps.Result(d), c.Ticket, c.Now);
+        _wallet.Write(s => CanteenTaps.Documents(s, c, Decide(s, c)), (_, d) => CanteenTaps.Result(d), c.Ticket, c.Now);
+
+    /// <summary>
+    /// An online tap passes the risk rules after the wallet. An offline tap was served already, judged by the card list the
+    /// till held (which carries the blacklisted cards): rules read afterwards neither honour nor refuse it.
+    /// </summary>
+    Decided Decide(CardHolder s, Pay c) => c.Canteen?.Offline is not null
+        ? Decided.To(Wallet.Decide(s, c))
+        : RiskGate.Decide(s, c, risk.Current(TenantId), _idNumberDigest ??= risk.IdNumberDigestNow(s.IdNumber), Wallet.Decide(s, c));
 
     Task<bool> ICardHolderGrain.IsCurrentCard(string cardNumber) =>
         Task.FromResult(_wallet.State is { Status: not CardStatus.Lost } s && string.Equals(s.CardNumber, cardNumber, StringComparison.Ordinal));

@@ -46,10 +46,13 @@ public sealed record PaymentApproved(
     public long HolderPaid => Amount - Discount;
 }
 
-/// <summary>A declined payment; an offline tap that was recorded instead of charged says why (<see cref="OfflineException"/>).</summary>
+/// <summary>
+/// A declined card payment; <see cref="MerchantId"/> as on the approval (null on declines from before the risk rules). An offline
+/// tap that was recorded instead of charged says why (<see cref="OfflineException"/>).
+/// </summary>
 public sealed record PaymentDeclined(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,
-    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt, string? OfflineException = null) : IPaymentDecision;
+    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt, string? MerchantId = null, string? OfflineException = null) : IPaymentDecision;
 
 public sealed record CardFrozen(string CardHolderId, DateTimeOffset FrozenAt);
 

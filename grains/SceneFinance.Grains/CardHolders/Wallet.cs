@@ -26,7 +26,7 @@ public static class Wallet
     }
 
     public static PaymentDeclined Declined(CardHolder state, Pay c, string code, string? offlineException = null) =>
-        new(state.Id, c.PaymentId, c.TerminalId, c.Amount, code, state.Total, c.OccurredAt, c.Now, offlineException);
+        new(state.Id, c.PaymentId, c.TerminalId, c.Amount, code, state.Total, c.OccurredAt, c.Now, c.MerchantId, offlineException);
 
     /// <summary>The approval: the parts the purses paid, the campaign's discount and an offline shortfall make up the price.</summary>
     public static PaymentApproved Approved(CardHolder state, Pay c, IReadOnlyList<PursePart> parts, long discount, long shortfall)

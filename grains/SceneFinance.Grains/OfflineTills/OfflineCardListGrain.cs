@@ -13,6 +13,8 @@ public sealed class OfflineCardListGrain(StreamWriters writers, IEnumerable<IOff
 {
     public const string StreamKey = "offline-card-list";
     static readonly TimeSpan ReconcileEvery = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan FollowEvery = TimeSpan.FromSeconds(2);
+    readonly Dictionary<IOfflineListSource, string> _stamps = [];
     StreamWriter<OfflineCardList> _list = null!;
 
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -20,6 +22,25 @@ public sealed class OfflineCardListGrain(StreamWriters writers, IEnumerable<IOff
         _list = writers.For<OfflineCardList>(this.GetPrimaryKeyString(), StreamKey, OfflineCardList.Fold, Refusal.NotFound("The list"));
         await _list.Load(ct);
         this.RegisterGrainTimer(() => Reconcile(clock.GetUtcNow()), TimeSpan.FromSeconds(1), ReconcileEvery);
+        this.RegisterGrainTimer(FollowStamps, FollowEvery, FollowEvery);
+    }
+
+    /// <summary>A source whose stamp moved (a card blacklisted or taken off) is reconciled now, not at the next whole reconciliation.</summary>
+    async Task FollowStamps()
+    {
+        foreach (var source in sources)
+        {
+            try
+            {
+                if (await source.Stamp(_list.TenantId, CancellationToken.None) is not { } stamp || _stamps.GetValueOrDefault(source) == stamp) continue;
+                await ReconcileWith(source, clock.GetUtcNow());
+                _stamps[source] = stamp;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.LogWarning(e, "The offline card list of tenant {TenantId} could not follow {Source}", _list.TenantId, source.GetType().Name);
+            }
+        }
     }
 
     Task IOfflineCardListGrain.Set(string cardKey, string reason, bool listed, DateTimeOffset now) =>
@@ -43,13 +64,18 @@ public sealed class OfflineCardListGrain(StreamWriters writers, IEnumerable<IOff
         {
             try
             {
-                var current = await source.Current(_list.TenantId, CancellationToken.None);
-                await Write(s => OfflineListDecisions.Reconcile(s, source.Reasons, current, now));
+                await ReconcileWith(source, now);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 log.LogWarning(e, "The offline card list of tenant {TenantId} could not be reconciled with {Source}", _list.TenantId, source.GetType().Name);
             }
         }
+    }
+
+    async Task ReconcileWith(IOfflineListSource source, DateTimeOffset now)
+    {
+        var current = await source.Current(_list.TenantId, CancellationToken.None);
+        await Write(s => OfflineListDecisions.Reconcile(s, source.Reasons, current, now));
     }
 }

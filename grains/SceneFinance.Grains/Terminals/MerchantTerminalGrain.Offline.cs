@@ -49,7 +49,7 @@ public sealed partial class MerchantTerminalGrain
             var offline = new OfflineTap(listVersion, listed, till.Total, till.ByHolder.GetValueOrDefault(holderId), tap.OfflineTillCap, tap.OfflineHolderCap);
             var outcome = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
                 paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, day, policy.Active, active, policy.SinglePaymentCap, p.Ticket, now,
-                tap.Terms with { Offline = offline, Campaign = null }));
+                Canteen: tap.Terms with { Offline = offline, Campaign = null }));
             if (outcome.Value is { Approved: true } result && result.PaymentId == paymentId)
             {
                 till.Total += p.Amount;

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using JasperFx;
+using SceneFinance.Grains.Risk;
+using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
@@ -16,12 +18,16 @@ namespace SceneFinance.Grains.Terminals;
 /// what the till knew (MerchantTerminalGrain.Offline.cs).
 /// </summary>
 [Reentrant]
-public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains)
+public sealed partial class MerchantTerminalGrain(
+    IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals)
     : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
     DateTimeOffset? _lastSeen, _lastSeenSaved;
+    readonly TerminalTrail _trail = new(); // this till's recent taps, for the rules' terminal windows
+    string? _category;                     // its merchant's category, for the rules
+    string? _scene; // for the payment metrics: the tenant's kind and the terminal's
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -30,6 +36,7 @@ public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWr
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
         _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
         if (_record is not null) FlushLastSeenPeriodically();
+        await Task.WhenAll(risk.Ensure(_tenantId, ct), meals.Ensure(_tenantId, ct)); // read from memory on every tap
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
@@ -94,6 +101,7 @@ public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWr
         if (_record is not { } record) return Refusal.NotFound("The terminal");
         if (record.MerchantOf(_tenantId) == merchantId) return record.View(_tenantId, _lastSeen);
         if (await OpenMerchant(merchantId, now) is { } refused) return refused;
+        _category = null; // the new merchant's category, read on the next tap
         return await Save(Copy(_record, merchantId: merchantId));
     }
 
@@ -137,6 +145,7 @@ public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWr
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
         var canteen = await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(_record.MerchantOf(_tenantId), p.OccurredAt, offline: false);
+        _scene ??= $"{(await grains.GetGrain<ITenantGrain>(_tenantId).Get())?.Kind}/{_record.Kind}";
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
         var active = _record.Status == "active";
@@ -144,10 +153,29 @@ public sealed partial class MerchantTerminalGrain(IDocumentStore store, StreamWr
         {
             // A card nobody holds: nothing moves, but the answer is kept like any other.
             var code = !policy.Active ? ErrorCodes.TenantSuspended : !active ? ErrorCodes.TerminalDisabled : ErrorCodes.NotFound;
-            return await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now);
+            return Measured(await writers.Answer(_tenantId, p.Ticket, new PaymentResult(paymentId, "declined", code, p.Amount, null), now), now);
         }
-        return await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
-            paymentId, _id, _record.MerchantOf(_tenantId), p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, canteen.Terms));
+        var merchantId = _record.MerchantOf(_tenantId);
+        var facts = await Facts(merchantId, policy.TimeZone, p.OccurredAt, now);
+        var paid = Measured(await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
+            paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts, canteen.Terms)), now);
+        if (paid.Value is { PaymentId: not null } result && result.PaymentId == paymentId) _trail.Add(p.OccurredAt, p.Amount, result.Approved);
+        return paid;
+    }
+
+    /// <summary>What this till knows for the risk rules: its merchant's category, the tap's local time and meal, its windows.</summary>
+    async Task<TapFacts> Facts(string merchantId, string timeZone, DateTimeOffset occurredAt, DateTimeOffset now)
+    {
+        _category ??= (await grains.GetGrain<IMerchantGrain>(GrainKeys.For(_tenantId, merchantId)).Get())?.Category ?? MerchantCategories.Other;
+        var local = TimeOnly.FromDateTime(TenantTime.In(timeZone, now).Local(occurredAt).DateTime);
+        return new TapFacts(local, meals.PeriodAt(_tenantId, local), _category, _trail.Figures(risk.Current(_tenantId).TerminalWindows, occurredAt));
+    }
+
+    /// <summary>Every committed answer (a replayed one too) counts in <c>/metrics</c>, per tenant and scene, with its latency.</summary>
+    Outcome<PaymentResult> Measured(Outcome<PaymentResult> outcome, DateTimeOffset arrivedAt)
+    {
+        if (outcome.Value is { } paid) SceneMeters.Payment(_tenantId, _scene ?? "?", paid.Status == "approved", arrivedAt, DateTimeOffset.UtcNow);
+        return outcome;
     }
 }

@@ -15,7 +15,7 @@ public sealed record RefundRequest(long? Amount, string? Reason);
 /// <summary>An intent in a list: no refunds, no QR content.</summary>
 public sealed record IntentSummary(string Id, string Status, long Amount, string Currency, string Channel, long RefundedAmount, IntentPurpose Purpose, DateTimeOffset CreatedAt);
 
-public sealed record IntentList(IReadOnlyList<IntentSummary> Items);
+public sealed record IntentPage(IReadOnlyList<IntentSummary> Items);
 
 public static class IntentEndpoints
 {
@@ -38,8 +38,7 @@ public static class IntentEndpoints
             if (status is not null) query = query.Where(x => x.Status == status);
             if (cardHolderId is not null) query = query.Where(x => x.TargetId == cardHolderId);
             var items = await query.OrderByDescending(x => x.CreatedAt).Take(limit ?? 50).ToListAsync();
-            return TypedResults.Ok(new IntentList(items.Select(x => new IntentSummary(x.Id, x.Status, x.Amount, "CNY", x.Channel, x.RefundedAmount,
-                new IntentPurpose(x.PurposeKind, x.TargetId, null), x.CreatedAt)).ToList()));
+            return TypedResults.Ok(new IntentPage(items.Select(IntentList.Summary).ToList()));
         })
         .Doc("listPaymentIntents", "List payment intents, newest first", "Filter by status or by the card holder paid for; at most limit (1 to 500, default 50).");
 

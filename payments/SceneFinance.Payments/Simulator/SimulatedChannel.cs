@@ -41,6 +41,9 @@ public sealed class SimulatorBehaviour
     public TimeSpan RefundProcessing { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
+/// <summary>How a channel's statement misstates an order (<see cref="SimulatedChannel.MisstateInStatement"/>).</summary>
+public sealed record StatementFault(bool Twice = false, bool LeftOut = false, long? Amount = null);
+
 public enum SimOrderState { Open, Paying, Paid, Failed, Closed }
 
 public enum SimRefundState { Processing, Succeeded, Failed }
@@ -218,6 +221,14 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
     }
 
     /// <summary>What this channel settled on <paramref name="day"/> (UTC): paid orders and succeeded refunds.</summary>
+    /// <summary>
+    /// A settlement fault of the channel's own books, for reconciliation tests and demos: the order's payment line is listed twice,
+    /// left out, or listed with another amount in the statements from now on.
+    /// </summary>
+    public void MisstateInStatement(string orderNo, StatementFault fault) => _statementFaults[orderNo] = fault;
+
+    readonly ConcurrentDictionary<string, StatementFault> _statementFaults = new();
+
     public IReadOnlyList<StatementLine> Statement(DateOnly day)
     {
         var lines = new List<StatementLine>();
@@ -226,7 +237,12 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
             lock (o)
             {
                 if (o.State == SimOrderState.Paid && DateOnly.FromDateTime(o.PaidAt!.Value.UtcDateTime) == day)
-                    lines.Add(new StatementLine(Channel, day, "payment", o.OrderNo, null, o.Amount, o.TransactionId!));
+                {
+                    var fault = _statementFaults.GetValueOrDefault(o.OrderNo);
+                    var line = new StatementLine(Channel, day, "payment", o.OrderNo, null, fault?.Amount ?? o.Amount, o.TransactionId!);
+                    if (fault?.LeftOut != true) lines.Add(line);
+                    if (fault?.Twice == true) lines.Add(line);
+                }
                 foreach (var r in o.Refunds.Values.Where(r => r.State == SimRefundState.Succeeded && DateOnly.FromDateTime(r.SettledAt!.Value.UtcDateTime) == day))
                     lines.Add(new StatementLine(Channel, day, "refund", o.OrderNo, r.RefundNo, r.Amount, r.RefundTransactionId!));
             }

@@ -57,6 +57,7 @@ public static class ApiDocs
         ["Gateway"] = "Online payments through payment channels: intents, refunds, notifications, statements.",
         ["Campus"] = "The campus scene: rosters, fee plans, bills, the parent portal, attendance.",
         ["Hospital"] = "The hospital scene: HIS orders, the self-pay kiosk, deposits, insurance, credit care, refunds.",
+        ["Back office"] = "The bank's back office: day-end close, settlement to merchants and institutions, payouts, reconciliation.",
     };
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services, IConfiguration configuration)

@@ -27,13 +27,6 @@ public static class OutcomeResults
     public static ProblemException ToException(this Refusal r) =>
         r.Fields is { } fields ? ProblemException.WithFields(StatusOf(r.Kind), r.Code, r.Detail, fields) : new(StatusOf(r.Kind), r.Code, r.Detail, r.Errors);
 
-    /// <summary>A problem thrown by older code, as a refusal. Transitional: new code returns refusals instead of throwing.</summary>
-    public static Refusal ToRefusal(this ProblemException e) => new(e.Status switch
-    {
-        400 => RefusalKind.Invalid, 401 => RefusalKind.Unauthorized, 403 => RefusalKind.Forbidden, 404 => RefusalKind.NotFound,
-        429 => RefusalKind.TooManyRequests, 503 => RefusalKind.Unavailable, _ => RefusalKind.Conflict,
-    }, e.Code, e.Message, e.Errors, e.Fields);
-
     public static ProblemHttpResult ToProblem(this Refusal r) => r.ToException().ToResult();
 
     /// <summary>The value, or the refusal thrown as the edge's problem.</summary>

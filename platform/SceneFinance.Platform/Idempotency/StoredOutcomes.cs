@@ -19,8 +19,6 @@ public sealed class IdempotentResponse
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Legacy: the status of a stored <see cref="Reply"/>; 0 for typed outcomes.</summary>
-    public int Status { get; set; }
 }
 
 public static class StoredOutcomes

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using JasperFx;
 using Marten;
+using Marten.Exceptions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using SceneFinance.Platform.Operations;
 
 namespace SceneFinance.Platform.Storage;
 
@@ -55,7 +59,8 @@ public sealed class GroupCommit : BackgroundService
     public Task<CommitResult> Commit(CommitUnit unit)
     {
         var done = new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((unit, done))) done.SetException(new InvalidOperationException("The commit queue is closed."));
+        if (_queue.Writer.TryWrite((unit, done))) SceneMeters.Queued(1);
+        else done.SetException(new InvalidOperationException("The commit queue is closed."));
         return done.Task;
     }
 
@@ -76,6 +81,8 @@ public sealed class GroupCommit : BackgroundService
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
+            SceneMeters.Queued(-batch.Count);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 if (batch.Count == 1 || !await TryTogether(batch))
@@ -89,6 +96,7 @@ public sealed class GroupCommit : BackgroundService
             {
                 foreach (var b in batch) b.Done.TrySetException(e);
             }
+            SceneMeters.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }
     }
@@ -141,6 +149,13 @@ public sealed class GroupCommit : BackgroundService
         }
         catch (ConcurrencyException)
         {
+            return new CommitResult(CommitStatus.VersionConflict);
+        }
+        catch (MartenCommandException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p
+                                               && p.ConstraintName?.Contains("mt_streams", StringComparison.Ordinal) == true)
+        {
+            // Two writers started the same stream at once (two activations of one grain): the second insert of the stream's
+            // row is a version conflict like any other, so its writer rebuilds and decides again.
             return new CommitResult(CommitStatus.VersionConflict);
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Scheduling;
@@ -28,6 +29,10 @@ public static class Configuration
     {
         services.ConfigureMarten(ConfigureCanteen);
         services.AddSingleton<SubsidyRunner>();
+        // The risk rules' meal facts come from the tenant's own meal periods (replacing the risk module's standard windows).
+        services.AddSingleton<TenantMealPeriods>();
+        services.Replace(ServiceDescriptor.Singleton<Grains.ITenantMealPeriods>(sp => sp.GetRequiredService<TenantMealPeriods>()));
+        services.AddHostedService<TenantMealPeriodsFollower>();
         services.AddSingleton<SubsidyProgress>();
         // An offline tap may be uploaded (again) for 30 days: the answers to terminal payments are kept a day longer than that,
         // whatever the general retention, so a re-uploaded item always replays instead of paying twice.

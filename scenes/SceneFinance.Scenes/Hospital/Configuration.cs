@@ -28,6 +28,7 @@ public static class HospitalConfiguration
         services.AddSingleton<HospitalDesk>();
         services.AddSingleton<RefundRunner>();
         services.AddSingleton<CreditSettlement>();
+        services.AddSingleton<PaidNotices>();
         services.AddSingleton<IIntentFulfilment, HisOrderFulfilment>();
         services.AddSingleton<IIntentFulfilment, DepositFulfilment>();
         services.AddSingleton<IIntentFulfilment, CreditRepaymentFulfilment>();

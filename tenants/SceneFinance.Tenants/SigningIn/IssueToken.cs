@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
@@ -8,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Tenants.Users;
@@ -56,21 +56,23 @@ public static class IssueToken
     }
 }
 
-/// <summary>Slows password guessing: after 10 failures for one username from one address within 5 minutes, that pair answers <c>429</c> until the window passes.</summary>
-public sealed class LoginThrottle
+/// <summary>
+/// Slows password guessing: after 10 failures for one username from one address within 5 minutes, that pair answers <c>429</c>
+/// until the window passes. Counted per cluster (a grain per pair), so a balancer spreading the guesses over silos changes nothing.
+/// </summary>
+public sealed class LoginThrottle(IGrainFactory grains)
 {
     const int MaxFailures = 10;
+    const string Purpose = "sign-in";
     static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-    readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> _failures = new();
 
-    public void ThrowIfLocked(string user, DateTimeOffset now)
+    public async Task ThrowIfLocked(string user, DateTimeOffset now)
     {
-        if (_failures.TryGetValue(user, out var f) && f.Count >= MaxFailures && now - f.Since < Window)
+        if (await grains.For(Purpose, user).Failures(now, Window) >= MaxFailures)
             throw new ProblemException(429, ErrorCodes.RateLimited, "Too many failed sign-ins for this username; wait a few minutes.");
     }
 
-    public void Failed(string user, DateTimeOffset now) =>
-        _failures.AddOrUpdate(user, (1, now), (_, f) => now - f.Since >= Window ? (1, now) : (f.Count + 1, f.Since));
+    public Task Failed(string user, DateTimeOffset now) => grains.For(Purpose, user).Failed(now, Window);
 
-    public void Succeeded(string user) => _failures.TryRemove(user, out _);
+    public Task Succeeded(string user) => grains.For(Purpose, user).Reset();
 }

@@ -14,17 +14,17 @@ public sealed class SignInCheck(IDocumentStore store, IPasswordHasher<UserAccoun
         var id = UserAccount.IdFor(userName);
         // Per username and address: a guesser elsewhere cannot lock the real user (or the admin) out.
         var attempt = $"{id}|{clientAddress}";
-        throttle.ThrowIfLocked(attempt, clock.GetUtcNow());
+        await throttle.ThrowIfLocked(attempt, clock.GetUtcNow());
         await using var session = store.QuerySession();
         var user = await session.LoadAsync<UserAccount>(id);
         // An unknown user costs a hash as well, so timing does not tell which usernames exist.
         var verdict = hasher.VerifyHashedPassword(user ?? Nobody, user?.PasswordHash ?? NobodysHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            throttle.Failed(attempt, clock.GetUtcNow());
+            await throttle.Failed(attempt, clock.GetUtcNow());
             throw new ProblemException(401, ErrorCodes.Unauthorized, "The username or password is wrong.");
         }
-        throttle.Succeeded(attempt);
+        await throttle.Succeeded(attempt);
         return user;
     }
 

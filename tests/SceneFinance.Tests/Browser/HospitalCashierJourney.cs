@@ -13,7 +13,7 @@ namespace SceneFinance.Tests.Browser;
 /// The hospital's staff in the admin shell: finance sets the refund threshold; a cashier registers a patient, the HIS
 /// posts a charge order, the patient pays into the deposit by QR (the simulated wallet app) and the cashier pays the
 /// order from it; a refund above the threshold waits for a second person, who may not be its asker; the day's report
-/// shows the figures and exports the scene's own .xlsx.
+/// shows the figures and exports the scene's own .xlsx (amounts as number cells).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class HospitalCashierJourney(BrowserFixture browser)
@@ -132,9 +132,14 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
         Assert.StartsWith("hospital-daily-", download.SuggestedFilename);
         await using (var file = File.OpenRead(await download.PathAsync()))
         {
+            // Amounts are number cells in yuan with two decimals (they add up in a spreadsheet), counts numbers; read back here as fen.
+            var cells = new Workbook(await File.ReadAllBytesAsync(await download.PathAsync()));
+            Assert.NotEmpty(cells.Rows);
+            Assert.All(cells.Rows, r => Assert.True(r["amount (yuan) 金额(元)"] is { IsNumber: true, Format: "0.00" }, "the amount is a number cell"));
+            Assert.All(cells.Rows, r => Assert.True(r["count 笔数"].IsNumber, "the count is a number cell"));
             var lines = MiniExcel.Query(file, useHeaderRow: true, sheetName: "lines 明细").Cast<IDictionary<string, object?>>().ToList();
             long Amount(string source, string kind) => lines.Where(r => r["source 来源"]?.ToString() == source && r["kind 类型"]?.ToString() == kind)
-                .Sum(r => Convert.ToInt64(r["amount (fen) 金额(分)"]));
+                .Sum(r => Fen(r["amount (yuan) 金额(元)"]));
             Assert.Equal(50_000, Amount($"cashier:{cashier}", "deposit"));
             Assert.Equal(30_000, Amount($"cashier:{cashier}", "orders"));
             Assert.Equal(-15_000, Amount("refunds", "refund"));
@@ -142,8 +147,8 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
             file.Position = 0;
             var byTender = MiniExcel.Query(file, useHeaderRow: true, sheetName: "by tender 按支付方式").Cast<IDictionary<string, object?>>().ToList();
             var deposit = byTender.Single(r => r["tender 支付方式"]?.ToString() == "deposit");
-            Assert.Equal(30_000, Convert.ToInt64(deposit["paid (fen) 收款(分)"]));
-            Assert.Equal(15_000, Convert.ToInt64(deposit["refunded (fen) 退款(分)"]));
+            Assert.Equal(30_000, Fen(deposit["paid (yuan) 收款(元)"]));
+            Assert.Equal(15_000, Fen(deposit["refunded (yuan) 退款(元)"]));
         }
         await BrowserFixture.Screenshot(fin, "hospital-daily-report");
 
@@ -152,6 +157,8 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
         Assert.Equal(35_000, HospitalScenario.L(account["deposit"]!["balance"]));
         Assert.Equal(["executed", "pending_approval"], account["refunds"]!.AsArray().Select(r => HospitalScenario.Str(r!["status"])));
     }
+
+    static long Fen(object? yuan) => (long)Math.Round(Convert.ToDecimal(yuan) * 100);
 
     static async Task<string> User(HospitalScenario h, string role)
     {

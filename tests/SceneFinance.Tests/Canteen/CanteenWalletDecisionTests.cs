@@ -26,7 +26,7 @@ public sealed class CanteenWalletDecisionTests
     internal static Pay Tap(long amount, string category = "canteen", MealSlot? meal = null, IReadOnlyList<LimitRule>? limits = null, CampaignCandidate? campaign = null,
         CampaignDiscount? discount = null, OfflineTap? offline = null, DateTimeOffset? at = null) =>
         new("pay_1", "trm_1", "mch_1", "1234", amount, at ?? Noon, Today, true, true, 500_000, IdempotencyTicket.For("t", "k"), Noon,
-            new CanteenTerms(category, meal ?? Lunch, limits ?? [], campaign, offline, discount));
+            Canteen: new CanteenTerms(category, meal ?? Lunch, limits ?? [], campaign, offline, discount));
 
     static PaymentApproved Approved(object decision) => Assert.IsType<PaymentApproved>(decision);
     static string Declined(object decision) => Assert.IsType<PaymentDeclined>(decision).DeclineCode;

@@ -56,8 +56,8 @@ public sealed class HospitalScenario
             amount, insuredAmount = insured, insurerId = insurer, payFrom,
         })).Expect(HttpStatusCode.Created).Body!;
 
-    public Task<Answer> KioskPost(string path, object body, string? key = null) =>
-        SignedSend(HttpMethod.Post, path, JsonSerializer.Serialize(body), "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, key);
+    public Task<Answer> KioskPost(string path, object body, string? key = null, string contentType = "application/json") =>
+        SignedSend(HttpMethod.Post, path, JsonSerializer.Serialize(body), "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, key, contentType);
 
     public Task<Answer> KioskGet(string path) => SignedSend(HttpMethod.Get, path, "", "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, null);
 
@@ -85,13 +85,14 @@ public sealed class HospitalScenario
     public Task<Answer> Refund(string patientId, string kind, long amount, string? orderId = null, string? token = null, string? key = null) =>
         Api.Post($"{H}/patients/{patientId}/refunds", new { kind, orderId, amount, reason = "退费 refund" }, token ?? S.AdminToken, key ?? Guid.NewGuid().ToString("N"));
 
-    async Task<Answer> SignedSend(HttpMethod method, string path, string body, string idHeader, string id, string secret, string? key)
+    async Task<Answer> SignedSend(HttpMethod method, string path, string body, string idHeader, string id, string secret, string? key,
+        string contentType = "application/json")
     {
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
         var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
             Encoding.UTF8.GetBytes($"{ts}\n{method.Method}\n{path}\n{body}"))).ToLowerInvariant();
         using var request = new HttpRequestMessage(method, path);
-        if (method != HttpMethod.Get) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        if (method != HttpMethod.Get) request.Content = new StringContent(body, Encoding.UTF8, contentType);
         request.Headers.Add(idHeader, id);
         request.Headers.Add("X-Timestamp", ts);
         request.Headers.Add("X-Signature", signature);

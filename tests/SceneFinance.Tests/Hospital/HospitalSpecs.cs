@@ -260,6 +260,10 @@ public sealed class HospitalSpecs(GatewayApp app)
         var bytes = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Equal((byte)'P', bytes[0]); // a zip: an Office Open XML workbook
         Assert.Equal((byte)'K', bytes[1]);
+        // Amounts are number cells in yuan (0.00), counts numbers, the day a date cell.
+        var lines = new Workbook(bytes).Rows;
+        Assert.Equal(8000m, lines.Sum(r => r["amount (yuan) 金额(元)"] is { IsNumber: true, Format: "0.00" } c ? c.Number * 100 : throw new Xunit.Sdk.XunitException("not a number cell")));
+        Assert.All(lines, r => Assert.True(r["count 笔数"].IsNumber && r["date 日期"].IsNumber, "counts and days are number cells"));
         (await h.Api.Get($"{h.H}/reports/daily", await h.S.UserToken(Roles.Auditor))).Expect(HttpStatusCode.OK);
         var other = await Scenario.Start(app, "hospital");
         (await h.Api.Get($"{h.H}/reports/daily", await other.UserToken(Roles.Finance))).ExpectProblem(HttpStatusCode.NotFound, "not_found");

@@ -13,7 +13,7 @@ public sealed class HostProcess : IAsyncDisposable
     HostProcess(Process process, Uri baseAddress) => (_process, BaseAddress) = (process, baseAddress);
 
     /// <summary>Starts the host; without a connection string it starts its own PostgreSQL in the data folder.</summary>
-    public static async Task<HostProcess> Start(string? connectionString, string dataPath)
+    public static async Task<HostProcess> Start(string? connectionString, string dataPath, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = EmbeddedPostgres.FreePort();
         var psi = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}"])
@@ -29,6 +29,7 @@ public sealed class HostProcess : IAsyncDisposable
         psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         var process = Process.Start(psi)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void Keep(string? line) { if (line is null) return; output.Enqueue(line); while (output.Count > 40) output.TryDequeue(out _); }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using SceneFinance.BackOffice;
 using SceneFinance.Grains;
 using SceneFinance.Payments;
 using SceneFinance.Platform;
@@ -43,10 +44,11 @@ public sealed class TwoSilos : IAsyncLifetime
         {
             host.Configuration["ConnectionStrings:Postgres"] = connectionString;
             host.Configuration["SceneFinance:Gateway:JanitorEverySeconds"] = "3600"; // the races are the test's, not the janitor's
+            host.Configuration["SceneFinance:BackOffice:DayEndEverySeconds"] = "3600"; // nor the day-end job's
             host.Services.AddSingleton(TimeProvider.System);
             host.AddPlatform();
             host.AddPayments();
-            host.Services.AddSceneGrains().AddTenants().AddScenes(host.Configuration);
+            host.Services.AddSceneGrains().AddTenants().AddScenes(host.Configuration).AddBackOffice(host.Configuration);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -18,8 +18,7 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, TimeProvider clock, CampusNews news, ILogger<RosterImporter> log)
 {
     const int Parallelism = 16;
-    public const int BatchSize = 500;
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantLocks = new();
+    const int BatchSize = 500;
 
     public static string CardHolderIdFor(string studentNumber) => Ids.Derived("ch", "student|" + studentNumber);
 
@@ -56,8 +55,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         Func<TRow, TRecord?, Task<(TRecord? Record, string? Reason)>> apply, Func<TRow, Dictionary<string, string?>> cells)
         where TRow : class where TRecord : class
     {
-        var gate = _tenantLocks.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync();
+        var gate = await Platform.Postgres.ClusterLock.Acquire(store, $"roster-import/{tenantId}"); // one per school across the cluster
         var watch = Stopwatch.StartNew();
         try
         {
@@ -110,7 +108,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         }
         finally
         {
-            gate.Release();
+            await gate.DisposeAsync();
         }
         import.FinishedAt = clock.GetUtcNow();
         import.ElapsedMs = watch.ElapsedMilliseconds;

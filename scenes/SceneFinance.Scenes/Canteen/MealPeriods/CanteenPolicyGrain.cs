@@ -11,7 +11,7 @@ namespace SceneFinance.Scenes.Canteen.MealPeriods;
 /// The tenant's canteen rules in memory (key: the tenant id): every tap asks it, read-only, what its terms are. The slices that
 /// change a rule (settings, merchants, campaigns) ask it to refresh; it also reads everything again every minute.
 /// </summary>
-public sealed class CanteenPolicyGrain(IDocumentStore store, IGrainFactory grains) : Grain, ICanteenPolicyGrain
+public sealed class CanteenPolicyGrain(IDocumentStore store, IGrainFactory grains, TenantMealPeriods meals) : Grain, ICanteenPolicyGrain
 {
     static readonly TimeSpan ReadAgainEvery = TimeSpan.FromMinutes(1);
     Rules _rules = Rules.None;
@@ -41,6 +41,7 @@ public sealed class CanteenPolicyGrain(IDocumentStore store, IGrainFactory grain
         _categories.Clear();
         foreach (var m in merchants) _categories[m.Id] = m.Category;
         _rules = new Rules(Zones.Find(zone), settings, [.. campaigns]);
+        meals.Know(TenantId, settings.MealPeriods); // the risk rules' meal facts on this silo at once (the others follow)
     }
 
     Task ICanteenPolicyGrain.Refresh() => Load();

@@ -11,6 +11,15 @@ public sealed record MealPeriod(string Id, string Name, string Start, string End
     public TimeOnly To => TimeOnly.ParseExact(End, "HH:mm");
     public bool CrossesMidnight => To <= From;
 
+    /// <summary>Whether the local time of day falls in the window (from inclusive, to exclusive; across midnight too).</summary>
+    public bool Covers(TimeOnly clock) => CrossesMidnight ? clock >= From || clock < To : clock >= From && clock < To;
+
+    /// <summary>
+    /// The name the risk rules use for it (<see cref="Grains.MealPeriods"/>): the standard ids as they are, late-night as
+    /// lateNight; a period of the tenant's own (say afternoon-tea) keeps its id, which no rule names.
+    /// </summary>
+    public string RiskName() => Id == "late-night" ? Grains.MealPeriods.LateNight : Id;
+
     /// <summary>The minutes of the day the window covers (for overlap checks).</summary>
     public IEnumerable<int> Minutes()
     {
@@ -63,9 +72,9 @@ public static class MealClock
         var day = DateOnly.FromDateTime(local.DateTime);
         foreach (var p in periods)
         {
-            if (!p.CrossesMidnight && clock >= p.From && clock < p.To) return new MealSlot(p.Id, day);
-            if (p.CrossesMidnight && clock >= p.From) return new MealSlot(p.Id, day);
-            if (p.CrossesMidnight && clock < p.To) return new MealSlot(p.Id, day.AddDays(-1));
+            if (!p.Covers(clock)) continue;
+            // After midnight, a window that crossed it belongs to the day it opened.
+            return new MealSlot(p.Id, p.CrossesMidnight && clock < p.To ? day.AddDays(-1) : day);
         }
         return null;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using SceneFinance.Grains;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Time;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Hospital.Patients;
@@ -29,7 +30,7 @@ public sealed record SettlementRun(string Date, int Patients, int Settled, long 
 /// registration) until paid. Once per patient and local date: each patient's account records the date, and the channel
 /// request is keyed by patient and date, so running it twice settles once.
 /// </summary>
-public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains, HospitalDesk desk, RefundRunner refunds, TimeProvider clock,
+public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains, HospitalDesk desk, RefundRunner refunds, TenantClock clock,
     ILogger<CreditSettlement> log)
 {
     public async Task<SettlementRun> Run(string tenantId, string localDate)
@@ -41,26 +42,28 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         long fromDeposit = 0, stillOpen = 0;
         foreach (var p in open)
         {
-            var outcome = await desk.Patient(tenantId, p.Id).SettleCredit(localDate, clock.GetUtcNow());
+            var settlement = await desk.Patient(tenantId, p.Id, a => a.SettleCredit(localDate, clock.UtcNow));
+            if (settlement.Refusal is { } refused)
+            {
+                log.LogWarning("Credit settlement {Date}: patient {PatientId} was not settled ({Code})", localDate, p.Id, refused.Code);
+                continue;
+            }
+            var outcome = settlement.Value!;
             if (outcome.Ran) settled++;
             fromDeposit += outcome.FromDeposit;
             stillOpen += outcome.Remaining;
             if (outcome.Remaining > 0 && outcome.LinkedChannel is { } channel)
             {
-                try
-                {
-                    await desk.RepayCredit(tenantId, p.Id, channel, "nightly", "nightly", $"credit-{p.Id}-{localDate}");
-                    requests++;
-                }
-                catch (ProblemException e)
-                {
-                    log.LogWarning("Credit settlement {Date}: patient {PatientId}'s linked channel could not be asked ({Code})", localDate, p.Id, e.Code);
-                }
+                // Keyed by patient and date: a second run names the same request, and the channel is asked once.
+                var asked = await desk.RepayCredit(tenantId, p.Id, channel, "nightly", "nightly", $"credit-{p.Id}-{localDate}");
+                if (asked.Refusal is { } no)
+                    log.LogWarning("Credit settlement {Date}: patient {PatientId}'s linked channel could not be asked ({Code})", localDate, p.Id, no.Code);
+                else requests++;
             }
         }
         await using (var session = store.LightweightSession(tenantId))
         {
-            session.Store(new CreditSettlementDay { Id = localDate, RanAt = clock.GetUtcNow() });
+            session.Store(new CreditSettlementDay { Id = localDate, RanAt = clock.UtcNow });
             await session.SaveChangesAsync();
         }
         log.LogInformation("Credit settlement {Date} of tenant {TenantId}: {Settled} settled, {FromDeposit} fen from deposits, {Open} fen still open",
@@ -82,9 +85,9 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
             var policy = await grains.GetGrain<ITenantGrain>(tenantId).GetPaymentPolicy();
             if (policy is not { Active: true }) continue;
             var settings = await HospitalSettings.Load(store, tenantId);
-            var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(policy.TimeZone));
-            if (TimeOnly.FromDateTime(local.DateTime) < settings.SettlementTime) continue;
-            var date = DateOnly.FromDateTime(local.DateTime).ToString("yyyy-MM-dd");
+            var time = await clock.For(tenantId);
+            if (time.Now < time.At(time.Today, settings.SettlementTime)) continue;
+            var date = time.Today.ToString("yyyy-MM-dd");
             await using (var session = store.QuerySession(tenantId))
                 if (await session.LoadAsync<CreditSettlementDay>(date, ct) is not null) continue;
             await Run(tenantId, date);
@@ -95,14 +98,16 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
 
     public static void MapCreditSettlements(IEndpointRouteBuilder hospital) =>
         // The finance office may run a day's settlement by hand (again: it settles once).
-        hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-            var tenant = await grains.FindTenant(tenantId).OrThrow();
-            new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone)).DateTime);
-            return TypedResults.Ok(await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd")));
-        });
+        hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TenantClock clock) =>
+            {
+                http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
+                await grains.FindTenant(tenantId).OrThrow();
+                new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+                var today = (await clock.For(tenantId)).Today;
+                return TypedResults.Ok(await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd")));
+            })
+            .Doc("runCreditSettlement", "Run a date's credit care settlement by hand",
+                "date (yyyy-MM-dd, default today in the tenant's zone): deposits pay open credit first, then the linked channel is asked; running it again settles once.");
 }
 
 public sealed record CreditSettlementRequest(string? Date);

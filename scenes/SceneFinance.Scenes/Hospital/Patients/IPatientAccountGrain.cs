@@ -1,4 +1,5 @@
 using SceneFinance.Platform.Idempotency;
+using SceneFinance.Scenes.Hospital.PayingOrders;
 
 namespace SceneFinance.Scenes.Hospital.Patients;
 
@@ -62,60 +63,88 @@ public sealed record HeldLine([property: Id(0)] string RefundId, [property: Id(1
 public sealed record SettlementOutcome([property: Id(0)] bool Ran, [property: Id(1)] long FromDeposit, [property: Id(2)] long Remaining,
     [property: Id(3)] string? LinkedChannel);
 
+/// <summary>The discharge settlement's answer: what went back to the channels and what the deposit still holds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DischargeView([property: Id(0)] string PatientId, [property: Id(1)] string Status, [property: Id(2)] long RefundedAmount,
+    [property: Id(3)] long DepositLeft, [property: Id(4)] HospitalRefundView? Refund);
+
+/// <summary>The account's money after a movement the gateway asked for.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AccountBalance([property: Id(0)] long Deposit, [property: Id(1)] long DueAmount, [property: Id(2)] long CreditOutstanding);
+
+// Commands: imperative, the request's ticket and time passed in.
+
+[GenerateSerializer, Immutable]
+public sealed record PostHisOrder([property: Id(0)] OrderSpec Spec, [property: Id(1)] string PostedBy, [property: Id(2)] IdempotencyTicket Ticket,
+    [property: Id(3)] DateTimeOffset Now);
+
+[GenerateSerializer, Immutable]
+public sealed record PayOrders([property: Id(0)] IReadOnlyList<string> OrderIds, [property: Id(1)] string Tender, [property: Id(2)] string Source,
+    [property: Id(3)] IdempotencyTicket Ticket, [property: Id(4)] DateTimeOffset Now);
+
+[GenerateSerializer, Immutable]
+public sealed record FundRefundLine([property: Id(0)] string GatewayRefundId, [property: Id(1)] string IntentId, [property: Id(2)] string Channel,
+    [property: Id(3)] long Amount, [property: Id(4)] DateTimeOffset Now);
+
+[GenerateSerializer, Immutable]
+public sealed record RecordInsurance([property: Id(0)] string OrderId, [property: Id(1)] bool Settled, [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset Now);
+
 /// <summary>
 /// One patient's hospital money: charge orders, the inpatient deposit, the credit care line and refunds. Key:
-/// <c>"{tenantId}/{patientId}"</c> (the patient is a card holder of kind <c>patient</c>). The single writer of the
-/// patient's hospital stream; every answer is given after the commit. It never calls the gateway itself (the gateway
-/// calls back into it), so refunds to channels are driven from outside by <c>RefundRunner</c>.
+/// <c>"{tenantId}/{patientId}"</c> (the patient is a card holder of kind <c>patient</c>; anyone else has no account:
+/// <c>not_found</c>). The single writer of the patient's hospital stream; every answer is given after the commit, and a
+/// refusal moves nothing. It never calls the gateway itself (the gateway calls back into it), so refunds to channels are
+/// driven from outside by <c>RefundRunner</c>.
 /// </summary>
 public interface IPatientAccountGrain : IGrainWithStringKey
 {
-    /// <summary>The account; <c>not_found</c> when there is no such patient.</summary>
-    Task<PatientAccountView> Get();
+    /// <summary>The account.</summary>
+    Task<Outcome<PatientAccountView>> Get();
 
-    /// <summary>Records an HIS charge order; the answer (<c>201</c>) is stored under the ticket (the HIS order id), so a repeat replays it.</summary>
-    Task<Reply> PostOrder(OrderSpec spec, string postedBy, IdempotencyTicket ticket, DateTimeOffset now);
+    /// <summary>Records an HIS charge order, claiming its HIS order id in the tenant; the order is stored under the ticket, so a repeat replays it.</summary>
+    Task<Outcome<OrderView>> PostOrder(PostHisOrder command);
 
-    /// <summary>Cancels an unpaid order (a paid one is refunded instead).</summary>
-    Task<OrderView> CancelOrder(string orderId, string reason, DateTimeOffset now);
+    /// <summary>Cancels an unpaid order (a paid one is refunded instead: <c>conflict</c>).</summary>
+    Task<Outcome<OrderView>> CancelOrder(string orderId, string reason, DateTimeOffset now);
 
     /// <summary>Pays orders from the deposit or the credit line; the receipt is stored under the ticket.</summary>
-    Task<Reply> Pay(IReadOnlyList<string> orderIds, string tender, string source, IdempotencyTicket ticket, DateTimeOffset now);
+    Task<Outcome<Receipt>> Pay(PayOrders command);
 
-    /// <summary>Before a channel payment: the orders are open and due exactly <paramref name="amount"/> (none: the patient exists).</summary>
-    Task Check(IReadOnlyList<string> orderIds, long amount);
+    /// <summary>Before a channel payment: the orders are open and due exactly <paramref name="amount"/> (none named: the patient exists).</summary>
+    Task<Refusal?> Check(IReadOnlyList<string> orderIds, long amount);
 
-    /// <summary>Applies money a channel confirmed, once per intent.</summary>
-    Task ApplyChannelMoney(ChannelMoney money);
+    /// <summary>Applies money a channel confirmed, once per intent (a repeat replays the first answer).</summary>
+    Task<Outcome<AccountBalance>> ApplyChannelMoney(ChannelMoney money);
 
-    /// <summary>The gateway takes a refund line's money (once per gateway refund); a decline code when no line waits for it.</summary>
-    Task<string?> FundRefund(string gatewayRefundId, string intentId, string channel, long amount, DateTimeOffset now);
+    /// <summary>The gateway takes a held refund line's money (once per gateway refund); <c>not_refundable</c> when no line waits for it.</summary>
+    Task<Outcome<AccountBalance>> FundRefund(FundRefundLine command);
 
     /// <summary>A refund the channel could not pay out: its money goes back to the order or deposit (once).</summary>
-    Task ReleaseRefund(string gatewayRefundId, DateTimeOffset now);
+    Task<Outcome<AccountBalance>> ReleaseRefund(string gatewayRefundId, DateTimeOffset now);
 
     /// <summary>A held line the gateway refused outright: its money goes back (once).</summary>
-    Task AbandonRefundLine(string refundId, int lineNo, string reason, DateTimeOffset now);
+    Task<Outcome<AccountBalance>> AbandonRefundLine(string refundId, int lineNo, string reason, DateTimeOffset now);
 
-    /// <summary>Asks for a refund of an order or of the deposit; above the threshold it waits for a second person.</summary>
-    Task<Reply> RequestRefund(RefundAsk ask);
+    /// <summary>Asks for a refund of an order or of the deposit, executed at once up to the threshold; above it, it waits for a second person.</summary>
+    Task<Outcome<HospitalRefundView>> RequestRefund(RefundAsk ask);
 
     /// <summary>A second person approves; the refund is executed at once (or refused if the money is no longer there).</summary>
-    Task<HospitalRefundView> ApproveRefund(string refundId, string approver, DateTimeOffset now);
+    Task<Outcome<HospitalRefundView>> ApproveRefund(string refundId, string approver, DateTimeOffset now);
 
-    Task<HospitalRefundView> GetRefund(string refundId);
+    Task<Outcome<HospitalRefundView>> GetRefund(string refundId);
 
     /// <summary>Refund lines still waiting for the gateway.</summary>
-    Task<IReadOnlyList<HeldLine>> HeldLines();
+    Task<Outcome<IReadOnlyList<HeldLine>>> HeldLines();
 
     /// <summary>Discharge settlement: the deposit's remainder back to the channels that paid it, most recent first; once.</summary>
-    Task<Reply> Discharge(string by, IdempotencyTicket ticket, DateTimeOffset now);
+    Task<Outcome<DischargeView>> Discharge(string by, IdempotencyTicket ticket, DateTimeOffset now);
 
-    Task<PatientAccountView> EnrollCreditCare(long limit, string? linkedChannel, DateTimeOffset now);
+    Task<Outcome<PatientAccountView>> EnrollCreditCare(long limit, string? linkedChannel, DateTimeOffset now);
 
     /// <summary>The insurer's word on its part of an order: settled (it pays) or rejected (the patient owes it).</summary>
-    Task<OrderView> Insurance(string orderId, bool settled, string reason, DateTimeOffset now);
+    Task<Outcome<OrderView>> Insurance(RecordInsurance command);
 
     /// <summary>The nightly credit settlement for a local date; running it again for the same date changes nothing.</summary>
-    Task<SettlementOutcome> SettleCredit(string localDate, DateTimeOffset now);
+    Task<Outcome<SettlementOutcome>> SettleCredit(string localDate, DateTimeOffset now);
 }

@@ -1,8 +1,11 @@
 using System.Security.Claims;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
+using SceneFinance.Payments.Gateway;
+using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
@@ -33,53 +36,69 @@ public static class PatientEndpoints
     {
         var patients = hospital.MapGroup("/patients");
 
-        // A patient is a card holder of kind "patient" whose card is the medical card 就诊卡.
         patients.MapPost("", async (string tenantId, RegisterPatientRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
-        {
-            var patient = await Register(http.User, grains, tenantId, body, clock.GetUtcNow());
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/patients/{patient.Id}", patient);
-        });
+                (await Register(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(p => $"/api/v1/tenants/{tenantId}/hospital/patients/{p.Id}"))
+            .Doc("registerPatient", "Register a patient",
+                "A patient is a card holder of kind patient whose card is the medical card 就诊卡; the answer shows the card and ID number by their last 4.")
+            .Problems(StatusCodes.Status409Conflict);
 
         patients.MapGet("/{id}", async (string tenantId, string id, HttpContext http, HospitalDesk desk) =>
-            TypedResults.Ok(await Account(http.User, desk, tenantId, id)));
+                (await Account(http.User, desk, tenantId, id)).ToOk())
+            .Doc("getPatientAccount", "Read a patient's account", "Orders with their insurer and self-pay parts, the deposit, credit care and refunds.");
 
         patients.MapPost("/{id}/payments", async (string tenantId, string id, PayOrdersRequest body, HttpContext http, HospitalDesk desk) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            return (await Pay(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToResult();
-        });
+            {
+                http.RequireTenantAccess(tenantId, Roles.CardOffice);
+                return (await Pay(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToPayment(IntentLocation(tenantId));
+            })
+            .Doc("payPatientOrders", "Pay orders at the cashier window",
+                "From the deposit or on credit care: 200 with a receipt. Through a channel: 201 with a payment intent (its QR code and checkout link).")
+            .Idempotent();
 
         patients.MapPost("/{id}/deposits", async (string tenantId, string id, DepositRequest body, HttpContext http, HospitalDesk desk) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            return (await PayIntoDeposit(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToResult();
-        });
+            {
+                http.RequireTenantAccess(tenantId, Roles.CardOffice);
+                return (await PayIntoDeposit(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToCreated(i => IntentLocation(tenantId)(i.Id));
+            })
+            .Doc("payIntoDeposit", "Pay into the inpatient deposit through a channel", "201 with a payment intent; the deposit grows when the channel confirms.")
+            .Idempotent();
 
-        patients.MapPost("/{id}/credit-care", async (string tenantId, string id, CreditCareRequest body, HttpContext http, HospitalDesk desk, Marten.IDocumentStore store, TimeProvider clock) =>
-            TypedResults.Ok(await EnrollCreditCare(http.User, desk, store, tenantId, id, body, clock.GetUtcNow())));
+        patients.MapPost("/{id}/credit-care", async (string tenantId, string id, CreditCareRequest body, HttpContext http, HospitalDesk desk, IDocumentStore store, TimeProvider clock) =>
+                (await EnrollCreditCare(http.User, desk, store, tenantId, id, body, clock.GetUtcNow())).ToOk())
+            .Doc("enrollInCreditCare", "Enrol a patient in credit care (pay after treatment)", "The limit is at most the hospital's; a linked channel is asked at night for what the deposit cannot cover.");
 
         patients.MapPost("/{id}/credit-care/repayments", async (string tenantId, string id, ChannelRequest body, HttpContext http, HospitalDesk desk) =>
-        {
-            http.RequireTenantAccess(tenantId, Roles.CardOffice);
-            return (await RepayCredit(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToResult();
-        });
+            {
+                http.RequireTenantAccess(tenantId, Roles.CardOffice);
+                return (await RepayCredit(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToCreated(i => IntentLocation(tenantId)(i.Id));
+            })
+            .Doc("repayCreditCare", "Pay open credit care charges through a channel", "201 with a payment intent for what is owed; 409 when nothing is.")
+            .Idempotent();
 
         // The insurer's answer to a claim, as the finance office records it.
         patients.MapPost("/{id}/orders/{orderId}/insurance", async (string tenantId, string id, string orderId, InsuranceRequest body, HttpContext http, HospitalDesk desk, TimeProvider clock) =>
-            TypedResults.Ok(await RecordInsurance(http.User, desk, tenantId, id, orderId, body, clock.GetUtcNow())));
+                (await RecordInsurance(http.User, desk, tenantId, id, orderId, body, clock.GetUtcNow())).ToOk())
+            .Doc("recordInsurance", "Record the insurer's answer on an order",
+                "settled: the insurer paid its part; rejected: the patient now owes it (the order is due again).")
+            .Problems(StatusCodes.Status409Conflict);
 
-        patients.MapPost("/{id}/discharge", async (string tenantId, string id, HttpContext http, HospitalDesk desk, RefundRunner refunds, Marten.IDocumentStore store, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, CreditCareStaff);
-            return (await Discharge(http.User, desk, refunds, store, tenantId, id, IdempotencyTicket.RequireKey(http.Request), clock.GetUtcNow())).ToResult();
-        });
+        patients.MapPost("/{id}/discharge", async (string tenantId, string id, HttpContext http, HospitalDesk desk, RefundRunner refunds, TimeProvider clock) =>
+            {
+                http.RequireTenantAccess(tenantId, CreditCareStaff);
+                return (await Discharge(http.User, desk, refunds, tenantId, id, IdempotencyTicket.RequireKey(http.Request), clock.GetUtcNow())).ToOk();
+            })
+            .Doc("dischargePatient", "Discharge settlement",
+                "The deposit's remainder goes back to the channels that paid it, most recent first; once per patient (409 after).")
+            .Idempotent();
     }
+
+    static Func<string, string> IntentLocation(string tenantId) => intentId => $"/api/v1/tenants/{tenantId}/payment-intents/{intentId}";
 
     // The functions below are the slice: the routes above and the admin shell's pages both call them, so access,
     // validation and idempotency are the same whichever door a person comes through. Keys are the Idempotency-Key
     // header's, or the one a page holds for the operation its person means to make.
 
-    public static async Task<PatientResponse> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterPatientRequest body, DateTimeOffset now)
+    public static async Task<Outcome<PatientResponse>> Register(ClaimsPrincipal user, IGrainFactory grains, string tenantId, RegisterPatientRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         await grains.FindTenant(tenantId).OrThrow();
@@ -90,65 +109,65 @@ public static class PatientEndpoints
             .Require(body.Phone is null || (body.Phone.Length is >= 8 and <= 20 && body.Phone.All(c => char.IsAsciiDigit(c) || c == '+')), "phone", "phone must be 8 to 20 digits.")
             .ThrowIfInvalid();
         var id = Ids.New("ch");
-        var view = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
-            (body.MedicalRecordNumber ?? body.MedicalCardNumber!).Trim(), body.Name!.Trim(), "patient", body.MedicalCardNumber!, body.IdNumber, body.Phone, null, now)).OrThrow();
-        return new PatientResponse(view.Id, view.Name, view.CardNumber, view.ExternalId, view.IdNumber, view.Phone, view.Status);
+        return (await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, id)).Register(new RegisterCardHolder(
+                (body.MedicalRecordNumber ?? body.MedicalCardNumber!).Trim(), body.Name!.Trim(), "patient", body.MedicalCardNumber!, body.IdNumber, body.Phone, null, now)))
+            .Map(v => new PatientResponse(v.Id, v.Name, v.CardNumber, v.ExternalId, v.IdNumber, v.Phone, v.Status));
     }
 
     /// <summary>The account: orders with their insurer and self-pay parts, the deposit, credit care, refunds.</summary>
-    public static async Task<PatientAccountView> Account(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id)
+    public static Task<Outcome<PatientAccountView>> Account(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id)
     {
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
-        return await desk.Patient(tenantId, id).Get();
+        return desk.Patient(tenantId, id, p => p.Get());
     }
 
-    /// <summary>Pays orders at the cashier window: <c>200</c> receipt (deposit, credit), <c>201</c> payment intent (a channel's QR).</summary>
-    public static Task<Reply> Pay(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, PayOrdersRequest body)
+    /// <summary>Pays orders at the cashier window: a receipt (deposit, credit), or a payment intent (a channel's QR).</summary>
+    public static Task<Outcome<HospitalPayment>> Pay(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, PayOrdersRequest body)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         return desk.PayOrders(tenantId, id, body.OrderIds ?? [], body.Tender ?? "", $"cashier:{user.Who()}", "tenant", key);
     }
 
-    public static Task<Reply> PayIntoDeposit(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, DepositRequest body)
+    public static Task<Outcome<PaymentIntentView>> PayIntoDeposit(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, DepositRequest body)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         return desk.PayIntoDeposit(tenantId, id, body.Amount ?? 0, body.Channel ?? "", $"cashier:{user.Who()}", "tenant", key);
     }
 
-    public static async Task<PatientAccountView> EnrollCreditCare(ClaimsPrincipal user, HospitalDesk desk, Marten.IDocumentStore store, string tenantId, string id,
+    public static async Task<Outcome<PatientAccountView>> EnrollCreditCare(ClaimsPrincipal user, HospitalDesk desk, IDocumentStore store, string tenantId, string id,
         CreditCareRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, CreditCareStaff);
         var settings = await HospitalSettings.Load(store, tenantId);
         new Validation()
             .Require(body.Limit is null or (> 0 and <= Validation.MaxAmount) && (body.Limit ?? 0) <= settings.CreditLimit, "limit", $"limit must be fen up to the hospital's credit limit ({settings.CreditLimit}).")
-            .Require(body.LinkedChannel is null || Payments.Gateway.PaymentChannels.All.Contains(body.LinkedChannel), "linkedChannel", "linkedChannel must be a payment channel.")
+            .Require(body.LinkedChannel is null || PaymentChannels.All.Contains(body.LinkedChannel), "linkedChannel", "linkedChannel must be a payment channel.")
             .ThrowIfInvalid();
-        return await desk.Patient(tenantId, id).EnrollCreditCare(body.Limit ?? settings.CreditLimit, body.LinkedChannel, now);
+        return await desk.Patient(tenantId, id, p => p.EnrollCreditCare(body.Limit ?? settings.CreditLimit, body.LinkedChannel, now));
     }
 
-    public static Task<Reply> RepayCredit(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, ChannelRequest body)
+    public static Task<Outcome<PaymentIntentView>> RepayCredit(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, ChannelRequest body)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         return desk.RepayCredit(tenantId, id, body.Channel ?? "", $"cashier:{user.Who()}", "tenant", key);
     }
 
-    public static async Task<OrderView> RecordInsurance(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string orderId, InsuranceRequest body, DateTimeOffset now)
+    public static Task<Outcome<OrderView>> RecordInsurance(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string orderId, InsuranceRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, InsuranceStaff);
         new Validation().OneOf(body.Outcome, "outcome", "settled", "rejected").ThrowIfInvalid();
-        return await desk.Patient(tenantId, id).Insurance(orderId, body.Outcome == "settled", body.Reason ?? body.Outcome!, now);
+        return desk.Patient(tenantId, id, p => p.Insurance(new Patients.RecordInsurance(orderId, body.Outcome == "settled", body.Reason ?? body.Outcome!, now)));
     }
 
     /// <summary>Discharge settlement: the deposit's remainder back to the channels that paid it; once per key (and once per patient).</summary>
-    public static async Task<Reply> Discharge(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, Marten.IDocumentStore store, string tenantId, string id,
+    public static async Task<Outcome<DischargeView>> Discharge(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, string tenantId, string id,
         string key, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, CreditCareStaff);
         var ticket = IdempotencyTicket.For("tenant", key, "discharge", id);
-        var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => desk.Patient(tenantId, id).Discharge(user.Who(), ticket, now));
-        await refunds.Drive(tenantId, id, user.Who());
-        return reply;
+        var discharged = await desk.Patient(tenantId, id, p => p.Discharge(user.Who(), ticket, now));
+        if (!discharged.Refused) await refunds.Drive(tenantId, id, user.Who());
+        return discharged;
     }
 }
 

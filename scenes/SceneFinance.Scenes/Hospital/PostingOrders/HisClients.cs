@@ -9,7 +9,6 @@ using SceneFinance.Grains;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
-using SceneFinance.Scenes.Terminals;
 
 namespace SceneFinance.Scenes.Hospital.PostingOrders;
 
@@ -29,35 +28,20 @@ public sealed class HisClient
 
 public sealed record HisClientRequest(string? Name);
 
+/// <summary>A new HIS credential; its secret is shown in this answer only, like a terminal's.</summary>
+public sealed record HisClientCreated(string Id, string Name, string Status, string Secret, DateTimeOffset CreatedAt);
+
 /// <summary>
-/// Checks a system client's signature exactly as terminals sign (api-v1.md, Authentication), with <c>X-Client-Id</c>
-/// instead of <c>X-Terminal-Id</c>: lowercase hex HMAC-SHA256(secret, timestamp + "\n" + METHOD + "\n" + path + "\n" + body).
+/// A system client's signed request, checked by the platform's one check (<see cref="RequestSignature"/>) with
+/// <c>X-Client-Id</c> in place of <c>X-Terminal-Id</c>. Clients are cached once known: their tenant and secret never change.
 /// </summary>
 public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
 {
     readonly ConcurrentDictionary<string, HisClient> _clients = new();
 
-    public async Task<(HisClient Client, byte[] Body)> Verify(HttpRequest request)
-    {
-        var clientId = request.Headers["X-Client-Id"].ToString();
-        var timestamp = request.Headers["X-Timestamp"].ToString();
-        var signature = request.Headers["X-Signature"].ToString();
-        if (clientId.Length is 0 or > 64 || signature.Length != 64 || !long.TryParse(timestamp, out var unix))
-            throw Invalid("Send X-Client-Id, X-Timestamp and X-Signature.");
-        if (Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - unix) > TerminalSignature.WindowSeconds)
-            throw Invalid($"X-Timestamp is more than {TerminalSignature.WindowSeconds} seconds away from server time.");
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        if (buffer.Length > 1 << 20) throw ProblemException.Invalid("body", "The body is too large.");
-        var body = buffer.ToArray();
-        var client = await Find(clientId) ?? throw Invalid("The signature does not match.");
-        var expected = TerminalSignature.Sign(Encoding.UTF8.GetBytes(client.Secret), timestamp, request.Method, request.Path.Value ?? "", body);
-        byte[] given;
-        try { given = Convert.FromHexString(signature); }
-        catch (FormatException) { throw Invalid("X-Signature is not hex."); }
-        if (!CryptographicOperations.FixedTimeEquals(expected, given)) throw Invalid("The signature does not match.");
-        return (client, body);
-    }
+    public Task<Signed<HisClient>> Verify(HttpRequest request) =>
+        RequestSignature.Verify<HisClient>(request, "X-Client-Id", clock.GetUtcNow(),
+            async id => await Find(id) is { } client ? (client, Encoding.UTF8.GetBytes(client.Secret)) : null);
 
     async Task<HisClient?> Find(string clientId)
     {
@@ -68,24 +52,23 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
         return client;
     }
 
-    static ProblemException Invalid(string detail) => new(401, ErrorCodes.SignatureInvalid, detail);
-
     public static void MapHisClients(IEndpointRouteBuilder hospital) =>
         hospital.MapPost("/his-clients", async (string tenantId, HisClientRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-            await grains.FindTenant(tenantId).OrThrow();
-            new Validation().Text(body.Name, "name", 100).ThrowIfInvalid();
-            var client = new HisClient
             {
-                Id = Ids.New("his"), TenantId = tenantId, Name = body.Name!.Trim(), CreatedAt = clock.GetUtcNow(),
-                Secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant(),
-            };
-            await using var session = store.LightweightSession();
-            session.Insert(client);
-            await session.SaveChangesAsync();
-            // The secret is shown here only, like a terminal's.
-            return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/his-clients/{client.Id}",
-                new { client.Id, client.Name, status = "active", client.Secret, client.CreatedAt });
-        });
+                http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+                await grains.FindTenant(tenantId).OrThrow();
+                new Validation().Text(body.Name, "name", 100).ThrowIfInvalid();
+                var client = new HisClient
+                {
+                    Id = Ids.New("his"), TenantId = tenantId, Name = body.Name!.Trim(), CreatedAt = clock.GetUtcNow(),
+                    Secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant(),
+                };
+                await using var session = store.LightweightSession();
+                session.Insert(client);
+                await session.SaveChangesAsync();
+                return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/his-clients/{client.Id}",
+                    new HisClientCreated(client.Id, client.Name, "active", client.Secret, client.CreatedAt));
+            })
+            .Doc("createHisClient", "Create the HIS's system-client credential",
+                "The HIS signs its calls like a terminal, with X-Client-Id; the secret is shown in this answer only.");
 }

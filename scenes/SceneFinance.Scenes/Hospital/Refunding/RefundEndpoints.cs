@@ -26,52 +26,60 @@ public static class RefundEndpoints
     public static void MapHospitalRefunds(this IEndpointRouteBuilder hospital)
     {
         hospital.MapPost("/patients/{id}/refunds", async (string tenantId, string id, HospitalRefundRequest body, HttpContext http, HospitalDesk desk,
-            RefundRunner refunds, IDocumentStore store, TimeProvider clock) =>
-        {
-            http.RequireTenantAccess(tenantId, Askers);
-            var key = IdempotencyTicket.RequireKey(http.Request);
-            return (await RequestRefund(http.User, desk, refunds, store, tenantId, id, key, body, clock.GetUtcNow())).ToResult();
-        });
+                RefundRunner refunds, IDocumentStore store, TimeProvider clock) =>
+            {
+                http.RequireTenantAccess(tenantId, Askers);
+                var key = IdempotencyTicket.RequireKey(http.Request);
+                return (await RequestRefund(http.User, desk, refunds, store, tenantId, id, key, body, clock.GetUtcNow())).ToRefund();
+            })
+            .Doc("requestHospitalRefund", "Refund an order or the deposit back to the tenders that paid it",
+                "200 executed at once; 202 pending_approval above the tenant's threshold (a second person approves); 409 refund_exceeds_paid beyond what was paid.")
+            .Idempotent();
 
         hospital.MapPost("/patients/{id}/refunds/{refundId}/approve", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk,
-            RefundRunner refunds, TimeProvider clock) =>
-            TypedResults.Ok(await ApproveRefund(http.User, desk, refunds, tenantId, id, refundId, clock.GetUtcNow())));
+                RefundRunner refunds, TimeProvider clock) =>
+                (await ApproveRefund(http.User, desk, refunds, tenantId, id, refundId, clock.GetUtcNow())).ToOk())
+            .Doc("approveHospitalRefund", "Approve a refund waiting for a second person",
+                "Finance or a tenant admin, never the asker (403); executed at once, or refused when the money is no longer there.")
+            .Problems(StatusCodes.Status409Conflict);
 
         hospital.MapGet("/patients/{id}/refunds/{refundId}", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk) =>
-            TypedResults.Ok(await GetRefund(http.User, desk, tenantId, id, refundId)));
+                (await GetRefund(http.User, desk, tenantId, id, refundId)).ToOk())
+            .Doc("getHospitalRefund", "Read a refund with its lines per tender");
     }
 
     // The slice's functions, for the routes above and the admin shell alike.
 
-    /// <summary>Asks for a refund: <c>200</c> executed at once, <c>202 pending_approval</c> above the tenant's threshold.</summary>
-    public static async Task<Reply> RequestRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, IDocumentStore store, string tenantId, string id,
-        string key, HospitalRefundRequest body, DateTimeOffset now)
+    /// <summary>Asks for a refund: executed at once, or <c>pending_approval</c> above the tenant's threshold.</summary>
+    public static async Task<Outcome<HospitalRefundView>> RequestRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, IDocumentStore store,
+        string tenantId, string id, string key, HospitalRefundRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Askers);
         new Validation().OneOf(body.Kind, "kind", RefundKinds.Order, RefundKinds.Deposit).Amount(body.Amount).Text(body.Reason, "reason")
             .Require(body.Kind != RefundKinds.Order || body.OrderId is { Length: > 0 }, "orderId", "An order refund names its order.").ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
         var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason);
-        var reply = await IdempotentRequest.Run(store, tenantId, ticket, () => desk.Patient(tenantId, id).RequestRefund(new RefundAsk(
+        var refund = await desk.Patient(tenantId, id, p => p.RequestRefund(new RefundAsk(
             body.Kind!, body.Kind == RefundKinds.Order ? body.OrderId : null, body.Amount!.Value, body.Reason!.Trim(), user.Who(),
             settings.RefundApprovalThreshold, ticket, now)));
-        if (reply.Status == 200) await refunds.Drive(tenantId, id, user.Who());
-        return reply;
+        if (refund.Value is { Status: not HospitalRefund.PendingApproval }) await refunds.Drive(tenantId, id, user.Who());
+        return refund;
     }
 
     /// <summary>A second person (finance, tenant admin; never the asker: the account refuses) approves a waiting refund.</summary>
-    public static async Task<HospitalRefundView> ApproveRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, string tenantId, string id, string refundId, DateTimeOffset now)
+    public static async Task<Outcome<HospitalRefundView>> ApproveRefund(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, string tenantId, string id,
+        string refundId, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Approvers);
-        var patient = desk.Patient(tenantId, id);
-        var refund = await patient.ApproveRefund(refundId, user.Who(), now);
+        var approved = await desk.Patient(tenantId, id, p => p.ApproveRefund(refundId, user.Who(), now));
+        if (approved.Refused) return approved;
         await refunds.Drive(tenantId, id, user.Who());
-        return await patient.GetRefund(refund.Id);
+        return await desk.Patient(tenantId, id, p => p.GetRefund(refundId)); // its lines as the gateway left them
     }
 
-    public static async Task<HospitalRefundView> GetRefund(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string refundId)
+    public static Task<Outcome<HospitalRefundView>> GetRefund(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string refundId)
     {
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
-        return await desk.Patient(tenantId, id).GetRefund(refundId);
+        return desk.Patient(tenantId, id, p => p.GetRefund(refundId));
     }
 }

@@ -1,10 +1,7 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
-using SceneFinance.Platform;
 using SceneFinance.Platform.Idempotency;
-using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Hospital.Patients;
 
@@ -20,22 +17,23 @@ public sealed class RefundRunner(IGrainFactory grains, IPaymentGateway gateway, 
     public async Task Drive(string tenantId, string patientId, string requestedBy)
     {
         var patient = grains.GetGrain<IPatientAccountGrain>(GrainKeys.For(tenantId, patientId));
-        foreach (var line in await patient.HeldLines())
+        var held = await patient.HeldLines();
+        foreach (var line in held.Value ?? [])
         {
             var now = clock.GetUtcNow();
             var ticket = IdempotencyTicket.For("hospital-refund", $"{line.RefundId}/{line.No}", line.IntentId, line.Amount);
             try
             {
                 var refund = await gateway.Refund(tenantId, line.IntentId, new RefundIntent(line.Amount, $"hospital refund {line.RefundId}", ticket, requestedBy, now));
-                if (refund.Refusal is { } refused)
-                    await patient.AbandonRefundLine(line.RefundId, line.No, refused.Code, now);
-                else if (refund.Value!.Status == RefundStatus.Rejected)
-                    await patient.AbandonRefundLine(line.RefundId, line.No, refund.Value.FailureCode ?? "gateway_refused", now);
-            }
-            catch (ProblemException e)
-            {
-                log.LogWarning("Refund {RefundId} line {No}: the gateway refused it ({Code}); its money goes back", line.RefundId, line.No, e.Code);
-                await patient.AbandonRefundLine(line.RefundId, line.No, e.Code, now);
+                // Another writer in the way is no answer: the line stays held for the next round. Any other "no" gives the money back.
+                var refused = refund.Refusal is { } r && r != Refusal.ChangedMeanwhile ? r.Code
+                    : refund.Value is { Status: RefundStatus.Rejected } rejected ? rejected.FailureCode ?? "gateway_refused"
+                    : null;
+                if (refused is not null)
+                {
+                    log.LogWarning("Refund {RefundId} line {No}: the gateway refused it ({Code}); its money goes back", line.RefundId, line.No, refused);
+                    await patient.AbandonRefundLine(line.RefundId, line.No, refused, now);
+                }
             }
             catch (Exception e)
             {

@@ -3,9 +3,11 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MiniExcelLibs;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Time;
+using Sheets = SceneFinance.Platform.Exports.Xlsx;
 using SceneFinance.Platform.Security;
 using SceneFinance.Scenes.Hospital.Patients;
 
@@ -27,10 +29,9 @@ public static class DailyReport
 {
     static readonly string[] Types = ["orders_paid", "deposit_paid_in", "credit_repaid", "credit_settlement_ran", "refund_executed", "refund_line_released"];
 
-    public static async Task<DailyReportView> Build(IDocumentStore store, string tenantId, DateOnly date, TimeZoneInfo zone)
+    public static async Task<DailyReportView> Build(IDocumentStore store, string tenantId, DateOnly date, TenantTime time)
     {
-        var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
-        var end = start.AddDays(1);
+        var (start, end) = (time.StartOf(date).ToUniversalTime(), time.StartOf(date.AddDays(1)).ToUniversalTime());
         await using var session = store.QuerySession(tenantId);
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => e.Timestamp >= start && e.Timestamp < end && Types.Contains(e.EventTypeName))
@@ -64,55 +65,50 @@ public static class DailyReport
     public static void MapDailyReport(IEndpointRouteBuilder hospital)
     {
         hospital.MapGet("/reports/daily", async (string tenantId, string? date, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow())));
+                TypedResults.Ok(await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow())))
+            .Doc("getHospitalDailyReport", "The cashier and kiosk day",
+                "What was paid and refunded on a local day (date yyyy-MM-dd, default today in the tenant's zone) by source, channel and tender.");
 
         hospital.MapGet("/reports/daily.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-        {
-            var report = await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow());
-            return Results.File(Xlsx(report), XlsxType, FileName(report));
-        });
+            {
+                var report = await Report(http.User, store, grains, tenantId, date, clock.GetUtcNow());
+                return TypedResults.File(Xlsx(report), XlsxType, FileName(report));
+            })
+            .Doc("exportHospitalDailyReport", "The cashier and kiosk day as a spreadsheet",
+                "Three sheets (lines, by channel, by tender); amounts are numbers in yuan, counts numbers, the day a date cell.")
+            .Produces(StatusCodes.Status200OK, contentType: XlsxType);
     }
 
-    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string XlsxType = Sheets.ContentType;
 
     public static string FileName(DailyReportView report) => $"hospital-daily-{report.Date}.xlsx";
 
-    /// <summary>The tenant's local day (<paramref name="date"/> <c>yyyy-MM-dd</c>, or today there), for the route and the admin shell alike.</summary>
+    /// <summary>The tenant's local day (<paramref name="date"/> <c>yyyy-MM-dd</c>, or today there), for the routes and the admin shell alike.</summary>
     public static async Task<DailyReportView> Report(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string? date, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Readers);
-        var (day, zone) = await Day(grains, tenantId, date, now);
-        return await Build(store, tenantId, day, zone);
+        var tenant = await grains.FindTenant(tenantId).OrThrow();
+        new Validation().Require(date is null || DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        // The tenant's zone as its tenant grain knows it (what TenantClock reads), at the caller's clock reading.
+        var time = TenantTime.In(tenant.TimeZone, now);
+        return await Build(store, tenantId, date is null ? time.Today : DateOnly.ParseExact(date, "yyyy-MM-dd"), time);
     }
 
-    /// <summary>Three sheets: the day's lines, totals by channel, totals by tender. Amounts in fen, as everywhere.</summary>
+    /// <summary>Three sheets: the day's lines, totals by channel, totals by tender. Amounts are numbers in yuan (the sheet adds them up).</summary>
     public static byte[] Xlsx(DailyReportView report)
     {
-        var sheets = new Dictionary<string, object>
-        {
-            ["lines 明细"] = report.Lines.Select(l => new Dictionary<string, object>
-            {
-                ["date 日期"] = report.Date, ["source 来源"] = l.Source, ["kind 类型"] = l.Kind, ["tender 支付方式"] = l.Tender,
-                ["channel 渠道"] = l.Channel, ["count 笔数"] = l.Count, ["amount (fen) 金额(分)"] = l.Amount,
-            }).ToList(),
-            ["by channel 按渠道"] = Rows(report.ByChannel, "channel 渠道"),
-            ["by tender 按支付方式"] = Rows(report.ByTender, "tender 支付方式"),
-        };
-        using var stream = new MemoryStream();
-        MiniExcel.SaveAs(stream, sheets);
-        return stream.ToArray();
+        var day = DateOnly.ParseExact(report.Date, "yyyy-MM-dd");
+        // Days, counts and amounts only: no instant to place in a zone.
+        return Sheets.Write(TimeZoneInfo.Utc,
+            Sheets.Sheet("lines 明细", report.Lines,
+                Sheets.Date<ReportLine>("date 日期", _ => day), Sheets.Text<ReportLine>("source 来源", l => l.Source), Sheets.Text<ReportLine>("kind 类型", l => l.Kind),
+                Sheets.Text<ReportLine>("tender 支付方式", l => l.Tender), Sheets.Text<ReportLine>("channel 渠道", l => l.Channel),
+                Sheets.Number<ReportLine>("count 笔数", l => l.Count), Sheets.Yuan<ReportLine>("amount (yuan) 金额(元)", l => l.Amount)),
+            Totals("by channel 按渠道", report.ByChannel, "channel 渠道"),
+            Totals("by tender 按支付方式", report.ByTender, "tender 支付方式"));
     }
 
-    static List<Dictionary<string, object>> Rows(IEnumerable<TotalLine> totals, string key) => totals.Select(t => new Dictionary<string, object>
-    {
-        [key] = t.Key, ["paid (fen) 收款(分)"] = t.Paid, ["refunded (fen) 退款(分)"] = t.Refunded, ["net (fen) 净额(分)"] = t.Net,
-    }).ToList();
-
-    static async Task<(DateOnly, TimeZoneInfo)> Day(IGrainFactory grains, string tenantId, string? date, DateTimeOffset now)
-    {
-        var tenant = await grains.FindTenant(tenantId).OrThrow();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
-        new Validation().Require(date is null || DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
-        return (date is null ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime) : DateOnly.ParseExact(date, "yyyy-MM-dd"), zone);
-    }
+    static Sheet<TotalLine> Totals(string name, IEnumerable<TotalLine> totals, string key) => Sheets.Sheet(name, totals,
+        Sheets.Text<TotalLine>(key, t => t.Key), Sheets.Yuan<TotalLine>("paid (yuan) 收款(元)", t => t.Paid),
+        Sheets.Yuan<TotalLine>("refunded (yuan) 退款(元)", t => t.Refunded), Sheets.Yuan<TotalLine>("net (yuan) 净额(元)", t => t.Net));
 }

@@ -47,10 +47,13 @@ public static class HospitalSettingsEndpoints
     public static void MapHospitalSettings(this IEndpointRouteBuilder hospital)
     {
         hospital.MapGet("/settings", async (string tenantId, HttpContext http, IDocumentStore store) =>
-            TypedResults.Ok(await Get(http.User, store, tenantId)));
+                TypedResults.Ok(await Get(http.User, store, tenantId)))
+            .Doc("getHospitalSettings", "The hospital's credit limit, nightly settlement time and refund approval threshold");
 
         hospital.MapPut("/settings", async (string tenantId, HospitalSettingsRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-            TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())));
+                TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())))
+            .Doc("updateHospitalSettings", "Change the hospital's settings",
+                "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00.");
     }
 
     // The slice's functions, for the routes above and the admin shell alike.

@@ -1,0 +1,146 @@
+using SceneFinance.Platform.Ledger;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
+using A = SceneFinance.Scenes.Hospital.Patients.HospitalAccounts;
+
+namespace SceneFinance.Scenes.Hospital.Patients;
+
+public sealed record AskRefund(string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy,
+    long ApprovalThreshold, string TicketId, DateTimeOffset Now);
+
+/// <summary>
+/// Refunds and discharge: money goes back to the tenders that paid it, newest first, never beyond what each paid and was not
+/// yet refunded; above the tenant's threshold a second person approves; the gateway takes a channel line's money later.
+/// </summary>
+public static partial class PatientDecisions
+{
+    static readonly Refusal NoRefund = Refusal.NotFound("The refund");
+
+    /// <summary>Asks for a refund; up to the threshold it is executed at once, above it it waits for a second person.</summary>
+    public static Decided Ask(PatientAccount s, AskRefund c)
+    {
+        if (c.Kind == RefundKinds.Order && !s.Orders.ContainsKey(c.OrderId!)) return NoOrder;
+        if (Plan(s, c.Kind, c.OrderId, c.Amount).Refusal is { } refused) return refused; // refuses now what could never be paid back
+        var asked = Decided.To(new RefundRequested(s.PatientId, c.RefundId, c.Kind, c.OrderId, c.Amount, c.Reason, c.RequestedBy,
+            c.Amount > c.ApprovalThreshold, c.TicketId, c.Now));
+        return c.Amount > c.ApprovalThreshold ? asked : asked.Then(s, next => Execute(next, c.RefundId, c.Now));
+    }
+
+    public static Decided Approve(PatientAccount s, string refundId, string approver, DateTimeOffset now)
+    {
+        if (!s.Refunds.TryGetValue(refundId, out var r)) return NoRefund;
+        if (r.Status != HospitalRefund.PendingApproval) return Refusal.Conflict($"This refund is {r.Status}; it needs no approval.");
+        if (string.Equals(r.RequestedBy, approver, StringComparison.Ordinal))
+            return Refusal.Forbidden("A second person must approve this refund: not the one who asked for it.");
+        return Decided.To(new RefundApproved(s.PatientId, refundId, approver, now));
+    }
+
+    /// <summary>Approves and executes at once.</summary>
+    public static Decided ApproveAndExecute(PatientAccount s, string refundId, string approver, DateTimeOffset now) =>
+        Approve(s, refundId, approver, now).Then(s, next => Execute(next, refundId, now));
+
+    /// <summary>An approved refund goes back to its tenders, newest first; if the money is no longer there it is refused (recorded, not a "no").</summary>
+    public static Decided Execute(PatientAccount s, string refundId, DateTimeOffset now)
+    {
+        if (!s.Refunds.TryGetValue(refundId, out var r)) return NoRefund;
+        var plan = Plan(s, r.Kind, r.OrderId, r.Amount);
+        return plan.Refusal is { } refused
+            ? Decided.To(new RefundRefused(s.PatientId, refundId, refused.Detail, now))
+            : Decided.To(new RefundExecuted(s.PatientId, refundId, r.Kind, r.OrderId, plan.Value!, now, RefundPostings(s, r.Kind, plan.Value!)));
+    }
+
+    /// <summary>Discharge: the whole deposit that can go back to its channels does, most recent first; once.</summary>
+    public static Decided Discharge(PatientAccount s, string refundId, string by, string ticketId, DateTimeOffset now)
+    {
+        if (s.Discharged) return Refusal.Conflict("This patient has been discharged already.");
+        var refundable = Math.Min(s.Deposit, s.DepositTenders.Sum(t => t.Left));
+        var events = new List<object>();
+        if (refundable > 0)
+        {
+            var lines = Plan(s, RefundKinds.Deposit, null, refundable).Value!; // within what the tenders hold: always a plan
+            events.Add(new RefundRequested(s.PatientId, refundId, RefundKinds.Deposit, null, refundable, "discharge settlement 出院结算", by, false, ticketId, now));
+            events.Add(new RefundExecuted(s.PatientId, refundId, RefundKinds.Deposit, null, lines, now, RefundPostings(s, RefundKinds.Deposit, lines)));
+        }
+        events.Add(new PatientDischarged(s.PatientId, refundId, s.Deposit - refundable, now));
+        return Decided.To([.. events]);
+    }
+
+    /// <summary>The gateway takes a held line's money for its refund (once per gateway refund); <see cref="NotRefundable"/> when nothing waits for it.</summary>
+    public static Decided Fund(PatientAccount s, string gatewayRefundId, string intentId, string channel, long amount, DateTimeOffset now)
+    {
+        var all = s.Refunds.Values.OrderBy(r => r.RequestedAt).SelectMany(r => r.Lines.Select(l => (Refund: r, Line: l))).ToList();
+        if (all.Any(x => x.Line.GatewayRefundId == gatewayRefundId)) return Decided.Nothing;
+        var held = all.FirstOrDefault(x => x.Line.Status == RefundLineState.Held && x.Line.IntentId == intentId && x.Line.Amount == amount);
+        // Refunds of hospital money go through the hospital's refund routes, never straight to the gateway.
+        if (held.Line is null) return Refusal.Conflict("The patient's account cannot give this refund's money back.", NotRefundable);
+        return Decided.To(new RefundLineFunded(s.PatientId, held.Refund.RefundId, held.Line.No, gatewayRefundId, channel, amount, now,
+            Journal.Transfer(A.RefundHold(s.PatientId), Accounts.RefundsPending(channel), amount)));
+    }
+
+    /// <summary>A funded line the channel could not pay out (by gateway refund id), or a held line the gateway refused: the money goes back.</summary>
+    public static Decided Release(PatientAccount s, string? gatewayRefundId, string? refundId, int? lineNo, string reason, DateTimeOffset now)
+    {
+        foreach (var r in s.Refunds.Values)
+            foreach (var l in r.Lines)
+            {
+                var funded = gatewayRefundId is not null && l.GatewayRefundId == gatewayRefundId && l.Status == RefundLineState.Funded;
+                var held = refundId == r.RefundId && lineNo == l.No && l.Status == RefundLineState.Held;
+                if (!funded && !held) continue;
+                var source = r.Kind == RefundKinds.Order ? A.HospitalPayable : A.Deposit(s.PatientId);
+                var from = funded ? Accounts.RefundsPending(l.Channel!) : A.RefundHold(s.PatientId);
+                return Decided.To(new RefundLineReleased(s.PatientId, r.RefundId, l.No, gatewayRefundId, l.Amount, reason, now, Journal.Transfer(from, source, l.Amount)));
+            }
+        return Decided.Nothing;
+    }
+
+    /// <summary>Splits a refund over the tenders that paid, newest first, never beyond what each paid and was not yet refunded.</summary>
+    public static Outcome<IReadOnlyList<RefundLine>> Plan(PatientAccount s, string kind, string? orderId, long amount)
+    {
+        var lines = new List<RefundLine>();
+        var left = amount;
+        if (kind == RefundKinds.Order)
+        {
+            if (!s.Orders.TryGetValue(orderId!, out var o)) return NoOrder;
+            if (amount > o.Refundable) return ExceedsPaid($"At most {o.Refundable} fen of this order can still be refunded.", o.Refundable);
+            foreach (var slice in o.Slices.Where(x => x.Left > 0))
+            {
+                if (left == 0) break;
+                var take = Math.Min(left, slice.Left);
+                lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
+                left -= take;
+            }
+        }
+        else
+        {
+            var refundable = Math.Min(s.Deposit, s.DepositTenders.Sum(t => t.Left));
+            if (amount > refundable) return ExceedsPaid($"At most {refundable} fen of the deposit can go back to the channels that paid it.", refundable);
+            foreach (var t in s.DepositTenders.Reverse().Where(x => x.Left > 0))
+            {
+                if (left == 0) break;
+                var take = Math.Min(left, t.Left);
+                lines.Add(new RefundLine(lines.Count + 1, Tenders.Channel, t.Channel, t.IntentId, take));
+                left -= take;
+            }
+        }
+        if (left != 0) throw new InvalidOperationException("A refund plan must cover the whole amount.");
+        return lines;
+    }
+
+    static Refusal ExceedsPaid(string detail, long most) =>
+        new(RefusalKind.Conflict, RefundExceedsPaid, detail, new() { ["amount"] = [$"at most {most}"] });
+
+    static IReadOnlyList<Posting> RefundPostings(PatientAccount s, string kind, IReadOnlyList<RefundLine> lines)
+    {
+        var total = lines.Sum(l => l.Amount);
+        if (kind == RefundKinds.Deposit)
+            return Journal.Transfer(A.Deposit(s.PatientId), A.RefundHold(s.PatientId), total);
+        var credit = lines.Where(l => l.Tender == Tenders.Credit).Sum(l => l.Amount);
+        var toOutstanding = Math.Min(credit, s.CreditOutstanding);
+        return Journal.Balanced([
+            new Posting(A.HospitalPayable, total, 0),
+            new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => l.Tender == Tenders.Channel).Sum(l => l.Amount)),
+            new Posting(A.Credit(s.PatientId), 0, toOutstanding),
+            new Posting(A.Deposit(s.PatientId), 0, credit - toOutstanding + lines.Where(l => l.Tender == Tenders.Deposit).Sum(l => l.Amount)),
+        ]);
+    }
+}
