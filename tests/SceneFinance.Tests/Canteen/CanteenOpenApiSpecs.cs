@@ -32,6 +32,8 @@ public sealed class CanteenOpenApiSpecs(SceneApp app)
         ("refundCanteenPayment", "post", "/api/v1/tenants/{tenantId}/canteen/payments/{paymentId}/refunds", [200, 400, 401, 403, 404, 409]),
         ("getDailySales", "get", "/api/v1/tenants/{tenantId}/canteen/reports/daily-sales", [200, 400, 401, 403, 404]),
         ("listOfflineExceptions", "get", "/api/v1/tenants/{tenantId}/canteen/offline-exceptions", [200, 400, 401, 403, 404]),
+        ("importStaffRoster", "post", "/api/v1/tenants/{tenantId}/canteen/staff-imports", [202, 400, 401, 403, 404]),
+        ("getStaffImport", "get", "/api/v1/tenants/{tenantId}/canteen/staff-imports/{importId}", [200, 401, 403, 404]),
     ];
 
     [Fact]

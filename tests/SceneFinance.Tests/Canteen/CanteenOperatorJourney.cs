@@ -9,7 +9,7 @@ namespace SceneFinance.Tests.Canteen;
 /// <summary>
 /// A canteen operator's day in the shell: a new stall's merchant and till, lunch limits, the month's meal subsidy granted with
 /// its progress, the bank's one-cent breakfast and its report, the offline till's exceptions, a wrong tap voided at its till
-/// and another refunded, a holder's daily limit changed with a reason; the day's sales exported.
+/// and another refunded, a holder's daily limit changed with a reason; the day's sales exported; the staff roster imported.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class CanteenOperatorJourney(BrowserFixture browser)
@@ -132,6 +132,19 @@ public sealed class CanteenOperatorJourney(BrowserFixture browser)
         await page.GetByTestId("change-daily-limit").ClickAsync();
         await Expect(page.GetByTestId("daily-limit-changes")).ToContainTextAsync("家长申请");
         await BrowserFixture.Screenshot(page, "canteen-holder-limits");
+
+        // The park's staff roster: two employees join (their department their limit group), a number-typed staff number is refused.
+        var roster = Path.Combine(Path.GetTempPath(), $"staff-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(roster, "工号,姓名,部门,手机\n00501,周敏,行政处,13800000501\n00502,吴涛,保卫处,\n00503,,保卫处,\n");
+        await page.GotoAsync($"/t/{s.TenantId}/canteen/staff-import");
+        await BrowserFixture.WaitInteractive(page);
+        await page.GetByTestId("staff-file").SetInputFilesAsync(roster);
+        await Expect(page.GetByTestId("import-status")).ToContainTextAsync("完成", new() { Timeout = 30_000 }); // told by the importer
+        await Expect(page.GetByTestId("import-created")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("import-rejected")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("rejected-download")).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(800); // the progress bar's last step is animated
+        await BrowserFixture.Screenshot(page, "canteen-staff-import");
         await s.TrialBalance();
         _ = wrong;
     }

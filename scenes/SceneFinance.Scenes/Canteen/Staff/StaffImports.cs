@@ -43,7 +43,8 @@ public static class StaffImports
 
         canteen.MapGet("/staff-imports/{importId}", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
                 (await Get(http.User, store, tenantId, importId)).Map(i => i.View(tenantId)).ToOk())
-            .Doc("getStaffImport", "A staff import's progress and counts");
+            .Doc("getStaffImport", "A staff import's progress and counts",
+                "status running, completed or failed; total, processed, created, updated, unchanged and rejected rows; rejectedRowsUrl downloads the refused rows.");
 
         canteen.MapGet("/staff-imports/{importId}/rejected.xlsx", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
                 (await Get(http.User, store, tenantId, importId)) is { Refusal: null, Value: { } import }
