@@ -55,7 +55,7 @@ public static class CanteenSpreadsheets
                     Xlsx.Text<SubsidyProgramView>(t["Name"], p => p.Program.Name), Xlsx.Text<SubsidyProgramView>(t["Funder"], p => p.Program.Funder),
                     Xlsx.Text<SubsidyProgramView>(t["Funder account"], p => p.FunderAccount), Xlsx.Yuan<SubsidyProgramView>(t["Amount per person (yuan)"], p => p.Program.AmountPerPerson),
                     Xlsx.Yuan<SubsidyProgramView>(t["Granted"], p => p.Figures.Granted), Xlsx.Yuan<SubsidyProgramView>(t["Spent"], p => p.Figures.Spent),
-                    Xlsx.Yuan<SubsidyProgramView>(t["Returned"], p => p.Figures.Returned), Xlsx.Yuan<SubsidyProgramView>(t["Outstanding"], p => p.Figures.Outstanding),
+                    Xlsx.Yuan<SubsidyProgramView>(t["Returned"], p => p.Figures.Returned), Xlsx.Yuan<SubsidyProgramView>(t["Left in purses"], p => p.Figures.Outstanding),
                     Xlsx.Text<SubsidyProgramView>(t["Status"], p => t[p.Program.Status])),
                 Xlsx.Sheet(t["Runs"], runs,
                     Xlsx.Text<SubsidyRunView>(t["Subsidy program"], r => programs.FirstOrDefault(p => p.Program.Id == r.ProgramId)?.Program.Name),
@@ -93,7 +93,7 @@ public static class CanteenSpreadsheets
                     Xlsx.Number<OfflineException>(t["List version"], e => e.ListVersion)),
                 Xlsx.Sheet(t["Arrears"], arrears,
                     Xlsx.Text<ArrearsListing>(t["External id"], a => a.ExternalId), Xlsx.Text<ArrearsListing>(t["Name"], a => a.Name),
-                    Xlsx.Yuan<ArrearsListing>(t["Outstanding (yuan)"], a => a.Outstanding)));
+                    Xlsx.Yuan<ArrearsListing>(t["Owed (yuan)"], a => a.Outstanding)));
         });
 
         // The staff import's refused rows: the campus roster's one row-error file, in the person's language.
