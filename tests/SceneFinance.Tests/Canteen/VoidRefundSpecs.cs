@@ -74,7 +74,10 @@ public sealed class VoidRefundSpecs(SceneApp app)
         var merchant = await s.Merchant();
         var (till, till2) = (await s.TerminalAt(merchant), await s.TerminalAt(merchant, "2号窗口"));
         var (_, card) = await s.CardHolder(cash: 5_000);
-        var lunch = CanteenScenario.RecentLocal(12);
+        // A void is for today's taps, so lunch is now, whatever the hour the spec runs at (a lunch of 12:00 is yesterday's before noon).
+        var lunch = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(lunch, Scenario.Zone).DateTime);
+        await s.Settings(new { mealPeriods = new[] { new { id = "lunch", name = "午餐", start = local.AddHours(-1).ToString("HH:mm"), end = local.AddHours(1).ToString("HH:mm") } } });
         var wrong = (await s.Api.Pay(till, card, 900, occurredAt: lunch)).Expect(HttpStatusCode.OK)["paymentId"].GetValue<string>();
         (await s.Api.Pay(till2, card, 600, occurredAt: lunch)).Expect(HttpStatusCode.OK);
         var cashier = await s.UserToken("cashier");
