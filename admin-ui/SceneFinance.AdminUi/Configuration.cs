@@ -100,6 +100,7 @@ public static class Configuration
         }).ExcludeFromDescription();
         app.MapSpreadsheets();
         app.MapCampusPages();
+        Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
         app.MapStaticAssets();

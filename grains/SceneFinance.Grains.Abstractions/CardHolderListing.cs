@@ -12,5 +12,8 @@ public sealed class CardHolderListing
     public string Kind { get; set; } = "";
     public string CardLast4 { get; set; } = "";
     public string Status { get; set; } = "";
+
+    /// <summary>The holder's limit group (a grade, a department), for limits, subsidy and campaign eligibility; null: none.</summary>
+    public string? Group { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

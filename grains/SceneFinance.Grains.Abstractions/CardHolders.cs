@@ -76,7 +76,8 @@ public sealed record Pay(
     [property: Id(8)] long SinglePaymentCap,
     [property: Id(9)] IdempotencyTicket Ticket,
     [property: Id(10)] DateTimeOffset Now,
-    [property: Id(12)] TapFacts? Risk = null);
+    [property: Id(12)] TapFacts? Risk = null,
+    [property: Id(20)] CanteenTerms? Canteen = null);
 
 /// <summary>The answer to a card payment: the body of api-v1.md's terminal payment, and what is replayed for its key.</summary>
 [GenerateSerializer, Immutable]
@@ -85,8 +86,14 @@ public sealed record PaymentResult(
     [property: Id(1)] string Status,
     [property: Id(2)] string? DeclineCode,
     [property: Id(3)] long Amount,
-    [property: Id(4)] long? BalanceAfter)
+    [property: Id(4)] long? BalanceAfter,
+    [property: Id(10)] long? Paid = null,
+    [property: Id(11)] string? CampaignId = null,
+    [property: Id(12)] long? Arrears = null,
+    [property: Id(13)] string? OfflineException = null)
 {
+    // Beyond the contract's fields: paid (what the holder paid, less than amount when a campaign paid the rest), campaignId,
+    // arrears (an offline tap honoured beyond the purses) and offlineException (an offline tap recorded, not charged).
     public bool Approved => Status == "approved";
 }
 

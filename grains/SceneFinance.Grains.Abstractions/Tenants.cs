@@ -34,6 +34,9 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>Status, time zone and risk cap; null when the tenant does not exist.</summary>
     [ReadOnly] Task<TenantPaymentPolicy?> GetPaymentPolicy();
+
+    /// <summary>The tenant's single-payment cap in fen (0: none): card payments above it are declined <c>risk_rejected</c>.</summary>
+    Task<Outcome<TenantPaymentPolicy>> SetSinglePaymentCap(long cap, DateTimeOffset now);
 }
 
 public static class TenantLookup

@@ -54,6 +54,13 @@ public interface IMerchantTerminalGrain : IGrainWithStringKey
 
     /// <summary>Routes a payment to the card's holder; unknown cards are declined with <c>not_found</c>.</summary>
     Task<Outcome<PaymentResult>> Pay(TerminalPayment payment, DateTimeOffset now);
+
+    /// <summary>
+    /// A tap the till took while offline, uploaded with the version of the refuse list it held: honoured when the till was
+    /// entitled to accept it (shortfalls become arrears), else declined and recorded as an offline exception; an item uploaded
+    /// again gets its first answer.
+    /// </summary>
+    Task<Outcome<PaymentResult>> PayOffline(TerminalPayment payment, long listVersion, DateTimeOffset now);
 }
 
 /// <summary>Terminal id to tenant id. Key: the terminal id (terminal ids are unique platform-wide).</summary>

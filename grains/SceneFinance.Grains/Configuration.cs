@@ -2,7 +2,9 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
+using SceneFinance.Grains.Canteen;
 using SceneFinance.Grains.Merchants;
+using SceneFinance.Grains.OfflineTills;
 using SceneFinance.Grains.Risk;
 using SceneFinance.Grains.Tenants;
 using SceneFinance.Grains.Terminals;
@@ -17,6 +19,8 @@ public static class Configuration
     {
         services.ConfigureMarten(ConfigureGrains);
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
+        services.AddSingleton<IOfflineListSource, CardStatusSource>();
+        services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
         return services;
     }
@@ -28,7 +32,15 @@ public static class Configuration
             typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced),
             typeof(CardRefundDebited), typeof(CardRefundReleased),
             typeof(MerchantOpened), typeof(MerchantRenamed), typeof(MerchantClosed),
+            typeof(SubsidyGranted), typeof(SubsidyReturned), typeof(ArrearsRecovered), typeof(PaymentRefunded),
+            typeof(DailyLimitChanged), typeof(CanteenProfileSet), typeof(OfflineCardListed), typeof(OfflineCardUnlisted),
         ]);
+        // Written with each approved tap (reports, voids, refunds, till offline totals) and each offline exception.
+        opts.Schema.For<Sale>().Index(x => x.LocalDay).Index(x => x.TerminalId);
+        opts.Schema.For<SaleRefund>().Index(x => x.LocalDay);
+        opts.Schema.For<OfflineException>().Index(x => x.LocalDay);
+        opts.Schema.For<ArrearsListing>();
+        opts.Schema.For<CampaignRedemption>().Index(x => x.CampaignId);
         opts.Schema.For<MerchantListing>();
         opts.Schema.For<TenantRecord>().SingleTenanted();
         opts.Schema.For<TerminalDirectoryEntry>().SingleTenanted();

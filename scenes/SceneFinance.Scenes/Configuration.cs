@@ -6,6 +6,7 @@ using SceneFinance.Scenes.Campus;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.CardHolders.ToppingUpOnline;
+using SceneFinance.Scenes.Canteen;
 using SceneFinance.Scenes.Canteen.PayingAtTerminal;
 using SceneFinance.Scenes.Hospital;
 using SceneFinance.Scenes.Risk;
@@ -21,7 +22,8 @@ public static class Configuration
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
         services.ConfigureMarten(CardHolderSearch.Configure);
-        return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital();
+        return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital()
+            .AddCanteen(configuration);
     }
 
     public static IEndpointRouteBuilder MapScenes(this IEndpointRouteBuilder api)
@@ -32,6 +34,7 @@ public static class Configuration
         api.MapPayAtTerminal();
         api.MapCampus();
         api.MapHospital();
+        api.MapCanteen();
         api.MapRisk();
         return api;
     }

@@ -29,13 +29,17 @@ public static class MealPeriods
 }
 
 /// <summary>
-/// The seam to the tenant's meal windows (issue 9 configures them per tenant): which meal period a local time of day falls
-/// in. Answered from memory: it is asked on every tap. Until a tenant's own windows exist, <see cref="StandardMealPeriods"/>.
+/// The seam to the tenant's meal windows: which meal period a local time of day falls in. Answered from memory: it is asked
+/// on every tap. The canteen scene answers it from the tenant's own meal periods (its settings); <see cref="StandardMealPeriods"/>
+/// where no canteen is configured.
 /// </summary>
 public interface ITenantMealPeriods
 {
     /// <summary>A <see cref="MealPeriods"/> name; <see cref="MealPeriods.None"/> between meals.</summary>
     string PeriodAt(string tenantId, TimeOnly localTime);
+
+    /// <summary>Before the first <see cref="PeriodAt"/> of a tenant on this silo (a grain's activation, a backtest): loads its windows.</summary>
+    Task Ensure(string tenantId, CancellationToken ct = default) => Task.CompletedTask;
 }
 
 /// <summary>A canteen's usual windows, the same for every tenant: a stand-in until tenants configure theirs (issue 9).</summary>

@@ -13,7 +13,13 @@ public sealed record CardHolder(
     /// <summary>Per-day spending is kept this long, so offline uploads of the last month still meet the daily limit.</summary>
     public const int DaysKept = 32;
 
-    public long Total => Cash + Subsidy;
+    /// <summary>The canteen's part: program purses, arrears, meal and campaign use, refunds, the holder's own limits.</summary>
+    public CanteenWallet Canteen { get; init; } = CanteenWallet.Empty;
+
+    /// <summary>Every subsidy: the general purse and each program's (what the API shows as <c>subsidy</c>).</summary>
+    public long SubsidyTotal => Subsidy + Canteen.ProgramSubsidy;
+
+    public long Total => Cash + SubsidyTotal;
 
     /// <summary>Recent taps for the risk rules' windows (folded by <see cref="Risk.RiskTrail.Following"/>; the wallet never reads it).</summary>
     public Risk.RiskTrail Risk { get; init; } = Grains.Risk.RiskTrail.Empty;
@@ -38,14 +44,42 @@ public sealed record CardHolder(
         ({ } s, CardReportedLost) => s with { Status = CardStatus.Lost },
         // A new card ends "lost"; a freeze is the holder's, not the card's, so it stays.
         ({ } s, CardReplaced e) => s with { CardNumber = e.NewCardNumber, Status = s.Status == CardStatus.Lost ? CardStatus.Active : s.Status },
+        ({ } s, SubsidyGranted e) => s with { Canteen = s.Canteen.Granted(e) },
+        ({ } s, SubsidyReturned e) => s with { Canteen = s.Canteen with { Purses = s.Canteen.Purses.Remove(e.PurseKey) } },
+        ({ } s, ArrearsRecovered e) => s.Paid(e.From) with { Canteen = s.Canteen.Take(e.From) with { Arrears = s.Canteen.Arrears - e.Amount } },
+        ({ } s, PaymentRefunded e) => s.Refunded(e),
+        ({ } s, DailyLimitChanged e) => s with { DailyLimit = e.To },
+        ({ } s, CanteenProfileSet e) => s with
+        {
+            Canteen = s.Canteen with { Group = e.Group, PerMealAmount = e.PerMealAmount, PerMealTaps = e.PerMealTaps, OfflineCap = e.OfflineCap },
+        },
         ({ } s, _) => s,
     };
 
+    /// <summary>Takes a part from the cash or general subsidy purse (program purses are the canteen wallet's).</summary>
+    CardHolder Paid(PursePart part) => part.Purse switch
+    {
+        PursePart.Cash => this with { Cash = Cash - part.Amount },
+        PursePart.Subsidy => this with { Subsidy = Subsidy - part.Amount },
+        _ => this,
+    };
+
+    CardHolder Refunded(PaymentRefunded e)
+    {
+        var next = e.ToPurses.Aggregate(this, (s, part) => s.Paid(part with { Amount = -part.Amount }));
+        var spent = next.SpentByDay.TryGetValue(e.PaymentDay, out var day) ? next.SpentByDay.SetItem(e.PaymentDay, Math.Max(0, day - e.HolderPart)) : next.SpentByDay;
+        return next with { SpentByDay = spent, Canteen = next.Canteen.Refund(e) };
+    }
+
     CardHolder Spend(PaymentApproved e)
     {
-        var spent = SpentByDay.SetItem(e.LocalDay, SpentOn(e.LocalDay) + e.Amount);
+        var spent = SpentByDay.SetItem(e.LocalDay, SpentOn(e.LocalDay) + e.HolderPaid);
         var oldestKept = spent.Keys.Last().AddDays(-DaysKept);
         while (spent.Keys.First() < oldestKept) spent = spent.Remove(spent.Keys.First());
-        return this with { Subsidy = Subsidy - e.FromSubsidy, Cash = Cash - e.FromCash, SpentByDay = spent };
+        // Events from before purses had parts: FromSubsidy was the general subsidy purse.
+        var (subsidy, cash) = e.Parts is { } parts
+            ? (parts.Where(p => p.Purse == PursePart.Subsidy).Sum(p => p.Amount), parts.Where(p => p.Purse == PursePart.Cash).Sum(p => p.Amount))
+            : (e.FromSubsidy, e.FromCash);
+        return this with { Subsidy = Subsidy - subsidy, Cash = Cash - cash, SpentByDay = spent, Canteen = Canteen.Spent(e, DaysKept) };
     }
 }

@@ -1,5 +1,6 @@
 using Marten;
 using SceneFinance.Grains.Cards;
+using SceneFinance.Grains.OfflineTills;
 using SceneFinance.Grains.Risk;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Security;
@@ -11,8 +12,11 @@ namespace SceneFinance.Grains.CardHolders;
 /// <summary>
 /// Orchestrates one wallet: its <see cref="StreamWriter{TState}"/> rebuilds it from the stream, <see cref="Wallet"/> decides,
 /// and the writer commits the event (its own journal entry) with the outcome under the request's ticket before answering.
+/// The canteen's side of the wallet (subsidy purses, refunds, limits) is in CardHolderGrain.Canteen.cs: one grain, one
+/// stream, split in two files so each stays readable.
 /// </summary>
-public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk) : Grain, ICardHolderGrain
+public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk)
+    : Grain, ICardHolderGrain, ICanteenWalletGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
     string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
@@ -27,15 +31,18 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
     string TenantId => _wallet.TenantId;
     string Id => _wallet.StreamKey;
 
-    /// <summary>The listing follows the rare changes lists show (not the balance): payments write no document.</summary>
+    /// <summary>
+    /// The listing follows the rare changes lists show (not the balance): payments write no listing. Arrears, when they
+    /// change, are listed for the canteen's exceptions page.
+    /// </summary>
     static Decided Listed(CardHolder next, Decided d) =>
-        d.Events.Any(e => e is CardHolderRegistered or CardFrozen or CardUnfrozen or CardReportedLost or CardReplaced)
+        (d.Events.Any(e => e is CardHolderRegistered or CardFrozen or CardUnfrozen or CardReportedLost or CardReplaced or CanteenProfileSet)
             ? d.Upsert(Listing(next, d.Events[^1] switch
             {
                 CardHolderRegistered r => r.RegisteredAt, CardFrozen f => f.FrozenAt, CardUnfrozen u => u.UnfrozenAt,
-                CardReportedLost l => l.ReportedAt, CardReplaced r => r.ReplacedAt, _ => DateTimeOffset.UtcNow,
+                CardReportedLost l => l.ReportedAt, CardReplaced r => r.ReplacedAt, CanteenProfileSet p => p.SetAt, _ => DateTimeOffset.UtcNow,
             }))
-            : d;
+            : d) is var listed && ArrearsChanged(d) ? listed.Upsert(ArrearsOf(next)) : listed;
 
     Task<Outcome<CardHolderView>> ICardHolderGrain.Register(RegisterCardHolder c) => _wallet.Start(
         state => state is not null
@@ -59,18 +66,33 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
     {
         var active = await grains.GetGrain<ITenantGrain>(TenantId).GetPaymentPolicy() is { Active: true };
         return await _wallet.Write(s => Wallet.Decide(s, new TopUp(c.TopUpId, c.Amount, c.Purse, c.Channel, active, c.Now)),
-            next => new TopUpResult(c.TopUpId, "succeeded", new Balance(next.Cash, next.Subsidy)), c.Ticket, c.Now);
+            next => new TopUpResult(c.TopUpId, "succeeded", Balance(next)), c.Ticket, c.Now);
     }
 
-    Task<Outcome<PaymentResult>> ICardHolderGrain.Pay(Pay c) => _wallet.Write(
-        s => RiskGate.Decide(s, c, risk.Current(TenantId), _idNumberDigest ??= risk.IdNumberDigestNow(s.IdNumber), Wallet.Decide(s, c)),
-        (_, d) => d.Events[0] switch
-        {
-            PaymentApproved a => new PaymentResult(a.PaymentId, "approved", null, a.Amount, a.BalanceAfter),
-            PaymentDeclined r => new PaymentResult(r.PaymentId, "declined", r.DeclineCode, r.Amount, null),
-            var e => throw new InvalidOperationException($"Unknown payment decision {e.GetType().Name}"),
-        },
-        c.Ticket, c.Now);
+    /// <summary>
+    /// A tap: priced by a campaign when one applies (its discount reserved by the campaign first, given back if not used),
+    /// decided by the wallet and then the risk rules (<see cref="RiskGate"/>), committed with its sale and any offline
+    /// exception (<see cref="CanteenTaps"/>).
+    /// </summary>
+    async Task<Outcome<PaymentResult>> ICardHolderGrain.Pay(Pay c)
+    {
+        var priced = await CanteenTaps.Priced(grains, TenantId, _wallet.State, c);
+        var outcome = await PayAs(priced);
+        if (outcome.Refusal?.Code == CanteenTaps.CampaignReleased) outcome = await PayAs(c); // the reservation went back meanwhile: full price
+        await CanteenTaps.Settle(grains, TenantId, priced, outcome);
+        return outcome;
+    }
+
+    Task<Outcome<PaymentResult>> PayAs(Pay c) =>
+        _wallet.Write(s => CanteenTaps.Documents(s, c, Decide(s, c)), (_, d) => CanteenTaps.Result(d), c.Ticket, c.Now);
+
+    /// <summary>
+    /// An online tap passes the risk rules after the wallet. An offline tap was served already, judged by the card list the
+    /// till held (which carries the blacklisted cards): rules read afterwards neither honour nor refuse it.
+    /// </summary>
+    Decided Decide(CardHolder s, Pay c) => c.Canteen?.Offline is not null
+        ? Decided.To(Wallet.Decide(s, c))
+        : RiskGate.Decide(s, c, risk.Current(TenantId), _idNumberDigest ??= risk.IdNumberDigestNow(s.IdNumber), Wallet.Decide(s, c));
 
     Task<bool> ICardHolderGrain.IsCurrentCard(string cardNumber) =>
         Task.FromResult(_wallet.State is { Status: not CardStatus.Lost } s && string.Equals(s.CardNumber, cardNumber, StringComparison.Ordinal));
@@ -86,18 +108,27 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
     Task<Outcome<Balance>> ICardHolderGrain.ReleaseRefund(GatewayRefund c) =>
         _wallet.Write(s => Wallet.Release(s, c), Balance, IdempotencyTicket.Operation($"release:{c.RefundId}"), c.Now);
 
-    static Balance Balance(CardHolder s) => new(s.Cash, s.Subsidy);
+    static Balance Balance(CardHolder s) => new(s.Cash, s.SubsidyTotal);
 
-    Task<Outcome<CardHolderView>> ICardHolderGrain.Freeze(DateTimeOffset now) => _wallet.Write(s => Wallet.Freeze(s, now), View);
-    Task<Outcome<CardHolderView>> ICardHolderGrain.Unfreeze(DateTimeOffset now) => _wallet.Write(s => Wallet.Unfreeze(s, now), View);
-    Task<Outcome<CardHolderView>> ICardHolderGrain.ReportLost(DateTimeOffset now) => _wallet.Write(s => Wallet.ReportLost(s, now), View);
+    Task<Outcome<CardHolderView>> ICardHolderGrain.Freeze(DateTimeOffset now) => Listing(s => Wallet.Freeze(s, now), now);
+    Task<Outcome<CardHolderView>> ICardHolderGrain.Unfreeze(DateTimeOffset now) => Listing(s => Wallet.Unfreeze(s, now), now);
+    Task<Outcome<CardHolderView>> ICardHolderGrain.ReportLost(DateTimeOffset now) => Listing(s => Wallet.ReportLost(s, now), now);
 
     async Task<Outcome<CardHolderView>> ICardHolderGrain.ReplaceCard(string newCardNumber, DateTimeOffset now)
     {
-        var replaced = await _wallet.Write(s => Reassign(s, Wallet.Replace(s, newCardNumber, now), newCardNumber), View);
+        var replaced = await Listing(s => Reassign(s, Wallet.Replace(s, newCardNumber, now), newCardNumber), now);
         // The old card keeps pointing at this holder (who now declines it), so only the new card's index can be stale.
         if (!replaced.Refused) await grains.GetGrain<ICardGrain>(CardKeys.Grain(TenantId, newCardNumber)).Refresh();
         return replaced;
+    }
+
+    /// <summary>A change of the card's status, then what it means for the offline refuse list (lost, frozen, retired cards).</summary>
+    async Task<Outcome<CardHolderView>> Listing(Func<CardHolder, Decided> change, DateTimeOffset now)
+    {
+        var before = _wallet.State;
+        var changed = await _wallet.Write(change, View);
+        if (!changed.Refused && before is not null && _wallet.State is { } after) await CardStatusSource.Sync(grains, TenantId, before, after, now);
+        return changed;
     }
 
     /// <summary>The new number is claimed once in the tenant; the old one stays reserved for this holder, retired.</summary>
@@ -110,31 +141,19 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
     {
         if (_wallet.State is null) return Refusal.NotFound("The card holder");
         await using var session = store.QuerySession(TenantId);
+        // Every money event, oldest first, so each line's balance after is the running total of all purses.
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey == Id && MoneyEvents.Contains(e.EventTypeName))
-            .OrderByDescending(e => e.Version)
-            .Take(limit)
+            .Where(e => e.StreamKey == Id && Statement.MoneyEvents.Contains(e.EventTypeName))
+            .OrderBy(e => e.Version)
             .ToListAsync();
-        return events.Select(e => e.Data switch
-            {
-                CardToppedUp t => new TransactionItem(t.TopUpId, "topup", t.Amount, t.CashAfter + t.SubsidyAfter, t.ToppedUpAt, null, "succeeded"),
-                PaymentApproved p => new TransactionItem(p.PaymentId, "payment", p.Amount, p.BalanceAfter, p.ApprovedAt, p.TerminalId, "approved"),
-                PaymentDeclined d => new TransactionItem(d.PaymentId, "payment", d.Amount, d.BalanceAfter, d.DeclinedAt, d.TerminalId, "declined"),
-                CardRefundDebited r => new TransactionItem(r.RefundId, "refund", r.Amount, r.CashAfter + r.SubsidyAfter, r.DebitedAt, null, "succeeded"),
-                CardRefundReleased r => new TransactionItem(r.RefundId, "adjustment", r.Amount, r.CashAfter + r.SubsidyAfter, r.ReleasedAt, null, "succeeded"),
-                _ => null,
-            })
-            .OfType<TransactionItem>()
-            .ToList();
+        return Statement.Lines(events.Select(e => e.Data)).Reverse().Take(limit).ToList();
     }
-
-    static readonly string[] MoneyEvents = ["card_topped_up", "payment_approved", "payment_declined", "card_refund_debited", "card_refund_released"];
 
     static CardHolderListing Listing(CardHolder s, DateTimeOffset now) => new()
     {
         Id = s.Id, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind,
         CardLast4 = s.CardNumber.Length > 4 ? s.CardNumber[^4..] : s.CardNumber,
-        Status = s.Status.ToString().ToLowerInvariant(), UpdatedAt = now,
+        Status = s.Status.ToString().ToLowerInvariant(), Group = s.Canteen.Group, UpdatedAt = now,
     };
 
     /// <summary>Personal data masked; the full card number only in the answer to registration.</summary>
@@ -142,5 +161,5 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
 
     static CardHolderView View(CardHolder s, bool fullCardNumber) =>
         new(s.Id, s.ExternalId, s.Name, s.Kind, fullCardNumber ? s.CardNumber : Masking.KeepLast4(s.CardNumber)!, s.Status.ToString().ToLowerInvariant(),
-            s.DailyLimit, new Balance(s.Cash, s.Subsidy), Masking.KeepLast4(s.IdNumber), Masking.Phone(s.Phone));
+            s.DailyLimit, Balance(s), Masking.KeepLast4(s.IdNumber), Masking.Phone(s.Phone));
 }

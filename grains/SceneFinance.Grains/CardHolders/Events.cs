@@ -29,17 +29,30 @@ public interface IPaymentDecision
     string PaymentId { get; }
 }
 
-/// <summary>An approved card payment. <see cref="MerchantId"/> is the merchant the terminal belonged to then (null on events from before merchants: the tenant's first merchant).</summary>
+/// <summary>
+/// An approved card payment. <see cref="MerchantId"/> is the merchant the terminal belonged to then (null on events from before
+/// merchants: the tenant's first merchant). Canteen taps also say which purses paid (<see cref="Parts"/>; null on older events:
+/// <see cref="FromSubsidy"/> is the general subsidy purse), their meal, the campaign's <see cref="Discount"/> and, for an offline
+/// tap honoured beyond the purses, the <see cref="Shortfall"/> that became arrears. Amount = purses + discount + shortfall.
+/// </summary>
 public sealed record PaymentApproved(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, long FromSubsidy, long FromCash,
     long BalanceAfter, DateOnly LocalDay, DateTimeOffset OccurredAt, DateTimeOffset ApprovedAt, IReadOnlyList<Posting> Postings,
-    string? MerchantId = null)
-    : IJournalled, IPaymentDecision;
+    string? MerchantId = null, IReadOnlyList<PursePart>? Parts = null, MealSlot? Meal = null, string? CampaignId = null,
+    long Discount = 0, long Shortfall = 0, bool Offline = false)
+    : IJournalled, IPaymentDecision
+{
+    /// <summary>What the holder paid (the limits count this), as opposed to the campaign.</summary>
+    public long HolderPaid => Amount - Discount;
+}
 
-/// <summary>A declined card payment; <see cref="MerchantId"/> as on the approval (null on declines from before the risk rules).</summary>
+/// <summary>
+/// A declined card payment; <see cref="MerchantId"/> as on the approval (null on declines from before the risk rules). An offline
+/// tap that was recorded instead of charged says why (<see cref="OfflineException"/>).
+/// </summary>
 public sealed record PaymentDeclined(
     string CardHolderId, string PaymentId, string TerminalId, long Amount, string DeclineCode,
-    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt, string? MerchantId = null) : IPaymentDecision;
+    long BalanceAfter, DateTimeOffset OccurredAt, DateTimeOffset DeclinedAt, string? MerchantId = null, string? OfflineException = null) : IPaymentDecision;
 
 public sealed record CardFrozen(string CardHolderId, DateTimeOffset FrozenAt);
 

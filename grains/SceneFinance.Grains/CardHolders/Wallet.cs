@@ -9,34 +9,45 @@ public sealed record TopUp(string TopUpId, long Amount, string Purse, string Cha
 /// <summary>The wallet's decisions: pure functions from state and command to events, or a refusal.</summary>
 public static class Wallet
 {
-    /// <summary>Approves, or declines with the first reason that applies. Subsidy is spent before cash.</summary>
+    /// <summary>
+    /// Approves, or declines with the first reason that applies. Subsidy is spent before cash (<see cref="Spending.Split"/>);
+    /// a campaign's reserved discount pays part of the price (<see cref="CampaignPricing"/>); an offline tap is judged by what
+    /// the till knew (<see cref="OfflineAcceptance"/>).
+    /// </summary>
     public static IPaymentDecision Decide(CardHolder state, Pay c)
     {
-        var reason = DeclineReason(state, c);
-        if (reason is not null)
-            return new PaymentDeclined(state.Id, c.PaymentId, c.TerminalId, c.Amount, reason, state.Total, c.OccurredAt, c.Now);
-
-        var fromSubsidy = Math.Min(state.Subsidy, c.Amount);
-        var fromCash = c.Amount - fromSubsidy;
-        // The holder's purses (liabilities) go down; the bank now owes the merchant behind the till.
-        var postings = Journal.Balanced([
-            new Posting(Accounts.Purse(state.Id, "subsidy"), fromSubsidy, 0),
-            new Posting(Accounts.Purse(state.Id, "cash"), fromCash, 0),
-            new Posting(Accounts.MerchantReceivable(c.MerchantId), 0, c.Amount),
-        ]);
-        return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromSubsidy, fromCash,
-            state.Total - c.Amount, c.LocalDay, c.OccurredAt, c.Now, postings, c.MerchantId);
+        if (c.Canteen?.Offline is { } offline) return OfflineAcceptance.Decide(state, c, offline);
+        var discount = CampaignPricing.Discount(state, c);
+        var holderPays = c.Amount - discount;
+        var reason = DeclineReason(state, c, holderPays);
+        if (reason is not null) return Declined(state, c, reason);
+        var (parts, shortfall) = Spending.Split(state, holderPays, c.Canteen?.MerchantCategory, c.Canteen?.Meal?.Period, c.OccurredAt);
+        return shortfall > 0 ? Declined(state, c, ErrorCodes.InsufficientFunds) : Approved(state, c, parts, discount, 0);
     }
 
-    static string? DeclineReason(CardHolder s, Pay c)
+    public static PaymentDeclined Declined(CardHolder state, Pay c, string code, string? offlineException = null) =>
+        new(state.Id, c.PaymentId, c.TerminalId, c.Amount, code, state.Total, c.OccurredAt, c.Now, c.MerchantId, offlineException);
+
+    /// <summary>The approval: the parts the purses paid, the campaign's discount and an offline shortfall make up the price.</summary>
+    public static PaymentApproved Approved(CardHolder state, Pay c, IReadOnlyList<PursePart> parts, long discount, long shortfall)
+    {
+        var fromCash = parts.Where(p => p.Purse == PursePart.Cash).Sum(p => p.Amount);
+        var fromPurses = parts.Sum(p => p.Amount);
+        var campaignId = discount > 0 ? c.Canteen?.Discount?.CampaignId : null;
+        return new PaymentApproved(state.Id, c.PaymentId, c.TerminalId, c.Amount, fromPurses - fromCash, fromCash,
+            state.Total - fromPurses, c.LocalDay, c.OccurredAt, c.Now,
+            Spending.Postings(state.Id, parts, discount, campaignId, shortfall, c.MerchantId, c.Amount), c.MerchantId,
+            parts, c.Canteen?.Meal, campaignId, discount, shortfall, c.Canteen?.Offline is not null);
+    }
+
+    static string? DeclineReason(CardHolder s, Pay c, long holderPays)
     {
         if (!c.TenantActive) return ErrorCodes.TenantSuspended;
         if (!c.TerminalActive) return ErrorCodes.TerminalDisabled;
         if (s.Status == CardStatus.Lost || !string.Equals(s.CardNumber, c.CardNumber, StringComparison.Ordinal)) return ErrorCodes.CardLost;
         if (s.Status == CardStatus.Frozen) return ErrorCodes.CardFrozen;
         if (c.SinglePaymentCap > 0 && c.Amount > c.SinglePaymentCap) return ErrorCodes.RiskRejected;
-        if (s.DailyLimit is { } limit && s.SpentOn(c.LocalDay) + c.Amount > limit) return ErrorCodes.LimitExceeded;
-        if (c.Amount > s.Total) return ErrorCodes.InsufficientFunds;
+        if (EffectiveLimits.Of(s, c.Canteen?.Limits ?? []).Exceeded(s, c.LocalDay, c.Canteen?.Meal, holderPays)) return ErrorCodes.LimitExceeded;
         return null;
     }
 
@@ -44,14 +55,16 @@ public static class Wallet
     {
         if (!c.TenantActive) return Refusal.Suspended();
         var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
-        // Money came in through the channel's clearing account and is now owed to the holder.
+        // Money came in through the channel's clearing account and is now owed to the holder; it pays off arrears first.
         return Decided.To(new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
-            Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount)));
+                Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount)),
+            Arrears.Recover(state, new PursePart(c.Purse, c.Amount), c.Now));
     }
 
     /// <summary>Money a channel confirmed goes from the gateway's unapplied account to the cash purse (any card status: it is the holder's money).</summary>
     public static Decided Credit(CardHolder s, GatewayCredit c) => Decided.To(new CardToppedUp(s.Id, c.IntentId, c.Amount, "cash", c.Channel, s.Cash + c.Amount, s.Subsidy, c.Now,
-            Journal.Transfer(Accounts.GatewayUnapplied(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount)));
+            Journal.Transfer(Accounts.GatewayUnapplied(c.Channel), Accounts.Purse(s.Id, "cash"), c.Amount)),
+        Arrears.Recover(s, new PursePart(PursePart.Cash, c.Amount), c.Now));
 
     /// <summary>A refund goes back to the channel the money came from, so it comes out of the cash purse; never below zero.</summary>
     public static Decided Debit(CardHolder s, GatewayRefund c) =>

@@ -46,18 +46,31 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
     {
         if (_record is not { } record) return Refusal.NotFound("The tenant");
         if (record.Status == status) return record.View();
-        var next = new TenantRecord
-        {
-            Id = record.Id, Name = record.Name, Kind = record.Kind, Status = status, TimeZone = record.TimeZone,
-            SinglePaymentCap = record.SinglePaymentCap, CreatedAt = record.CreatedAt, UpdatedAt = now,
-        };
+        return (await Save(Copy(record, now, status: status))).View();
+    }
+
+    async Task<Outcome<TenantPaymentPolicy>> ITenantGrain.SetSinglePaymentCap(long cap, DateTimeOffset now)
+    {
+        if (_record is not { } record) return Refusal.NotFound("The tenant");
+        if (record.SinglePaymentCap != cap) await Save(Copy(record, now, singlePaymentCap: cap));
+        return Policy(_record!);
+    }
+
+    static TenantRecord Copy(TenantRecord r, DateTimeOffset now, string? status = null, long? singlePaymentCap = null) => new()
+    {
+        Id = r.Id, Name = r.Name, Kind = r.Kind, Status = status ?? r.Status, TimeZone = r.TimeZone,
+        SinglePaymentCap = singlePaymentCap ?? r.SinglePaymentCap, CreatedAt = r.CreatedAt, UpdatedAt = now,
+    };
+
+    async Task<TenantRecord> Save(TenantRecord next)
+    {
         await using var session = store.LightweightSession();
         session.Store(next);
         await session.SaveChangesAsync();
-        _record = next;
-        return next.View();
+        return _record = next;
     }
 
-    Task<TenantPaymentPolicy?> ITenantGrain.GetPaymentPolicy() => Task.FromResult(
-        _record is null ? null : new TenantPaymentPolicy(_record.Status == "active", _record.TimeZone, _record.SinglePaymentCap));
+    static TenantPaymentPolicy Policy(TenantRecord r) => new(r.Status == "active", r.TimeZone, r.SinglePaymentCap);
+
+    Task<TenantPaymentPolicy?> ITenantGrain.GetPaymentPolicy() => Task.FromResult(_record is null ? null : Policy(_record));
 }

@@ -14,10 +14,12 @@ namespace SceneFinance.Grains.Terminals;
 
 /// <summary>
 /// A till, kiosk or gate. Reentrant because it only routes: the hot canteen till must not wait for one
-/// card holder's commit before routing the next tap. Only unknown cards are answered here.
+/// card holder's commit before routing the next tap. Only unknown cards are answered here. Offline uploads are judged by
+/// what the till knew (MerchantTerminalGrain.Offline.cs).
 /// </summary>
 [Reentrant]
-public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals)
+public sealed partial class MerchantTerminalGrain(
+    IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals)
     : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
@@ -34,7 +36,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
         _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
         if (_record is not null) FlushLastSeenPeriodically();
-        await risk.Ensure(_tenantId, ct);
+        await Task.WhenAll(risk.Ensure(_tenantId, ct), meals.Ensure(_tenantId, ct)); // read from memory on every tap
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
@@ -142,6 +144,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         _lastSeen = now;
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
+        var canteen = await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(_record.MerchantOf(_tenantId), p.OccurredAt, offline: false);
         _scene ??= $"{(await grains.GetGrain<ITenantGrain>(_tenantId).Get())?.Kind}/{_record.Kind}";
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
@@ -156,7 +159,7 @@ public sealed class MerchantTerminalGrain(IDocumentStore store, StreamWriters wr
         var facts = await Facts(merchantId, policy.TimeZone, p.OccurredAt, now);
         var paid = Measured(await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
             paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts)), now);
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts, canteen.Terms)), now);
         if (paid.Value is { PaymentId: not null } result && result.PaymentId == paymentId) _trail.Add(p.OccurredAt, p.Amount, result.Approved);
         return paid;
     }

@@ -43,7 +43,7 @@ public sealed class RiskBacktestJob(IDocumentStore store, RiskBook book, ITenant
 
     public async Task Run(string tenantId, RiskBacktest backtest, CancellationToken ct)
     {
-        await book.Ensure(tenantId, ct);
+        await Task.WhenAll(book.Ensure(tenantId, ct), meals.Ensure(tenantId, ct));
         await using var session = store.QuerySession(tenantId);
         var zone = Zones.Find((await session.LoadAsync<TenantRecord>(tenantId, ct))?.TimeZone ?? Zones.Default);
         var categories = (await session.Query<MerchantListing>().ToListAsync(ct)).ToDictionary(m => m.Id, m => m.Category);

@@ -7,10 +7,17 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
 /// <summary>A roster row that can be imported.</summary>
 public sealed record RosterRow(int Row, string StudentNumber, string Name, string Grade, string Class, string? CardNumber, IReadOnlyList<GuardianContact> Guardians)
+    : IRosterRow
 {
     /// <summary>What the row says, so the same row imported again is recognised as unchanged.</summary>
     public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f',
         [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation })]))), 0, 16);
+}
+
+/// <summary>A row of any roster: where in the file it was.</summary>
+public interface IRosterRow
+{
+    int Row { get; }
 }
 
 /// <summary>A row that was not imported, with its cells as read and why.</summary>
@@ -45,9 +52,18 @@ public static class RosterFile
     public static bool IsXlsx(ReadOnlySpan<byte> content) => content.Length > 4 && content[0] == (byte)'P' && content[1] == (byte)'K';
 
     /// <summary>Splits the file into rows to import and rows refused with a reason; a duplicate student number refuses its later rows.</summary>
-    public static (List<RosterRow> Rows, List<RejectedRow> Rejected) Read(byte[] content)
+    public static (List<RosterRow> Rows, List<RejectedRow> Rejected) Read(byte[] content) =>
+        Read(content, Aliases, Parse, r => r.StudentNumber, (number, first) => $"Student number {number} is already on row {first} of this file. 学号重复");
+
+    /// <summary>
+    /// The reading every roster shares (students here, staff in the canteen): .xlsx or .csv, columns by header through
+    /// <paramref name="aliases"/>, blank lines skipped, at most <see cref="MaxRows"/> rows, each row parsed or refused with a
+    /// reason and its cells as the file had them, and a row whose key (<paramref name="key"/>) came before refused.
+    /// </summary>
+    public static (List<TRow> Rows, List<RejectedRow> Rejected) Read<TRow>(byte[] content, IReadOnlyDictionary<string, string> aliases,
+        Func<int, Dictionary<string, object?>, (TRow? Row, string? Reason)> parse, Func<TRow, string> key, Func<string, int, string> duplicate) where TRow : class
     {
-        var rows = new List<RosterRow>();
+        var rows = new List<TRow>();
         var rejected = new List<RejectedRow>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         using var stream = new MemoryStream(content);
@@ -64,34 +80,47 @@ public static class RosterFile
             }
             var cells = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (header, value) in raw)
-                if (Aliases.TryGetValue(header.Trim(), out var column)) cells[column] = value;
+                if (aliases.TryGetValue(header.Trim(), out var column)) cells[column] = value;
             var shown = raw.ToDictionary(kv => kv.Key, kv => Shown(kv.Value));
-            var (row, reason) = Parse(line, cells);
-            if (row is not null && seen.TryGetValue(row.StudentNumber, out var first))
+            var (row, reason) = parse(line, cells);
+            if (row is not null && seen.TryGetValue(key(row), out var first))
             {
-                reason = $"Student number {row.StudentNumber} is already on row {first} of this file. 学号重复";
+                reason = duplicate(key(row), first);
                 row = null;
             }
             if (row is null) rejected.Add(new RejectedRow(line, shown, reason!));
             else
             {
-                seen[row.StudentNumber] = line;
+                seen[key(row)] = line;
                 rows.Add(row);
             }
         }
         return (rows, rejected);
     }
 
+    /// <summary>
+    /// An id cell (a student or staff number) as text: required, up to 32 letters, digits or -. A number cell has already lost
+    /// its leading zeros, so it is refused (<paramref name="label"/> names the column in the reason, <paramref name="zh"/> in Chinese).
+    /// </summary>
+    public static string? Id(Dictionary<string, object?> cells, string column, string label, string zh, List<string> problems)
+    {
+        var cell = cells.GetValueOrDefault(column);
+        string? id = null;
+        if (cell is string s && s.Trim() is { Length: > 0 } text) id = text;
+        else if (cell is null || cell is string) problems.Add($"{label} is required");
+        else problems.Add($"{label} is a number cell, which loses leading zeros: format the column as text 请将{zh}列设为文本格式");
+        if (id is not null && !(id.Length <= 32 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+        {
+            problems.Add($"{label} must be up to 32 letters, digits or -");
+            id = null;
+        }
+        return id;
+    }
+
     static (RosterRow?, string?) Parse(int line, Dictionary<string, object?> cells)
     {
         var problems = new List<string>();
-        var number = cells.GetValueOrDefault("studentNumber");
-        string? studentNumber = null;
-        if (number is string s && s.Trim() is { Length: > 0 } text) studentNumber = text;
-        else if (number is null || number is string) problems.Add("studentNumber (学号) is required");
-        else problems.Add("studentNumber (学号) is a number cell, which loses leading zeros: format the column as text 请将学号列设为文本格式");
-        if (studentNumber is not null && !(studentNumber.Length <= 32 && studentNumber.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
-            problems.Add("studentNumber (学号) must be up to 32 letters, digits or -");
+        var studentNumber = Id(cells, "studentNumber", "studentNumber (学号)", "学号", problems);
 
         var name = Text(cells, "name");
         var grade = Text(cells, "grade");
@@ -121,7 +150,7 @@ public static class RosterFile
     }
 
     /// <summary>A cell as text. Numbers (phones typed as numbers) are written out in full, integral ones without a decimal point.</summary>
-    static string? Text(Dictionary<string, object?> cells, string column) =>
+    public static string? Text(Dictionary<string, object?> cells, string column) =>
         Shown(cells.GetValueOrDefault(column)) is { } s && s.Trim() is { Length: > 0 } t ? t : null;
 
     static string? Shown(object? value) => value switch

@@ -5,7 +5,14 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 /// <summary>One roster import and how far it got (per tenant); the refused rows are kept for download. Progress is told through <see cref="CampusNews"/>.</summary>
 public sealed class RosterImport
 {
+    public const string Students = "student";
+    public const string Staff = "staff";
+
     public string Id { get; set; } = "";
+
+    /// <summary>What the roster lists: students (the campus) or staff (the canteen's employees).</summary>
+    public string Kind { get; set; } = Students;
+
     public string FileName { get; set; } = "";
     public string Status { get; set; } = "running";
     public int Total { get; set; }
@@ -22,7 +29,9 @@ public sealed class RosterImport
     public long ElapsedMs { get; set; }
 
     public RosterImportView View(string tenantId) => new(Id, FileName, Status, Total, Processed, Created, Updated, Unchanged, RejectedCount, Failure,
-        StartedAt, FinishedAt, ElapsedMs, $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx");
+        StartedAt, FinishedAt, ElapsedMs, Kind == Staff
+            ? $"/api/v1/tenants/{tenantId}/canteen/staff-imports/{Id}/rejected.xlsx"
+            : $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx");
 }
 
 /// <summary>An import as the API and the import page show it: <see cref="Rejected"/> counts the refused rows, <see cref="RejectedRowsUrl"/> downloads them.</summary>

@@ -23,57 +23,75 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
     public static string CardHolderIdFor(string studentNumber) => Ids.Derived("ch", "student|" + studentNumber);
 
     /// <summary>Records the import and runs it in the background; its progress is told through <see cref="CampusNews"/> (and readable by id).</summary>
-    public async Task<RosterImport> Start(string tenantId, string fileName, byte[] content, string requestedBy)
+    public Task<RosterImport> Start(string tenantId, string fileName, byte[] content, string requestedBy) =>
+        Start(tenantId, RosterImport.Students, fileName, requestedBy, import => Run(tenantId, import, content));
+
+    /// <summary>Records an import of any roster (students, the canteen's staff) and runs it in the background with <paramref name="run"/>.</summary>
+    public async Task<RosterImport> Start(string tenantId, string kind, string fileName, string requestedBy, Func<RosterImport, Task<RosterImport>> run)
     {
-        var import = new RosterImport { Id = Ids.New("imp"), FileName = fileName, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
+        var import = new RosterImport { Id = Ids.New("imp"), Kind = kind, FileName = fileName, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
         await Save(tenantId, import);
-        _ = Task.Run(() => Run(tenantId, import, content));
+        _ = Task.Run(() => run(import));
         return import;
     }
 
-    /// <summary>Runs an import to its end (the background task, or a caller that wants to wait).</summary>
-    public async Task<RosterImport> Run(string tenantId, RosterImport import, byte[] content)
+    /// <summary>Runs a student roster import to its end (the background task, or a caller that wants to wait).</summary>
+    public Task<RosterImport> Run(string tenantId, RosterImport import, byte[] content) =>
+        Run<RosterRow, StudentRecord>(tenantId, import, () => RosterFile.Read(content), async () =>
+            {
+                await using var session = store.QuerySession(tenantId);
+                return (await session.Query<StudentRecord>().ToListAsync()).ToDictionary(s => s.Id, StringComparer.Ordinal);
+            },
+            row => row.StudentNumber, (row, known) => known.RowHash == row.Hash, (row, known) => Apply(tenantId, row, known), Cells);
+
+    /// <summary>
+    /// The one import loop every roster shares: read the file (refused rows kept with their reason), then in batches of
+    /// <see cref="BatchSize"/> apply each row that changed (<paramref name="apply"/>: the record it makes, or why it is refused),
+    /// store the records, and save and tell the progress. A row whose record is unchanged does nothing, so an import sent again,
+    /// or resumed after it stopped, changes only what is new. One import per tenant at a time.
+    /// </summary>
+    public async Task<RosterImport> Run<TRow, TRecord>(string tenantId, RosterImport import, Func<(List<TRow> Rows, List<RejectedRow> Rejected)> read,
+        Func<Task<Dictionary<string, TRecord>>> existingRecords, Func<TRow, string> key, Func<TRow, TRecord, bool> unchanged,
+        Func<TRow, TRecord?, Task<(TRecord? Record, string? Reason)>> apply, Func<TRow, Dictionary<string, string?>> cells)
+        where TRow : class where TRecord : class
     {
         var gate = await Platform.Postgres.ClusterLock.Acquire(store, $"roster-import/{tenantId}"); // one per school across the cluster
         var watch = Stopwatch.StartNew();
         try
         {
-            var (rows, rejected) = RosterFile.Read(content);
+            var (rows, rejected) = read();
             import.Total = rows.Count + rejected.Count;
             import.Processed = rejected.Count;
             var refused = new ConcurrentBag<RejectedRow>(rejected);
             await Save(tenantId, import);
-
-            Dictionary<string, StudentRecord> existing;
-            await using (var session = store.QuerySession(tenantId))
-                existing = (await session.Query<StudentRecord>().ToListAsync()).ToDictionary(s => s.Id, StringComparer.Ordinal);
+            var existing = await existingRecords();
 
             foreach (var chunk in rows.Chunk(BatchSize))
             {
-                var changed = new ConcurrentBag<StudentRecord>();
-                int created = 0, updated = 0, unchanged = 0;
+                var changed = new ConcurrentDictionary<string, TRecord>();
+                int created = 0, updated = 0, unchangedRows = 0;
                 await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (row, _) =>
                 {
-                    var known = existing.GetValueOrDefault(row.StudentNumber);
-                    if (known is not null && known.RowHash == row.Hash) { Interlocked.Increment(ref unchanged); return; }
-                    var (record, reason) = await Apply(tenantId, row, known);
+                    var known = existing.GetValueOrDefault(key(row));
+                    if (known is not null && unchanged(row, known)) { Interlocked.Increment(ref unchangedRows); return; }
+                    var (record, reason) = await apply(row, known);
                     if (record is null)
                     {
-                        refused.Add(new RejectedRow(row.Row, Cells(row), reason!));
+                        refused.Add(new RejectedRow(RowOf(row), cells(row), reason!));
                         return;
                     }
-                    changed.Add(record);
+                    changed[key(row)] = record;
                     Interlocked.Increment(ref known is null ? ref created : ref updated);
                 });
                 await using (var session = store.LightweightSession(tenantId))
                 {
-                    session.Store(changed.ToArray());
+                    session.Store(changed.Values.ToArray());
                     await session.SaveChangesAsync();
                 }
-                foreach (var r in changed) existing[r.Id] = r;
+                foreach (var (k, r) in changed) existing[k] = r;
                 import.Created += created;
                 import.Updated += updated;
-                import.Unchanged += unchanged;
+                import.Unchanged += unchangedRows;
                 import.Processed += chunk.Length;
                 import.RejectedCount = refused.Count;
                 await Save(tenantId, import);
@@ -99,6 +117,9 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
             import.Id, import.Total, import.ElapsedMs, import.Created, import.Updated, import.Unchanged, import.RejectedCount);
         return import;
     }
+
+    /// <summary>The file's row number of a parsed row (rows say where they came from).</summary>
+    static int RowOf<TRow>(TRow row) => row is IRosterRow r ? r.Row : 0;
 
     /// <summary>
     /// Makes sure the student's card holder exists (registering it once), and returns the record the row describes; or why the row

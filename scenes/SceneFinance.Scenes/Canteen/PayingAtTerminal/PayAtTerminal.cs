@@ -11,7 +11,8 @@ namespace SceneFinance.Scenes.Canteen.PayingAtTerminal;
 
 public sealed record PaymentRequest(string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
 public sealed record BatchItem(string? IdempotencyKey, string? CardNumber, long? Amount, DateTimeOffset? OccurredAt);
-public sealed record BatchRequest(IReadOnlyList<BatchItem>? Items);
+/// <summary><c>offlineListVersion</c>: the version of the offline refuse list the till held while it took these taps (absent: judged as if online).</summary>
+public sealed record BatchRequest(IReadOnlyList<BatchItem>? Items, long? OfflineListVersion = null);
 public sealed record BatchResult(IReadOnlyList<PaymentResult> Results);
 
 /// <summary>Card taps from a signed terminal: one at a time, or an offline batch uploaded later.</summary>
@@ -27,7 +28,10 @@ public static class PayAtTerminal
     // How old a tap may be: an online payment is about now; an offline till uploads within a month
     // (the wallet keeps a month of daily totals, so the daily limit still holds for those days).
     static readonly TimeSpan MaxOnlineAge = TimeSpan.FromHours(24);
-    static readonly TimeSpan MaxOfflineAge = TimeSpan.FromDays(30);
+
+    /// <summary>How old an offline tap may be when uploaded: stored answers to terminal payments are kept longer (Canteen/Configuration.cs).</summary>
+    public const int OfflineWindowDays = 30;
+    static readonly TimeSpan MaxOfflineAge = TimeSpan.FromDays(OfflineWindowDays);
 
     public static void MapPayAtTerminal(this IEndpointRouteBuilder api)
     {
@@ -58,7 +62,8 @@ public static class PayAtTerminal
             var request = JsonBody.Parse<BatchRequest>(body);
             var now = clock.GetUtcNow();
             var errors = new Validation()
-                .Require(request.Items is { Count: > 0 and <= MaxBatchItems }, "items", $"items must hold 1 to {MaxBatchItems} payments.");
+                .Require(request.Items is { Count: > 0 and <= MaxBatchItems }, "items", $"items must hold 1 to {MaxBatchItems} payments.")
+                .Require(request.OfflineListVersion is null or >= 0, "offlineListVersion", "offlineListVersion must be 0 or more.");
             for (var i = 0; i < (request.Items?.Count ?? 0); i++)
             {
                 var item = request.Items![i];
@@ -73,7 +78,7 @@ public static class PayAtTerminal
             var results = new List<PaymentResult>(request.Items!.Count);
             foreach (var item in request.Items)
             {
-                var outcome = await Pay(grains, terminal, item.IdempotencyKey!, item.CardNumber!, item.Amount!.Value, item.OccurredAt, now);
+                var outcome = await Pay(grains, terminal, item.IdempotencyKey!, item.CardNumber!, item.Amount!.Value, item.OccurredAt, now, request.OfflineListVersion);
                 results.Add(outcome.Refusal switch
                 {
                     null => outcome.Value!,
@@ -90,16 +95,20 @@ public static class PayAtTerminal
         .Doc("payAtTerminalBatch", "Offline taps uploaded later; each item is idempotent on its own key",
             $"1 to {MaxBatchItems} items (body up to {MaxBatchBytes / 1024} KB), applied in order, answered in order in the single payment's "
             + "shape. Each item needs occurredAt (at most 30 days old); one invalid item rejects the whole upload with 400. An item whose key "
-            + "was used for a different payment comes back declined with idempotency_conflict. Uploading the same batch again is safe.")
+            + "was used for a different payment comes back declined with idempotency_conflict. Uploading the same batch again is safe. With "
+            + "offlineListVersion (the refuse list version the till held), each tap is judged by what the till knew: honoured if it was entitled "
+            + "to accept it (a shortfall becomes arrears), else declined and recorded as an offline exception (offlineException says why).")
         .Problems(StatusCodes.Status409Conflict);
     }
 
-    static Task<Outcome<PaymentResult>> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt, DateTimeOffset now)
+    static Task<Outcome<PaymentResult>> Pay(IGrainFactory grains, TerminalCredentials terminal, string key, string cardNumber, long amount, DateTimeOffset? occurredAt,
+        DateTimeOffset now, long? offlineListVersion = null)
     {
         // The fingerprint is the payment's meaning, the same for a single tap and for a batch item.
         var ticket = IdempotencyTicket.For($"terminal/{terminal.TerminalId}", key, "pay", cardNumber, amount, occurredAt?.ToUniversalTime().ToString("O"));
-        return grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(terminal.TenantId, terminal.TerminalId))
-            .Pay(new TerminalPayment(cardNumber, amount, occurredAt ?? now, ticket), now);
+        var till = grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(terminal.TenantId, terminal.TerminalId));
+        var payment = new TerminalPayment(cardNumber, amount, occurredAt ?? now, ticket);
+        return offlineListVersion is { } version ? till.PayOffline(payment, version, now) : till.Pay(payment, now);
     }
 
     static void Validate(Validation v, string prefix, string? cardNumber, long? amount, DateTimeOffset? occurredAt, DateTimeOffset now, TimeSpan maxAge) => v
