@@ -50,8 +50,9 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 (await h.Api.Post($"{h.H}/patients/{patient}/credit-care", new { linkedChannel = i % 8 == 2 ? channel : null }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
 
             var seen = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })).Expect(HttpStatusCode.OK);
-            Assert.Equal(patient, Str(seen["patientId"]));
-            var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { patientId = patient, slotId = slots[i % slots.Count] }, $"reg-{i}")).Expect(HttpStatusCode.Created);
+            Assert.Equal(patient, Str(seen["account"]!["patientId"]));
+            var visit = Str(seen["visitId"]);
+            var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { visitId = visit, slotId = slots[i % slots.Count] }, $"reg-{i}")).Expect(HttpStatusCode.Created);
             var orders = new List<string> { Str(reg["order"]!["id"]) };
             Count("registrations");
             for (var n = 0; n < 2 + random.Next(0, 3); n++)
@@ -64,11 +65,11 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             }
 
             var tender = profile switch { "deposit" => "deposit", "credit" => "credit", _ => channel };
-            var paid = await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = orders, tender }, $"pay-{i}");
+            var paid = await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender }, $"pay-{i}");
             if (paid.Status == HttpStatusCode.Conflict) // the deposit or credit line is short: the rest by QR
             {
                 Assert.True(paid.Code is "insufficient_funds" or "limit_exceeded", paid.Raw);
-                paid = await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = orders, tender = channel }, $"pay-{i}-qr");
+                paid = await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender = channel }, $"pay-{i}-qr");
                 Count("fell-back-to-qr");
             }
             if (paid.Status == HttpStatusCode.Created) { await h.Approve(paid.Body!); Count("qr-payments"); }
@@ -79,7 +80,7 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             {
                 // The insurer refuses one part: the patient owes it and pays it by QR.
                 (await h.Api.Post($"{h.H}/patients/{patient}/orders/{orders[1]}/insurance", new { outcome = "rejected" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
-                var again = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-rejected")).Expect(HttpStatusCode.Created);
+                var again = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-rejected")).Expect(HttpStatusCode.Created);
                 await h.Approve(again.Body!);
                 Count("insurance-rejected");
             }
