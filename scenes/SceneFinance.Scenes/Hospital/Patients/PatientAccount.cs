@@ -50,7 +50,7 @@ public sealed record RefundLineState(int No, string Tender, string? Channel, str
 
 public sealed record HospitalRefund(
     string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy, string Status, string? ApprovedBy,
-    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt)
+    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt, string? RequestedById = null, string? ApprovedById = null)
 {
     public const string PendingApproval = "pending_approval", Executed = "executed", Refused = "refused";
 
@@ -123,9 +123,9 @@ public sealed record PatientAccount(
         RefundRequested x => this with
         {
             Refunds = Refunds.SetItem(x.RefundId, new HospitalRefund(x.RefundId, x.Kind, x.OrderId, x.Amount, x.Reason, x.RequestedBy,
-                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt)),
+                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt, x.RequestedById)),
         },
-        RefundApproved x => WithRefund(x.RefundId, r => r with { Status = "approved", ApprovedBy = x.ApprovedBy }),
+        RefundApproved x => WithRefund(x.RefundId, r => r with { Status = "approved", ApprovedBy = x.ApprovedBy, ApprovedById = x.ApprovedById }),
         RefundRefused x => WithRefund(x.RefundId, r => r with { Status = HospitalRefund.Refused }),
         RefundExecuted x => Executed(x),
         RefundLineFunded x => WithRefund(x.RefundId, r => r with
