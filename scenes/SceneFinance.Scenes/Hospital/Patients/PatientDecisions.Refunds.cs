@@ -127,12 +127,32 @@ public static partial class PatientDecisions
         {
             if (!s.Orders.TryGetValue(orderId!, out var o)) return NoOrder;
             if (amount > o.Refundable) return ExceedsPaid($"At most {o.Refundable} fen of this order can still be refunded.", o.Refundable);
+            var owed = s.CreditOutstanding;
+            var settlers = s.ChannelSettlements.Reverse().Select(t => (t.IntentId, t.Channel, Left: t.Left)).ToList();
             foreach (var slice in o.Slices.Where(x => x.Left > 0))
             {
                 if (left == 0) break;
                 var take = Math.Min(left, slice.Left);
-                lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
                 left -= take;
+                if (slice.Tender != Tenders.Credit)
+                {
+                    lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
+                    continue;
+                }
+                // Credit: first what is still owed (the patient owes less), then what channels settled, newest first (back to
+                // them), and the rest was settled from the deposit (back to the deposit).
+                var unsettled = Math.Min(take, owed);
+                owed -= unsettled;
+                var rest = take - unsettled;
+                for (var i = 0; i < settlers.Count && rest > 0; i++)
+                {
+                    var back = Math.Min(rest, settlers[i].Left);
+                    if (back == 0) continue;
+                    lines.Add(new RefundLine(lines.Count + 1, Tenders.Credit, settlers[i].Channel, settlers[i].IntentId, back));
+                    settlers[i] = settlers[i] with { Left = settlers[i].Left - back };
+                    rest -= back;
+                }
+                if (unsettled + rest > 0) lines.Add(new RefundLine(lines.Count + 1, Tenders.Credit, null, null, unsettled + rest));
             }
         }
         else
@@ -159,11 +179,11 @@ public static partial class PatientDecisions
         var total = lines.Sum(l => l.Amount);
         if (kind == RefundKinds.Deposit)
             return Journal.Transfer(A.Deposit(s.PatientId), A.RefundHold(s.PatientId), total);
-        var credit = lines.Where(l => l.Tender == Tenders.Credit).Sum(l => l.Amount);
+        var credit = lines.Where(l => l.Tender == Tenders.Credit && l.IntentId is null).Sum(l => l.Amount);
         var toOutstanding = Math.Min(credit, s.CreditOutstanding);
         return Journal.Balanced([
             new Posting(A.HospitalPayable, total, 0),
-            new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => l.Tender == Tenders.Channel).Sum(l => l.Amount)),
+            new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => PatientAccount.ThroughGateway(l.Tender, l.IntentId)).Sum(l => l.Amount)),
             new Posting(A.Credit(s.PatientId), 0, toOutstanding),
             new Posting(A.Deposit(s.PatientId), 0, credit - toOutstanding + lines.Where(l => l.Tender == Tenders.Deposit).Sum(l => l.Amount)),
         ]);
