@@ -49,7 +49,10 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             if (profile == "credit")
                 (await h.Api.Post($"{h.H}/patients/{patient}/credit-care", new { linkedChannel = i % 8 == 2 ? channel : null }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
 
-            var seen = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })).Expect(HttpStatusCode.OK);
+            // Half swipe the medical card, half show the e-medical card's signed QR code.
+            var seen = (i % 2 == 0
+                ? await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })
+                : await h.KioskPost("/api/v1/kiosk/patients/identify", new { qrCode = await h.QrCode(patient) })).Expect(HttpStatusCode.OK);
             Assert.Equal(patient, Str(seen["account"]!["patientId"]));
             var visit = Str(seen["visitId"]);
             var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { visitId = visit, slotId = slots[i % slots.Count] }, $"reg-{i}")).Expect(HttpStatusCode.Created);
@@ -125,6 +128,24 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
         foreach (var x in settlementIntents) await h.Approve(await h.S.Intent(Str(x!["id"])));
         await app.Simulators.Quiet(TimeSpan.FromSeconds(30));
 
+        // A credit care charge the linked channel settled overnight, refunded the morning after: back to that channel.
+        var settledByChannel = 0;
+        foreach (var patient in patients)
+        {
+            var a = await h.Account(patient);
+            if (a["credit"]?["linkedChannel"] is null || L(a["credit"]!["outstanding"]) > 0) continue;
+            var onCredit = a["orders"]!.AsArray().FirstOrDefault(o => o!["tenders"]!.AsArray().Any(t => Str(t!["tender"]) == "credit" && L(t["refundedAmount"]) < L(t["amount"])));
+            if (onCredit is null) continue;
+            var refund = (await h.Refund(patient, "order", 100, Str(onCredit["id"]))).Expect(HttpStatusCode.OK);
+            var line = Assert.Single(refund["lines"]!.AsArray());
+            Assert.Equal("credit", Str(line!["tender"]));
+            Assert.Equal(Str(a["credit"]!["linkedChannel"]), Str(line["channel"]));
+            Assert.NotNull(line["intentId"]);
+            settledByChannel++;
+        }
+        Assert.True(settledByChannel > 0, "some linked channel settled credit overnight");
+        Count("credit-refunds-to-channel", settledByChannel);
+
         // Every order, tender and intent: refunds never beyond what was paid, each to a tender that paid.
         long paidTotal = 0, refundedTotal = 0, stillOnCredit = 0, deposits = 0;
         var intentsRefunded = new Dictionary<string, long>();
@@ -140,7 +161,7 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 refundedTotal += L(o["refundedAmount"]);
             }
             foreach (var r in a["refunds"]!.AsArray())
-                foreach (var line in r!["lines"]!.AsArray().Where(l => Str(l!["tender"]) == "channel"))
+                foreach (var line in r!["lines"]!.AsArray().Where(l => l!["intentId"] is not null)) // channel lines, and credit settled by a channel
                 {
                     Assert.Equal("funded", Str(line!["status"]));
                     intentsRefunded[Str(line["intentId"])] = intentsRefunded.GetValueOrDefault(Str(line["intentId"])) + L(line["amount"]);
