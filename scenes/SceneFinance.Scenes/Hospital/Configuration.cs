@@ -29,6 +29,8 @@ public static class HospitalConfiguration
         services.AddSingleton<RefundRunner>();
         services.AddSingleton<CreditSettlement>();
         services.AddSingleton<PaidNotices>();
+        services.AddSingleton<PatientQrCodes>();
+        services.AddSingleton<KioskVisits>();
         services.AddSingleton<IIntentFulfilment, HisOrderFulfilment>();
         services.AddSingleton<IIntentFulfilment, DepositFulfilment>();
         services.AddSingleton<IIntentFulfilment, CreditRepaymentFulfilment>();
@@ -54,6 +56,7 @@ public static class HospitalConfiguration
         opts.Schema.For<HospitalSettings>();
         opts.Schema.For<ClinicSlot>();
         opts.Schema.For<CreditSettlementDay>();
+        opts.Schema.For<KioskVisit>();
     }
 
     public static IEndpointRouteBuilder MapHospital(this IEndpointRouteBuilder api)

@@ -37,6 +37,14 @@ public sealed class HospitalCashierJourney(BrowserFixture browser)
         await fin.GetByTestId("save").ClickAsync();
         await Expect(fin.GetByTestId("notice")).ToHaveTextAsync("已保存。");
         Assert.Equal(10_000, HospitalScenario.L((await h.Api.Get($"{h.H}/settings", h.S.AdminToken)).Expect(HttpStatusCode.OK)["refundApprovalThreshold"]));
+        // Raising it alone is not possible: the raise waits for another person, and its asker may not approve it.
+        await BrowserFixture.Field(fin, "refund-threshold").FillAsync("1000");
+        await fin.GetByTestId("save").ClickAsync();
+        await Expect(fin.GetByTestId("notice")).ToHaveTextAsync("已保存。提高的阈值或额度需另一人审批后生效。");
+        await Expect(fin.GetByTestId("pending-change")).ToContainTextAsync("等待另一人审批");
+        await fin.GetByTestId("approve-change").ClickAsync();
+        await Expect(fin.GetByTestId("problem")).ToHaveTextAsync("此变更须由另一人审批，不能由提出人本人审批。");
+        Assert.Equal(10_000, HospitalScenario.L((await h.Api.Get($"{h.H}/settings", h.S.AdminToken)).Expect(HttpStatusCode.OK)["refundApprovalThreshold"]));
 
         // The cashier sees the hospital's pages, not its settings; registers a patient (a bad card number is said inline).
         var page = await browser.SignedIn(cashier, "Passw0rd-cashier");

@@ -30,8 +30,11 @@ public sealed class HospitalScenario
     {
         var s = await Scenario.Start(api, "hospital");
         var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
-        (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
+        var settings = (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
             new { creditLimit, creditSettlementTime = settlementTime, refundApprovalThreshold = threshold }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        // A raise of a four-eyes limit waits for a second person: finance approves it.
+        if (settings.Body!["pendingChange"] is { } change)
+            (await s.Api.Post($"{s.Base}/hospital/settings/changes/{change["id"]!.GetValue<string>()}/approve", null, await s.UserToken("finance"))).Expect(HttpStatusCode.OK);
         return new HospitalScenario
         {
             S = s, App = app, Kiosk = await s.Terminal("kiosk"),
@@ -60,6 +63,14 @@ public sealed class HospitalScenario
         SignedSend(HttpMethod.Post, path, JsonSerializer.Serialize(body), "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, key, contentType);
 
     public Task<Answer> KioskGet(string path) => SignedSend(HttpMethod.Get, path, "", "X-Terminal-Id", Kiosk.Id, Kiosk.Secret, null);
+
+    /// <summary>The card office issues the patient's e-medical card QR code (a signed token that expires).</summary>
+    public async Task<string> QrCode(string patientId) =>
+        (await Api.Post($"{H}/patients/{patientId}/qr-codes", null, S.AdminToken)).Expect(HttpStatusCode.OK)["qrCode"]!.GetValue<string>();
+
+    /// <summary>The patient shows the e-medical card QR code at the kiosk: the visit that later kiosk requests name.</summary>
+    public async Task<string> VisitOf(string patientId) =>
+        (await KioskPost("/api/v1/kiosk/patients/identify", new { qrCode = await QrCode(patientId) })).Expect(HttpStatusCode.OK)["visitId"]!.GetValue<string>();
 
     public async Task<JsonNode> Account(string patientId) => (await Api.Get($"{H}/patients/{patientId}", S.AdminToken)).Expect(HttpStatusCode.OK).Body!;
 
@@ -90,7 +101,7 @@ public sealed class HospitalScenario
     {
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
         var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
-            Encoding.UTF8.GetBytes($"{ts}\n{method.Method}\n{path}\n{body}"))).ToLowerInvariant();
+            Encoding.UTF8.GetBytes($"{ts}\n{method.Method}\n{path.Split('?')[0]}\n{body}"))).ToLowerInvariant();
         using var request = new HttpRequestMessage(method, path);
         if (method != HttpMethod.Get) request.Content = new StringContent(body, Encoding.UTF8, contentType);
         request.Headers.Add(idHeader, id);

@@ -50,28 +50,29 @@ public sealed class HospitalSpecs(GatewayApp app)
         var drug = await h.Order(patient, 2500, "drug");
 
         var seen = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })).Expect(HttpStatusCode.OK);
-        Assert.Equal(13_500, L(seen["dueAmount"]));
-        Assert.Equal(10_000, L(seen["deposit"]!["balance"]));
-        var byQr = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { qrCode = "sfp:" + patient })).Expect(HttpStatusCode.OK);
-        Assert.Equal(patient, Str(byQr["patientId"]));
+        Assert.Equal(13_500, L(seen["account"]!["dueAmount"]));
+        Assert.Equal(10_000, L(seen["account"]!["deposit"]!["balance"]));
+        var visit = Str(seen["visitId"]);
+        var byQr = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { qrCode = await h.QrCode(patient) })).Expect(HttpStatusCode.OK);
+        Assert.Equal(patient, Str(byQr["account"]!["patientId"]));
 
-        var receipt = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(lab["id"]), Str(drug["id"]) }, tender = "deposit" }, "k-1"))
+        var receipt = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { Str(lab["id"]), Str(drug["id"]) }, tender = "deposit" }, "k-1"))
             .Expect(HttpStatusCode.OK);
         Assert.Equal(5500, L(receipt["amount"]));
         Assert.Equal(4500, L(receipt["depositBalance"]));
         Assert.Equal(2, receipt["lines"].AsArray().Count);
         // Replayed, not paid twice.
-        Assert.Equal(receipt.Raw, (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(lab["id"]), Str(drug["id"]) }, tender = "deposit" }, "k-1")).Raw);
-        (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(xray["id"]) }, tender = "deposit" }, "k-2"))
+        Assert.Equal(receipt.Raw, (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = await h.VisitOf(patient), orderIds = new[] { Str(lab["id"]), Str(drug["id"]) }, tender = "deposit" }, "k-1")).Raw);
+        (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { Str(xray["id"]) }, tender = "deposit" }, "k-2"))
             .ExpectProblem(HttpStatusCode.Conflict, "insufficient_funds");
-        (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(xray["id"]) }, tender = "deposit" })).ExpectProblem(HttpStatusCode.BadRequest, "idempotency_key_required");
+        (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { Str(xray["id"]) }, tender = "deposit" })).ExpectProblem(HttpStatusCode.BadRequest, "idempotency_key_required");
 
-        var intent = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(xray["id"]) }, tender = "wechat-pay" }, "k-3"))
+        var intent = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { Str(xray["id"]) }, tender = "wechat-pay" }, "k-3"))
             .Expect(HttpStatusCode.Created);
         Assert.Equal(8000, L(intent["amount"]));
         Assert.False(string.IsNullOrEmpty(Str(intent["qrCode"])));
         await h.Approve(intent.Body!);
-        var polled = (await h.KioskGet($"/api/v1/kiosk/payment-intents/{Str(intent["id"])}")).Expect(HttpStatusCode.OK);
+        var polled = (await h.KioskGet($"/api/v1/kiosk/payment-intents/{Str(intent["id"])}?visitId={visit}")).Expect(HttpStatusCode.OK);
         Assert.True(polled["fulfilled"].GetValue<bool>());
 
         var account = await h.Account(patient);
@@ -137,7 +138,7 @@ public sealed class HospitalSpecs(GatewayApp app)
         Assert.True(credit["overdue"]!.GetValue<bool>());
 
         var slot = (await h.Api.Post($"{h.H}/clinic-slots", new { department = "内科 Internal medicine", doctor = "王医生 Dr Wang", startsAt = DateTimeOffset.UtcNow.AddHours(2), fee = 1500, capacity = 2 }, h.S.AdminToken)).Expect(HttpStatusCode.Created);
-        (await h.KioskPost("/api/v1/kiosk/registrations", new { patientId = patient, slotId = Str(slot["id"]) }, "r-1")).ExpectProblem(HttpStatusCode.Conflict, "credit_unsettled");
+        (await h.KioskPost("/api/v1/kiosk/registrations", new { visitId = await h.VisitOf(patient), slotId = Str(slot["id"]) }, "r-1")).ExpectProblem(HttpStatusCode.Conflict, "credit_unsettled");
 
         // The night asked the linked channel once (both runs name the same request); the patient approves it.
         var intents = (await h.Api.Get($"{h.S.Base}/payment-intents", h.S.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray()
@@ -149,7 +150,7 @@ public sealed class HospitalSpecs(GatewayApp app)
         Assert.Equal(0, L(credit["outstanding"]));
         Assert.False(credit["overdue"]!.GetValue<bool>());
 
-        var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { patientId = patient, slotId = Str(slot["id"]) }, "r-2")).Expect(HttpStatusCode.Created);
+        var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { visitId = await h.VisitOf(patient), slotId = Str(slot["id"]) }, "r-2")).Expect(HttpStatusCode.Created);
         Assert.Equal(1, reg["queueNumber"].GetValue<int>());
         Assert.Equal(1500, L(reg["order"]!["dueAmount"]));
         var tb = await h.S.TrialBalance();
@@ -244,8 +245,8 @@ public sealed class HospitalSpecs(GatewayApp app)
         await h.Deposit(patient, 4000, "alipay");
         var o1 = await h.Order(patient, 1500);
         var o2 = await h.Order(patient, 2500);
-        (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(o1["id"]) }, tender = "deposit" }, "k1")).Expect(HttpStatusCode.OK);
-        var qr = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(o2["id"]) }, tender = "unionpay" }, "k2")).Expect(HttpStatusCode.Created);
+        (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = await h.VisitOf(patient), orderIds = new[] { Str(o1["id"]) }, tender = "deposit" }, "k1")).Expect(HttpStatusCode.OK);
+        var qr = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = await h.VisitOf(patient), orderIds = new[] { Str(o2["id"]) }, tender = "unionpay" }, "k2")).Expect(HttpStatusCode.Created);
         await h.Approve(qr.Body!);
 
         var report = (await h.Api.Get($"{h.H}/reports/daily", h.S.AdminToken)).Expect(HttpStatusCode.OK);

@@ -49,9 +49,13 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             if (profile == "credit")
                 (await h.Api.Post($"{h.H}/patients/{patient}/credit-care", new { linkedChannel = i % 8 == 2 ? channel : null }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
 
-            var seen = (await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })).Expect(HttpStatusCode.OK);
-            Assert.Equal(patient, Str(seen["patientId"]));
-            var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { patientId = patient, slotId = slots[i % slots.Count] }, $"reg-{i}")).Expect(HttpStatusCode.Created);
+            // Half swipe the medical card, half show the e-medical card's signed QR code.
+            var seen = (i % 2 == 0
+                ? await h.KioskPost("/api/v1/kiosk/patients/identify", new { medicalCardNumber = card })
+                : await h.KioskPost("/api/v1/kiosk/patients/identify", new { qrCode = await h.QrCode(patient) })).Expect(HttpStatusCode.OK);
+            Assert.Equal(patient, Str(seen["account"]!["patientId"]));
+            var visit = Str(seen["visitId"]);
+            var reg = (await h.KioskPost("/api/v1/kiosk/registrations", new { visitId = visit, slotId = slots[i % slots.Count] }, $"reg-{i}")).Expect(HttpStatusCode.Created);
             var orders = new List<string> { Str(reg["order"]!["id"]) };
             Count("registrations");
             for (var n = 0; n < 2 + random.Next(0, 3); n++)
@@ -64,11 +68,11 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             }
 
             var tender = profile switch { "deposit" => "deposit", "credit" => "credit", _ => channel };
-            var paid = await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = orders, tender }, $"pay-{i}");
+            var paid = await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender }, $"pay-{i}");
             if (paid.Status == HttpStatusCode.Conflict) // the deposit or credit line is short: the rest by QR
             {
                 Assert.True(paid.Code is "insufficient_funds" or "limit_exceeded", paid.Raw);
-                paid = await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = orders, tender = channel }, $"pay-{i}-qr");
+                paid = await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender = channel }, $"pay-{i}-qr");
                 Count("fell-back-to-qr");
             }
             if (paid.Status == HttpStatusCode.Created) { await h.Approve(paid.Body!); Count("qr-payments"); }
@@ -79,7 +83,7 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             {
                 // The insurer refuses one part: the patient owes it and pays it by QR.
                 (await h.Api.Post($"{h.H}/patients/{patient}/orders/{orders[1]}/insurance", new { outcome = "rejected" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
-                var again = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-rejected")).Expect(HttpStatusCode.Created);
+                var again = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-rejected")).Expect(HttpStatusCode.Created);
                 await h.Approve(again.Body!);
                 Count("insurance-rejected");
             }
@@ -124,6 +128,24 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
         foreach (var x in settlementIntents) await h.Approve(await h.S.Intent(Str(x!["id"])));
         await app.Simulators.Quiet(TimeSpan.FromSeconds(30));
 
+        // A credit care charge the linked channel settled overnight, refunded the morning after: back to that channel.
+        var settledByChannel = 0;
+        foreach (var patient in patients)
+        {
+            var a = await h.Account(patient);
+            if (a["credit"]?["linkedChannel"] is null || L(a["credit"]!["outstanding"]) > 0) continue;
+            var onCredit = a["orders"]!.AsArray().FirstOrDefault(o => o!["tenders"]!.AsArray().Any(t => Str(t!["tender"]) == "credit" && L(t["refundedAmount"]) < L(t["amount"])));
+            if (onCredit is null) continue;
+            var refund = (await h.Refund(patient, "order", 100, Str(onCredit["id"]))).Expect(HttpStatusCode.OK);
+            var line = Assert.Single(refund["lines"]!.AsArray());
+            Assert.Equal("credit", Str(line!["tender"]));
+            Assert.Equal(Str(a["credit"]!["linkedChannel"]), Str(line["channel"]));
+            Assert.NotNull(line["intentId"]);
+            settledByChannel++;
+        }
+        Assert.True(settledByChannel > 0, "some linked channel settled credit overnight");
+        Count("credit-refunds-to-channel", settledByChannel);
+
         // Every order, tender and intent: refunds never beyond what was paid, each to a tender that paid.
         long paidTotal = 0, refundedTotal = 0, stillOnCredit = 0, deposits = 0;
         var intentsRefunded = new Dictionary<string, long>();
@@ -139,7 +161,7 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 refundedTotal += L(o["refundedAmount"]);
             }
             foreach (var r in a["refunds"]!.AsArray())
-                foreach (var line in r!["lines"]!.AsArray().Where(l => Str(l!["tender"]) == "channel"))
+                foreach (var line in r!["lines"]!.AsArray().Where(l => l!["intentId"] is not null)) // channel lines, and credit settled by a channel
                 {
                     Assert.Equal("funded", Str(line!["status"]));
                     intentsRefunded[Str(line["intentId"])] = intentsRefunded.GetValueOrDefault(Str(line["intentId"])) + L(line["amount"]);

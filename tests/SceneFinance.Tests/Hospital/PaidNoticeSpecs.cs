@@ -29,7 +29,7 @@ public sealed class PaidNoticeSpecs(GatewayApp app)
         });
         using var elsewhere = notices.Subscribe(h.S.TenantId, other, _ => Interlocked.Increment(ref others));
 
-        var intent = (await h.KioskPost("/api/v1/kiosk/payments", new { patientId = patient, orderIds = new[] { Str(order["id"]) }, tender = "alipay" }, "qr-1"))
+        var intent = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = await h.VisitOf(patient), orderIds = new[] { Str(order["id"]) }, tender = "alipay" }, "qr-1"))
             .Expect(HttpStatusCode.Created);
         Assert.False(told.Task.IsCompleted); // nothing committed yet: the payer has not paid
         app.Simulators["alipay"].PayerDecides(app.OrderNo("alipay", Str(intent["id"])), approve: true);

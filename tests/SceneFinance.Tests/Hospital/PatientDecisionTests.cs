@@ -83,11 +83,11 @@ public sealed class PatientDecisionTests
     public void A_refund_above_the_threshold_waits_for_someone_else()
     {
         var s = Given([.. DepositFrom("pi_1", "alipay", 9000)]);
-        var asked = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 6000, "why", "cashier1", 5000, "t", Now)).Event<RefundRequested>()!;
+        var asked = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 6000, "why", "cashier1", 5000, "t", Now, "cashier1")).Event<RefundRequested>()!;
         Assert.True(asked.NeedsApproval);
         s = s.Apply(asked);
-        Assert.Equal(ErrorCodes.Forbidden, D.Approve(s, "r1", "cashier1", Now).Refusal!.Code);
-        s = s.Apply(D.Approve(s, "r1", "finance1", Now).Event<RefundApproved>()!);
+        Assert.Equal(ErrorCodes.Forbidden, D.Approve(s, "r1", "cashier1", "cashier1", Now).Refusal!.Code);
+        s = s.Apply(D.Approve(s, "r1", "finance1", "finance1", Now).Event<RefundApproved>()!);
         var executed = Assert.IsType<RefundExecuted>(Assert.Single(D.Execute(s, "r1", Now).Events));
         Assert.Equal(6000, Assert.Single(executed.Lines).Amount);
     }
@@ -105,11 +105,80 @@ public sealed class PatientDecisionTests
     public void The_gateway_funds_a_held_line_once_and_nothing_else()
     {
         var s = Given([.. DepositFrom("pi_1", "alipay", 3000)]);
-        s = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 1000, "why", "cashier1", 5000, "t", Now)).Events.Aggregate(s, (x, e) => x.Apply(e));
+        s = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 1000, "why", "cashier1", 5000, "t", Now, "cashier1")).Events.Aggregate(s, (x, e) => x.Apply(e));
         Assert.Equal(D.NotRefundable, D.Fund(s, "re_x", "pi_1", channel: "alipay", amount: 999, Now).Refusal?.Code); // no line of that amount waits
         var funded = D.Fund(s, "re_1", "pi_1", "alipay", 1000, Now).Event<RefundLineFunded>()!;
         s = s.Apply(funded);
         Assert.Empty(D.Fund(s, "re_1", "pi_1", "alipay", 1000, Now).Events); // told again: already funded
         Assert.Equal(D.NotRefundable, D.Fund(s, "re_2", "pi_1", "alipay", 1000, Now).Refusal?.Code);
+    }
+
+    static PatientAccount Refunded(PatientAccount s, string refundId, string kind, string? orderId, long amount, DateTimeOffset at, string by = "cashier1") =>
+        D.Ask(s, new AskRefund(refundId, kind, orderId, amount, "why", by, 5000, "t-" + refundId, at, by)).Events.Aggregate(s, (x, e) => x.Apply(e));
+
+    static PatientAccount PaidOrders(params (string Id, long Amount)[] orders)
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 100_000), .. orders.Select(o => (object)Posted(o.Id, o.Amount))]);
+        return s.Apply(D.Pay(s, new PayFromAccount("p1", [.. orders.Select(o => o.Id)], Tenders.Deposit, "kiosk", Now)).Event<OrdersPaid>()!);
+    }
+
+    [Fact]
+    public void A_large_refund_split_into_small_ones_on_one_order_waits_for_a_second_person()
+    {
+        var s = Refunded(PaidOrders(("o1", 12_000)), "r1", RefundKinds.Order, "o1", 3000, Now.AddDays(-3));
+        s = Refunded(s, "r2", RefundKinds.Order, "o1", 2000, Now.AddDays(-2));
+        // 3000 + 2000 already refunded by one person alone: another 1000 passes 5000, days later too.
+        var third = D.Ask(s, new AskRefund("r3", RefundKinds.Order, "o1", 1000, "why", "cashier2", 5000, "t3", Now, "cashier2")).Event<RefundRequested>()!;
+        Assert.True(third.NeedsApproval);
+        Assert.Equal("cashier2", third.RequestedById);
+    }
+
+    [Fact]
+    public void Small_refunds_of_one_patient_within_a_day_add_up_to_the_threshold()
+    {
+        var s = Refunded(PaidOrders(("o1", 4000), ("o2", 4000)), "r1", RefundKinds.Order, "o1", 3000, Now.AddHours(-2));
+        Assert.True(D.Ask(s, new AskRefund("r2", RefundKinds.Order, "o2", 3000, "why", "cashier1", 5000, "t2", Now, "cashier1")).Event<RefundRequested>()!.NeedsApproval);
+        Assert.True(D.Ask(s, new AskRefund("r2", RefundKinds.Deposit, null, 3000, "why", "cashier1", 5000, "t2", Now, "cashier1")).Event<RefundRequested>()!.NeedsApproval);
+        // A day later the patient's window has passed (another order: nothing adds up).
+        Assert.False(D.Ask(s, new AskRefund("r2", RefundKinds.Order, "o2", 3000, "why", "cashier1", 5000, "t2", Now.AddHours(23), "cashier1")).Event<RefundRequested>()!.NeedsApproval);
+    }
+
+    [Fact]
+    public void An_approved_refund_does_not_count_against_what_one_person_may_refund_alone()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 20_000)]);
+        s = D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 6000, "why", "cashier1", 5000, "t", Now, "cashier1")).Events.Aggregate(s, (x, e) => x.Apply(e));
+        s = D.ApproveAndExecute(s, "r1", "finance1", "Finance", Now).Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.False(D.Ask(s, new AskRefund("r2", RefundKinds.Deposit, null, 4000, "why", "cashier1", 5000, "t2", Now, "cashier1")).Event<RefundRequested>()!.NeedsApproval);
+    }
+
+    [Fact]
+    public void The_second_person_is_another_user_id_whatever_the_names_say()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 9000)]);
+        s = s.Apply(D.Ask(s, new AskRefund("r1", RefundKinds.Deposit, null, 6000, "why", "王芳", 5000, "t", Now, "u-1")).Event<RefundRequested>()!);
+        // The asker under another name is still the asker.
+        Assert.Equal(ErrorCodes.Forbidden, D.Approve(s, "r1", "u-1", "Wang Fang (finance)", Now).Refusal!.Code);
+        // Another person with the same name is another person.
+        var approved = D.Approve(s, "r1", "u-2", "王芳", Now).Event<RefundApproved>()!;
+        Assert.Equal("u-2", approved.ApprovedById);
+    }
+
+    [Fact]
+    public void A_discharge_refund_above_the_threshold_waits_and_moves_nothing_until_approved()
+    {
+        var s = Given([.. DepositFrom("pi_1", "alipay", 9000)]);
+        var discharged = D.Discharge(s, "r1", "u-1", "cashier1", 5000, "t", Now);
+        var asked = discharged.Event<RefundRequested>()!;
+        Assert.True(asked.NeedsApproval);
+        Assert.Null(discharged.Event<RefundExecuted>());
+        Assert.NotNull(discharged.Event<PatientDischarged>());
+        s = discharged.Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.Equal(9000, s.Deposit);
+        Assert.Equal(ErrorCodes.Forbidden, D.Approve(s, "r1", "u-1", "cashier1", Now).Refusal!.Code);
+        var executed = D.ApproveAndExecute(s, "r1", "u-2", "finance1", Now).Event<RefundExecuted>()!;
+        Assert.Equal(9000, executed.Lines.Sum(l => l.Amount));
+        // Below the threshold it goes back at once.
+        Assert.NotNull(D.Discharge(Given([.. DepositFrom("pi_1", "alipay", 4000)]), "r1", "u-1", "cashier1", 5000, "t", Now).Event<RefundExecuted>());
     }
 }

@@ -44,9 +44,10 @@ public sealed record CreditRepaid(
 
 public sealed record RefundRequested(
     string PatientId, string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy,
-    bool NeedsApproval, string TicketId, DateTimeOffset RequestedAt);
+    bool NeedsApproval, string TicketId, DateTimeOffset RequestedAt, string? RequestedById = null);
 
-public sealed record RefundApproved(string PatientId, string RefundId, string ApprovedBy, DateTimeOffset ApprovedAt);
+/// <summary>A second person approved: <see cref="ApprovedById"/> is their user id (never the asker's), <see cref="ApprovedBy"/> their name.</summary>
+public sealed record RefundApproved(string PatientId, string RefundId, string ApprovedBy, DateTimeOffset ApprovedAt, string? ApprovedById = null);
 
 public sealed record RefundRefused(string PatientId, string RefundId, string Reason, DateTimeOffset RefusedAt);
 

@@ -52,7 +52,8 @@ public sealed record ChannelMoney(
 [GenerateSerializer, Immutable]
 public sealed record RefundAsk(
     [property: Id(0)] string Kind, [property: Id(1)] string? OrderId, [property: Id(2)] long Amount, [property: Id(3)] string Reason,
-    [property: Id(4)] string RequestedBy, [property: Id(5)] long ApprovalThreshold, [property: Id(6)] IdempotencyTicket Ticket, [property: Id(7)] DateTimeOffset Now);
+    [property: Id(4)] string RequestedBy, [property: Id(5)] long ApprovalThreshold, [property: Id(6)] IdempotencyTicket Ticket, [property: Id(7)] DateTimeOffset Now,
+    [property: Id(8)] string RequestedById);
 
 /// <summary>A refund line waiting for the gateway to take it to its channel.</summary>
 [GenerateSerializer, Immutable]
@@ -130,7 +131,7 @@ public interface IPatientAccountGrain : IGrainWithStringKey
     Task<Outcome<HospitalRefundView>> RequestRefund(RefundAsk ask);
 
     /// <summary>A second person approves; the refund is executed at once (or refused if the money is no longer there).</summary>
-    Task<Outcome<HospitalRefundView>> ApproveRefund(string refundId, string approver, DateTimeOffset now);
+    Task<Outcome<HospitalRefundView>> ApproveRefund(string refundId, string approverId, string approver, DateTimeOffset now);
 
     Task<Outcome<HospitalRefundView>> GetRefund(string refundId);
 
@@ -138,7 +139,7 @@ public interface IPatientAccountGrain : IGrainWithStringKey
     Task<Outcome<IReadOnlyList<HeldLine>>> HeldLines();
 
     /// <summary>Discharge settlement: the deposit's remainder back to the channels that paid it, most recent first; once.</summary>
-    Task<Outcome<DischargeView>> Discharge(string by, IdempotencyTicket ticket, DateTimeOffset now);
+    Task<Outcome<DischargeView>> Discharge(string byId, string by, long approvalThreshold, IdempotencyTicket ticket, DateTimeOffset now);
 
     Task<Outcome<PatientAccountView>> EnrollCreditCare(long limit, string? linkedChannel, DateTimeOffset now);
 

@@ -50,7 +50,7 @@ public sealed record RefundLineState(int No, string Tender, string? Channel, str
 
 public sealed record HospitalRefund(
     string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy, string Status, string? ApprovedBy,
-    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt)
+    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt, string? RequestedById = null, string? ApprovedById = null)
 {
     public const string PendingApproval = "pending_approval", Executed = "executed", Refused = "refused";
 
@@ -71,10 +71,14 @@ public sealed record PatientAccount(
     string? LastSettlementDate,
     ImmutableDictionary<string, HospitalRefund> Refunds,
     ImmutableHashSet<string> AppliedIntents,
-    bool Discharged)
+    bool Discharged,
+    ImmutableList<DepositTender> ChannelSettlements)
 {
     public static PatientAccount Empty(string patientId) => new(patientId, ImmutableDictionary<string, HospitalOrder>.Empty, 0,
-        [], null, 0, false, null, ImmutableDictionary<string, HospitalRefund>.Empty, [], false);
+        [], null, 0, false, null, ImmutableDictionary<string, HospitalRefund>.Empty, [], false, []);
+
+    /// <summary>A refund line that goes back to a channel through the gateway: a channel slice, or credit a channel settled.</summary>
+    public static bool ThroughGateway(string tender, string? intentId) => tender == Tenders.Channel || (tender == Tenders.Credit && intentId is not null);
 
     public IEnumerable<HospitalOrder> Unpaid => Orders.Values.Where(o => o.Due > 0).OrderBy(o => o.PostedAt);
 
@@ -118,14 +122,16 @@ public sealed record PatientAccount(
             Overdue = Overdue && CreditOutstanding - (x.Amount - x.ToDeposit) > 0,
             Deposit = Deposit + x.ToDeposit,
             DepositTenders = x.ToDeposit > 0 ? DepositTenders.Add(new DepositTender(x.IntentId, x.Channel, x.ToDeposit, 0)) : DepositTenders,
+            // What the channel settled of the credit: a refund of that credit goes back to it.
+            ChannelSettlements = x.Amount > x.ToDeposit ? ChannelSettlements.Add(new DepositTender(x.IntentId, x.Channel, x.Amount - x.ToDeposit, 0)) : ChannelSettlements,
             AppliedIntents = AppliedIntents.Add(x.IntentId),
         },
         RefundRequested x => this with
         {
             Refunds = Refunds.SetItem(x.RefundId, new HospitalRefund(x.RefundId, x.Kind, x.OrderId, x.Amount, x.Reason, x.RequestedBy,
-                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt)),
+                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt, x.RequestedById)),
         },
-        RefundApproved x => WithRefund(x.RefundId, r => r with { Status = "approved", ApprovedBy = x.ApprovedBy }),
+        RefundApproved x => WithRefund(x.RefundId, r => r with { Status = "approved", ApprovedBy = x.ApprovedBy, ApprovedById = x.ApprovedById }),
         RefundRefused x => WithRefund(x.RefundId, r => r with { Status = HospitalRefund.Refused }),
         RefundExecuted x => Executed(x),
         RefundLineFunded x => WithRefund(x.RefundId, r => r with
@@ -161,14 +167,16 @@ public sealed record PatientAccount(
         {
             Status = HospitalRefund.Executed,
             Lines = x.Lines.Select(l => new RefundLineState(l.No, l.Tender, l.Channel, l.IntentId, l.Amount,
-                l.Tender == Tenders.Channel ? RefundLineState.Held : RefundLineState.Done, null)).ToImmutableList(),
+                ThroughGateway(l.Tender, l.IntentId) ? RefundLineState.Held : RefundLineState.Done, null)).ToImmutableList(),
         });
         var total = x.Lines.Sum(l => l.Amount);
         if (x.Kind == RefundKinds.Order)
         {
             next = next.WithOrder(x.OrderId!, o => o with { Refunded = o.Refunded + total, Slices = Take(o.Slices, x.Lines) });
-            // Money of a credit slice: it lowers what is still owed, and beyond that (already settled) it joins the deposit.
-            var credit = x.Lines.Where(l => l.Tender == Tenders.Credit).Sum(l => l.Amount);
+            next = next with { ChannelSettlements = Settled(next.ChannelSettlements, x.Lines, +1) };
+            // Money of a credit slice: it lowers what is still owed, and beyond that (settled from the deposit) it joins the deposit;
+            // what a channel settled goes back to that channel (its line above, through the gateway).
+            var credit = x.Lines.Where(l => l.Tender == Tenders.Credit && l.IntentId is null).Sum(l => l.Amount);
             var toOutstanding = Math.Min(credit, next.CreditOutstanding);
             var toDeposit = credit - toOutstanding + x.Lines.Where(l => l.Tender == Tenders.Deposit).Sum(l => l.Amount);
             return next with { CreditOutstanding = next.CreditOutstanding - toOutstanding, Deposit = next.Deposit + toDeposit };
@@ -189,6 +197,12 @@ public sealed record PatientAccount(
         {
             Lines = r.Lines.Select(l => l.No == x.LineNo ? l with { Status = RefundLineState.Released, GatewayRefundId = x.GatewayRefundId } : l).ToImmutableList(),
         });
+        if (refund.Kind == RefundKinds.Order && line.Tender == Tenders.Credit)
+            return next.WithOrder(refund.OrderId!, o => o with
+            {
+                Refunded = o.Refunded - x.Amount,
+                Slices = GiveBack(o.Slices, Tenders.Credit, null, x.Amount),
+            }) with { ChannelSettlements = Settled(next.ChannelSettlements, [new RefundLine(line.No, line.Tender, line.Channel, line.IntentId, x.Amount)], -1) };
         if (refund.Kind == RefundKinds.Order)
             return next.WithOrder(refund.OrderId!, o => o with
             {
@@ -203,6 +217,28 @@ public sealed record PatientAccount(
         };
     }
 
+    /// <summary>Counts (or, released, uncounts) what went back to the channels that settled credit.</summary>
+    static ImmutableList<DepositTender> Settled(ImmutableList<DepositTender> settlements, IReadOnlyList<RefundLine> lines, int sign) =>
+        settlements.Select(t => t with
+        {
+            Refunded = t.Refunded + sign * lines.Where(l => l.Tender == Tenders.Credit && l.IntentId == t.IntentId).Sum(l => l.Amount),
+        }).ToImmutableList();
+
+    /// <summary>A released amount back on the slices of a tender that have had that much refunded (newest first).</summary>
+    static ImmutableList<TenderSlice> GiveBack(ImmutableList<TenderSlice> slices, string tender, string? intentId, long amount)
+    {
+        var result = slices.ToBuilder();
+        for (var i = 0; i < result.Count && amount > 0; i++)
+        {
+            var s = result[i];
+            if (s.Tender != tender || s.IntentId != intentId || s.Refunded == 0) continue;
+            var back = Math.Min(amount, s.Refunded);
+            result[i] = s with { Refunded = s.Refunded - back };
+            amount -= back;
+        }
+        return result.ToImmutable();
+    }
+
     /// <summary>Marks the lines' amounts refunded on the slices they came from (lines were cut newest slice first).</summary>
     static ImmutableList<TenderSlice> Take(ImmutableList<TenderSlice> slices, IReadOnlyList<RefundLine> lines)
     {
@@ -213,7 +249,9 @@ public sealed record PatientAccount(
             for (var i = 0; i < result.Count && left > 0; i++)
             {
                 var s = result[i];
-                if (s.Tender != line.Tender || s.IntentId != line.IntentId || s.Left == 0) continue;
+                // A credit line names the channel that settled the credit (if any), not the slice: credit slices have no intent.
+                var intentId = line.Tender == Tenders.Credit ? null : line.IntentId;
+                if (s.Tender != line.Tender || s.IntentId != intentId || s.Left == 0) continue;
                 var take = Math.Min(left, s.Left);
                 result[i] = s with { Refunded = s.Refunded + take };
                 left -= take;

@@ -104,12 +104,12 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
     Task<Outcome<HospitalRefundView>> IPatientAccountGrain.RequestRefund(RefundAsk a)
     {
         var refundId = Ids.New("hre");
-        return Write(s => D.Ask(s, new AskRefund(refundId, a.Kind, a.OrderId, a.Amount, a.Reason, a.RequestedBy, a.ApprovalThreshold, a.Ticket.DocumentId, a.Now)),
+        return Write(s => D.Ask(s, new AskRefund(refundId, a.Kind, a.OrderId, a.Amount, a.Reason, a.RequestedBy, a.ApprovalThreshold, a.Ticket.DocumentId, a.Now, a.RequestedById)),
             (next, _) => PatientViews.Refund(_id, next.Refunds[refundId]), a.Ticket, a.Now);
     }
 
-    Task<Outcome<HospitalRefundView>> IPatientAccountGrain.ApproveRefund(string refundId, string approver, DateTimeOffset now) =>
-        Write(s => D.ApproveAndExecute(s, refundId, approver, now), (next, _) => PatientViews.Refund(_id, next.Refunds[refundId]));
+    Task<Outcome<HospitalRefundView>> IPatientAccountGrain.ApproveRefund(string refundId, string approverId, string approver, DateTimeOffset now) =>
+        Write(s => D.ApproveAndExecute(s, refundId, approverId, approver, now), (next, _) => PatientViews.Refund(_id, next.Refunds[refundId]));
 
     Task<Outcome<HospitalRefundView>> IPatientAccountGrain.GetRefund(string refundId) => Read(s =>
         s.Refunds.TryGetValue(refundId, out var r) ? PatientViews.Refund(_id, r) : Refusal.NotFound("The refund").ToOutcome<HospitalRefundView>());
@@ -119,13 +119,16 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
             .SelectMany(r => r.Lines.Where(l => l.Status == RefundLineState.Held).Select(l => new HeldLine(r.RefundId, l.No, l.IntentId!, l.Channel!, l.Amount)))
             .ToList());
 
-    Task<Outcome<DischargeView>> IPatientAccountGrain.Discharge(string by, IdempotencyTicket ticket, DateTimeOffset now)
+    Task<Outcome<DischargeView>> IPatientAccountGrain.Discharge(string byId, string by, long approvalThreshold, IdempotencyTicket ticket, DateTimeOffset now)
     {
         var refundId = Ids.New("hre");
-        return Write(s => D.Discharge(s, refundId, by, ticket.DocumentId, now), (next, _) =>
+        return Write(s => D.Discharge(s, refundId, byId, by, approvalThreshold, ticket.DocumentId, now), (next, _) =>
         {
             var refund = next.Refunds.TryGetValue(refundId, out var r) ? PatientViews.Refund(_id, r) : null;
-            return new DischargeView(_id, "discharged", refund?.Amount ?? 0, next.Deposit, refund);
+            // Above the threshold the deposit waits for a second person's approval of the refund.
+            return refund is { Status: HospitalRefund.PendingApproval }
+                ? new DischargeView(_id, HospitalRefund.PendingApproval, 0, next.Deposit, refund)
+                : new DischargeView(_id, "discharged", refund?.Amount ?? 0, next.Deposit, refund);
         }, ticket, now);
     }
 

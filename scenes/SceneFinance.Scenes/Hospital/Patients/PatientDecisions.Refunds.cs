@@ -6,38 +6,58 @@ using A = SceneFinance.Scenes.Hospital.Patients.HospitalAccounts;
 namespace SceneFinance.Scenes.Hospital.Patients;
 
 public sealed record AskRefund(string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy,
-    long ApprovalThreshold, string TicketId, DateTimeOffset Now);
+    long ApprovalThreshold, string TicketId, DateTimeOffset Now, string RequestedById);
 
 /// <summary>
 /// Refunds and discharge: money goes back to the tenders that paid it, newest first, never beyond what each paid and was not
-/// yet refunded; above the tenant's threshold a second person approves; the gateway takes a channel line's money later.
+/// yet refunded; when what one person alone has refunded (per order, and per patient over the last day) would pass the
+/// tenant's threshold, a second person approves, so a large refund split into small ones is caught; the gateway takes a
+/// channel line's money later.
 /// </summary>
 public static partial class PatientDecisions
 {
     static readonly Refusal NoRefund = Refusal.NotFound("The refund");
 
-    /// <summary>Asks for a refund; up to the threshold it is executed at once, above it it waits for a second person.</summary>
+    /// <summary>How far back a patient's refunds made by one person alone are added up.</summary>
+    public static readonly TimeSpan AloneWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Asks for a refund. It is executed at once only while the refunds nobody else approved stay within the threshold: this
+    /// one plus those of the same order (ever) and plus those of the patient (the last day). Otherwise it waits for a second person.
+    /// </summary>
     public static Decided Ask(PatientAccount s, AskRefund c)
     {
         if (c.Kind == RefundKinds.Order && !s.Orders.ContainsKey(c.OrderId!)) return NoOrder;
         if (Plan(s, c.Kind, c.OrderId, c.Amount).Refusal is { } refused) return refused; // refuses now what could never be paid back
+        var needsApproval = NeedsApproval(s, c.Kind, c.OrderId, c.Amount, c.ApprovalThreshold, c.Now);
         var asked = Decided.To(new RefundRequested(s.PatientId, c.RefundId, c.Kind, c.OrderId, c.Amount, c.Reason, c.RequestedBy,
-            c.Amount > c.ApprovalThreshold, c.TicketId, c.Now));
-        return c.Amount > c.ApprovalThreshold ? asked : asked.Then(s, next => Execute(next, c.RefundId, c.Now));
+            needsApproval, c.TicketId, c.Now, c.RequestedById));
+        return needsApproval ? asked : asked.Then(s, next => Execute(next, c.RefundId, c.Now));
     }
 
-    public static Decided Approve(PatientAccount s, string refundId, string approver, DateTimeOffset now)
+    /// <summary>Whether a refund of <paramref name="amount"/> would take what one person alone refunded past the threshold.</summary>
+    public static bool NeedsApproval(PatientAccount s, string kind, string? orderId, long amount, long threshold, DateTimeOffset now)
+    {
+        var alone = s.Refunds.Values.Where(r => r.ApprovedById is null && r.ApprovedBy is null && r.Status is not (HospitalRefund.PendingApproval or HospitalRefund.Refused)).ToList();
+        var sameOrder = kind == RefundKinds.Order ? alone.Where(r => r.Kind == RefundKinds.Order && r.OrderId == orderId).Sum(r => r.Amount) : 0;
+        var lastDay = alone.Where(r => r.RequestedAt > now - AloneWindow).Sum(r => r.Amount);
+        return amount + sameOrder > threshold || amount + lastDay > threshold;
+    }
+
+    /// <summary>A second person approves: another user id than the asker's (names can be alike; ids are the people).</summary>
+    public static Decided Approve(PatientAccount s, string refundId, string approverId, string approver, DateTimeOffset now)
     {
         if (!s.Refunds.TryGetValue(refundId, out var r)) return NoRefund;
         if (r.Status != HospitalRefund.PendingApproval) return Refusal.Conflict($"This refund is {r.Status}; it needs no approval.");
-        if (string.Equals(r.RequestedBy, approver, StringComparison.Ordinal))
+        var askerId = r.RequestedById ?? StaffIds.Of(r.RequestedBy); // asked before ids were recorded: the id its name stands for
+        if (string.Equals(askerId, approverId, StringComparison.Ordinal))
             return Refusal.Forbidden("A second person must approve this refund: not the one who asked for it.");
-        return Decided.To(new RefundApproved(s.PatientId, refundId, approver, now));
+        return Decided.To(new RefundApproved(s.PatientId, refundId, approver, now, approverId));
     }
 
     /// <summary>Approves and executes at once.</summary>
-    public static Decided ApproveAndExecute(PatientAccount s, string refundId, string approver, DateTimeOffset now) =>
-        Approve(s, refundId, approver, now).Then(s, next => Execute(next, refundId, now));
+    public static Decided ApproveAndExecute(PatientAccount s, string refundId, string approverId, string approver, DateTimeOffset now) =>
+        Approve(s, refundId, approverId, approver, now).Then(s, next => Execute(next, refundId, now));
 
     /// <summary>An approved refund goes back to its tenders, newest first; if the money is no longer there it is refused (recorded, not a "no").</summary>
     public static Decided Execute(PatientAccount s, string refundId, DateTimeOffset now)
@@ -49,16 +69,21 @@ public static partial class PatientDecisions
             : Decided.To(new RefundExecuted(s.PatientId, refundId, r.Kind, r.OrderId, plan.Value!, now, RefundPostings(s, r.Kind, plan.Value!)));
     }
 
-    /// <summary>Discharge: the whole deposit that can go back to its channels does, most recent first; once.</summary>
-    public static Decided Discharge(PatientAccount s, string refundId, string by, string ticketId, DateTimeOffset now)
+    /// <summary>
+    /// Discharge: the whole deposit that can go back to its channels does, most recent first; once. Above the threshold (with
+    /// what one person alone refunded the last day) the refund waits for a second person like any other.
+    /// </summary>
+    public static Decided Discharge(PatientAccount s, string refundId, string byId, string by, long threshold, string ticketId, DateTimeOffset now)
     {
         if (s.Discharged) return Refusal.Conflict("This patient has been discharged already.");
         var refundable = Math.Min(s.Deposit, s.DepositTenders.Sum(t => t.Left));
         var events = new List<object>();
-        if (refundable > 0)
+        if (refundable > 0 && NeedsApproval(s, RefundKinds.Deposit, null, refundable, threshold, now))
+            events.Add(new RefundRequested(s.PatientId, refundId, RefundKinds.Deposit, null, refundable, "discharge settlement 出院结算", by, true, ticketId, now, byId));
+        else if (refundable > 0)
         {
             var lines = Plan(s, RefundKinds.Deposit, null, refundable).Value!; // within what the tenders hold: always a plan
-            events.Add(new RefundRequested(s.PatientId, refundId, RefundKinds.Deposit, null, refundable, "discharge settlement 出院结算", by, false, ticketId, now));
+            events.Add(new RefundRequested(s.PatientId, refundId, RefundKinds.Deposit, null, refundable, "discharge settlement 出院结算", by, false, ticketId, now, byId));
             events.Add(new RefundExecuted(s.PatientId, refundId, RefundKinds.Deposit, null, lines, now, RefundPostings(s, RefundKinds.Deposit, lines)));
         }
         events.Add(new PatientDischarged(s.PatientId, refundId, s.Deposit - refundable, now));
@@ -102,12 +127,32 @@ public static partial class PatientDecisions
         {
             if (!s.Orders.TryGetValue(orderId!, out var o)) return NoOrder;
             if (amount > o.Refundable) return ExceedsPaid($"At most {o.Refundable} fen of this order can still be refunded.", o.Refundable);
+            var owed = s.CreditOutstanding;
+            var settlers = s.ChannelSettlements.Reverse().Select(t => (t.IntentId, t.Channel, Left: t.Left)).ToList();
             foreach (var slice in o.Slices.Where(x => x.Left > 0))
             {
                 if (left == 0) break;
                 var take = Math.Min(left, slice.Left);
-                lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
                 left -= take;
+                if (slice.Tender != Tenders.Credit)
+                {
+                    lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
+                    continue;
+                }
+                // Credit: first what is still owed (the patient owes less), then what channels settled, newest first (back to
+                // them), and the rest was settled from the deposit (back to the deposit).
+                var unsettled = Math.Min(take, owed);
+                owed -= unsettled;
+                var rest = take - unsettled;
+                for (var i = 0; i < settlers.Count && rest > 0; i++)
+                {
+                    var back = Math.Min(rest, settlers[i].Left);
+                    if (back == 0) continue;
+                    lines.Add(new RefundLine(lines.Count + 1, Tenders.Credit, settlers[i].Channel, settlers[i].IntentId, back));
+                    settlers[i] = settlers[i] with { Left = settlers[i].Left - back };
+                    rest -= back;
+                }
+                if (unsettled + rest > 0) lines.Add(new RefundLine(lines.Count + 1, Tenders.Credit, null, null, unsettled + rest));
             }
         }
         else
@@ -134,11 +179,11 @@ public static partial class PatientDecisions
         var total = lines.Sum(l => l.Amount);
         if (kind == RefundKinds.Deposit)
             return Journal.Transfer(A.Deposit(s.PatientId), A.RefundHold(s.PatientId), total);
-        var credit = lines.Where(l => l.Tender == Tenders.Credit).Sum(l => l.Amount);
+        var credit = lines.Where(l => l.Tender == Tenders.Credit && l.IntentId is null).Sum(l => l.Amount);
         var toOutstanding = Math.Min(credit, s.CreditOutstanding);
         return Journal.Balanced([
             new Posting(A.HospitalPayable, total, 0),
-            new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => l.Tender == Tenders.Channel).Sum(l => l.Amount)),
+            new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => PatientAccount.ThroughGateway(l.Tender, l.IntentId)).Sum(l => l.Amount)),
             new Posting(A.Credit(s.PatientId), 0, toOutstanding),
             new Posting(A.Deposit(s.PatientId), 0, credit - toOutstanding + lines.Where(l => l.Tender == Tenders.Deposit).Sum(l => l.Amount)),
         ]);

@@ -10,6 +10,7 @@ using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Hospital.Kiosk;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.Refunding;
 using SceneFinance.Scenes.Hospital.Settings;
@@ -82,14 +83,20 @@ public static class PatientEndpoints
                 "settled: the insurer paid its part; rejected: the patient now owes it (the order is due again).")
             .Problems(StatusCodes.Status409Conflict);
 
-        patients.MapPost("/{id}/discharge", async (string tenantId, string id, HttpContext http, HospitalDesk desk, RefundRunner refunds, TimeProvider clock) =>
+        patients.MapPost("/{id}/discharge", async (string tenantId, string id, HttpContext http, HospitalDesk desk, RefundRunner refunds, IDocumentStore store, TimeProvider clock) =>
             {
                 http.RequireTenantAccess(tenantId, CreditCareStaff);
-                return (await Discharge(http.User, desk, refunds, tenantId, id, IdempotencyTicket.RequireKey(http.Request), clock.GetUtcNow())).ToOk();
+                return (await Discharge(http.User, desk, refunds, store, tenantId, id, IdempotencyTicket.RequireKey(http.Request), clock.GetUtcNow())).ToOk();
             })
             .Doc("dischargePatient", "Discharge settlement",
-                "The deposit's remainder goes back to the channels that paid it, most recent first; once per patient (409 after).")
+                "The deposit's remainder goes back to the channels that paid it, most recent first; once per patient (409 after). Above the refund " +
+                "approval threshold the answer's status is pending_approval and its refund waits for a second person (approve it like any refund).")
             .Idempotent();
+
+        patients.MapPost("/{id}/qr-codes", async (string tenantId, string id, HttpContext http, HospitalDesk desk, PatientQrCodes codes) =>
+                (await IssueQrCode(http.User, desk, codes, tenantId, id)).ToOk())
+            .Doc("issuePatientQrCode", "Issue an e-medical card QR code",
+                "A signed code naming this patient that a kiosk of this hospital accepts for a few minutes (expiresAt); the patient shows it instead of the card.");
     }
 
     static Func<string, string> IntentLocation(string tenantId) => intentId => $"/api/v1/tenants/{tenantId}/payment-intents/{intentId}";
@@ -159,13 +166,21 @@ public static class PatientEndpoints
         return desk.Patient(tenantId, id, p => p.Insurance(new Patients.RecordInsurance(orderId, body.Outcome == "settled", body.Reason ?? body.Outcome!, now)));
     }
 
+    /// <summary>A fresh e-medical card QR code for a patient of this hospital (the card office prints or shows it).</summary>
+    public static async Task<Outcome<PatientQrCode>> IssueQrCode(ClaimsPrincipal user, HospitalDesk desk, PatientQrCodes codes, string tenantId, string id)
+    {
+        user.RequireTenantAccess(tenantId, Roles.CardOffice);
+        return (await desk.Patient(tenantId, id, p => p.Get())).Map(_ => codes.Issue(tenantId, id));
+    }
+
     /// <summary>Discharge settlement: the deposit's remainder back to the channels that paid it; once per key (and once per patient).</summary>
-    public static async Task<Outcome<DischargeView>> Discharge(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, string tenantId, string id,
+    public static async Task<Outcome<DischargeView>> Discharge(ClaimsPrincipal user, HospitalDesk desk, RefundRunner refunds, IDocumentStore store, string tenantId, string id,
         string key, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, CreditCareStaff);
         var ticket = IdempotencyTicket.For("tenant", key, "discharge", id);
-        var discharged = await desk.Patient(tenantId, id, p => p.Discharge(user.Who(), ticket, now));
+        var threshold = (await HospitalSettings.Load(store, tenantId)).RefundApprovalThreshold;
+        var discharged = await desk.Patient(tenantId, id, p => p.Discharge(user.UserId(), user.Who(), threshold, ticket, now));
         if (!discharged.Refused) await refunds.Drive(tenantId, id, user.Who());
         return discharged;
     }
@@ -175,4 +190,16 @@ public static class StaffNames
 {
     /// <summary>Who is signed in, as the account's events record it.</summary>
     public static string Who(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    /// <summary>
+    /// The signed-in person's user id, which four-eyes rules compare (never the name): the principal's name identifier when
+    /// sign-in states one, otherwise the id the user account is stored under (<see cref="StaffIds.Of"/>).
+    /// </summary>
+    public static string UserId(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? StaffIds.Of(user.Who());
+}
+
+public static class StaffIds
+{
+    /// <summary>The user id a user name is stored under (tenants' <c>UserAccount.IdFor</c>: trimmed, lower case).</summary>
+    public static string Of(string userName) => userName.Trim().ToLowerInvariant();
 }

@@ -33,14 +33,15 @@ public static class RefundEndpoints
                 return (await RequestRefund(http.User, desk, refunds, store, tenantId, id, key, body, clock.GetUtcNow())).ToRefund();
             })
             .Doc("requestHospitalRefund", "Refund an order or the deposit back to the tenders that paid it",
-                "200 executed at once; 202 pending_approval above the tenant's threshold (a second person approves); 409 refund_exceeds_paid beyond what was paid.")
+                "200 executed at once; 202 pending_approval when it would take what one person alone refunded (this order ever, this patient " +
+                "the last 24 h) past the tenant's threshold (a second person approves); 409 refund_exceeds_paid beyond what was paid.")
             .Idempotent();
 
         hospital.MapPost("/patients/{id}/refunds/{refundId}/approve", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk,
                 RefundRunner refunds, TimeProvider clock) =>
                 (await ApproveRefund(http.User, desk, refunds, tenantId, id, refundId, clock.GetUtcNow())).ToOk())
             .Doc("approveHospitalRefund", "Approve a refund waiting for a second person",
-                "Finance or a tenant admin, never the asker (403); executed at once, or refused when the money is no longer there.")
+                "Finance or a tenant admin with another user id than the asker's (403 otherwise); executed at once, or refused when the money is no longer there.")
             .Problems(StatusCodes.Status409Conflict);
 
         hospital.MapGet("/patients/{id}/refunds/{refundId}", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk) =>
@@ -61,7 +62,7 @@ public static class RefundEndpoints
         var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason);
         var refund = await desk.Patient(tenantId, id, p => p.RequestRefund(new RefundAsk(
             body.Kind!, body.Kind == RefundKinds.Order ? body.OrderId : null, body.Amount!.Value, body.Reason!.Trim(), user.Who(),
-            settings.RefundApprovalThreshold, ticket, now)));
+            settings.RefundApprovalThreshold, ticket, now, user.UserId())));
         if (refund.Value is { Status: not HospitalRefund.PendingApproval }) await refunds.Drive(tenantId, id, user.Who());
         return refund;
     }
@@ -71,7 +72,7 @@ public static class RefundEndpoints
         string refundId, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Approvers);
-        var approved = await desk.Patient(tenantId, id, p => p.ApproveRefund(refundId, user.Who(), now));
+        var approved = await desk.Patient(tenantId, id, p => p.ApproveRefund(refundId, user.UserId(), user.Who(), now));
         if (approved.Refused) return approved;
         await refunds.Drive(tenantId, id, user.Who());
         return await desk.Patient(tenantId, id, p => p.GetRefund(refundId)); // its lines as the gateway left them

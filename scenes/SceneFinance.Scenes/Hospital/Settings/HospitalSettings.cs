@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Hospital.Patients;
 
 namespace SceneFinance.Scenes.Hospital.Settings;
 
@@ -27,6 +29,9 @@ public sealed class HospitalSettings
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>A raise of the refund approval threshold or the credit limit that waits for a second person.</summary>
+    public HospitalSettingsChange? PendingChange { get; set; }
+
     public TimeOnly SettlementTime => TimeOnly.ParseExact(CreditSettlementTime, "HH:mm");
 
     public static async Task<HospitalSettings> Load(IDocumentStore store, string tenantId)
@@ -36,9 +41,23 @@ public sealed class HospitalSettings
     }
 }
 
+/// <summary>What one person asked to loosen, by their user id, until another person approves it.</summary>
+public sealed class HospitalSettingsChange
+{
+    public string Id { get; set; } = "";
+    public long? CreditLimit { get; set; }
+    public long? RefundApprovalThreshold { get; set; }
+    public string RequestedById { get; set; } = "";
+    public string RequestedBy { get; set; } = "";
+    public DateTimeOffset RequestedAt { get; set; }
+}
+
 public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold);
 
-public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold);
+public sealed record HospitalSettingsChangeView(string Id, long? CreditLimit, long? RefundApprovalThreshold, string RequestedBy, DateTimeOffset RequestedAt);
+
+/// <summary>The settings in force, and a raise waiting for a second person (<c>pendingChange</c>), if any.</summary>
+public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold, HospitalSettingsChangeView? PendingChange = null);
 
 public static class HospitalSettingsEndpoints
 {
@@ -53,7 +72,14 @@ public static class HospitalSettingsEndpoints
         hospital.MapPut("/settings", async (string tenantId, HospitalSettingsRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
                 TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())))
             .Doc("updateHospitalSettings", "Change the hospital's settings",
-                "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00.");
+                "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00. Lowering the refund approval " +
+                "threshold or the credit limit applies at once; raising either waits for a second person (pendingChange, approved by another user).");
+
+        hospital.MapPost("/settings/changes/{changeId}/approve", async (string tenantId, string changeId, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+                (await ApproveChange(http.User, store, tenantId, changeId, clock.GetUtcNow())).ToOk())
+            .Doc("approveHospitalSettingsChange", "Approve a raise of the refund approval threshold or the credit limit",
+                "A tenant admin or finance person with another user id than the one who asked (403 otherwise); the raise applies then.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 
     // The slice's functions, for the routes above and the admin shell alike.
@@ -64,7 +90,10 @@ public static class HospitalSettingsEndpoints
         return View(await HospitalSettings.Load(store, tenantId));
     }
 
-    /// <summary>Changes what is given (null keeps the current value).</summary>
+    /// <summary>
+    /// Changes what is given (null keeps the current value). A four-eyes limit is never loosened by one person: a higher refund
+    /// approval threshold or credit limit is kept as the pending change (replacing an earlier one) until another person approves it.
+    /// </summary>
     public static async Task<HospitalSettingsView> Update(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, HospitalSettingsRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Editors);
@@ -75,9 +104,17 @@ public static class HospitalSettingsEndpoints
             .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
             .ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
-        settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
+        var raisedLimit = body.CreditLimit > settings.CreditLimit ? body.CreditLimit : null;
+        var raisedThreshold = body.RefundApprovalThreshold > settings.RefundApprovalThreshold ? body.RefundApprovalThreshold : null;
+        if (raisedLimit is null) settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
+        if (raisedThreshold is null) settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
         settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
-        settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
+        if (raisedLimit is not null || raisedThreshold is not null)
+            settings.PendingChange = new HospitalSettingsChange
+            {
+                Id = Ids.New("hsc"), CreditLimit = raisedLimit, RefundApprovalThreshold = raisedThreshold,
+                RequestedById = user.UserId(), RequestedBy = user.Who(), RequestedAt = now,
+            };
         settings.UpdatedAt = now;
         await using var session = store.LightweightSession(tenantId);
         session.Store(settings);
@@ -85,5 +122,25 @@ public static class HospitalSettingsEndpoints
         return View(settings);
     }
 
-    static HospitalSettingsView View(HospitalSettings s) => new(s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold);
+    /// <summary>Another person (by user id) approves the pending raise; it applies then.</summary>
+    public static async Task<Outcome<HospitalSettingsView>> ApproveChange(ClaimsPrincipal user, IDocumentStore store, string tenantId, string changeId, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, Editors);
+        await using var session = store.LightweightSession(tenantId);
+        var settings = await session.LoadAsync<HospitalSettings>(HospitalSettings.DocumentId);
+        if (settings?.PendingChange is not { } change || change.Id != changeId) return Refusal.NotFound("The settings change");
+        if (change.RequestedById == user.UserId())
+            return Refusal.Forbidden("A second person must approve this change: not the one who asked for it.");
+        settings.CreditLimit = change.CreditLimit ?? settings.CreditLimit;
+        settings.RefundApprovalThreshold = change.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
+        settings.PendingChange = null;
+        settings.UpdatedAt = now;
+        // Approved twice at once, the same values apply twice; a raise asked meanwhile replaced this one and is not applied by it.
+        session.Store(settings);
+        await session.SaveChangesAsync();
+        return View(settings);
+    }
+
+    static HospitalSettingsView View(HospitalSettings s) => new(s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold,
+        s.PendingChange is { } c ? new HospitalSettingsChangeView(c.Id, c.CreditLimit, c.RefundApprovalThreshold, c.RequestedBy, c.RequestedAt) : null);
 }
