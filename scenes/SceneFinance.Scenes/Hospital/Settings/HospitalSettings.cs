@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -75,12 +76,14 @@ public static class HospitalSettingsEndpoints
             .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
             .ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
+        var before = View(settings);
         settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
         settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
         settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
         settings.UpdatedAt = now;
         await using var session = store.LightweightSession(tenantId);
         session.Store(settings);
+        session.Audit(tenantId, "hospital-settings.changed", "hospital-settings", before, View(settings));
         await session.SaveChangesAsync();
         return View(settings);
     }
