@@ -34,7 +34,6 @@ public sealed partial class Text
         ["{0} must change the new password at the next sign-in."] = "已重置密码，{0} 下次登录时须修改。",
         ["You cannot disable yourself."] = "不能停用自己。",
         ["You cannot change your own role."] = "不能修改自己的角色。",
-        ["password must be 8 to 128 characters."] = "密码须为 8 至 128 个字符。",
         ["to must not be before from."] = "结束日期不能早于开始日期。",
     };
 }
