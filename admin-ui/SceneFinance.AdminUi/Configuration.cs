@@ -16,7 +16,10 @@ using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
 using SceneFinance.AdminUi.Shell;
 using SceneFinance.Platform.Problems;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using SceneFinance.Tenants.SigningIn;
+using SceneFinance.Tenants.Users;
 
 namespace SceneFinance.AdminUi;
 
@@ -24,12 +27,14 @@ public static class Configuration
 {
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     const string Selector = "sf-auth";
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>The Blazor admin shell (cookie sign-in) beside the API (bearer tokens): one policy scheme picks by the Authorization header.</summary>
     public static IServiceCollection AddAdminUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidation>();
         services.AddMudServices();
         services.AddScoped<Text>();
         services.AddScoped<ShellEvents>();
@@ -53,7 +58,9 @@ public static class Configuration
                 o.Cookie.Name = "sf.admin";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // An idle timeout: a shell left alone for this long asks for the password again (each request slides it).
+                o.ExpireTimeSpan = IdleTimeout;
+                o.SlidingExpiration = true;
             })
             // The API is for tokens only (a cookie there would invite cross-site requests); pages use the cookie.
             .AddPolicyScheme(Selector, Selector, o => o.ForwardDefaultSelector = http =>
@@ -75,9 +82,11 @@ public static class Configuration
             var form = await http.Request.ReadFormAsync();
             try
             {
-                var user = await check.Verify(form["username"].ToString(), form["password"].ToString(), http.Connection.RemoteIpAddress?.ToString());
-                await http.SignInAsync(CookieScheme, IssueToken.Principal(user, CookieScheme));
+                var address = http.Connection.RemoteIpAddress?.ToString();
+                var user = await check.Verify(form["username"].ToString(), form["password"].ToString(), address);
+                await http.SignInAsync(CookieScheme, IssueToken.Principal(user, CookieScheme, address));
                 var returnUrl = form["returnUrl"].ToString();
+                if (user.MustChangePassword) return Results.LocalRedirect("/account/password?required=true");
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
             }
             catch (ProblemException e)
@@ -85,6 +94,28 @@ public static class Configuration
                 return Results.LocalRedirect(e.Code == ErrorCodes.RateLimited ? "/login?error=throttled" : "/login?error=1");
             }
         }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        // The shell's own password form (a cookie is renewed here, which a page cannot do): the same slice as the API's.
+        app.MapPost("/admin/password", async (HttpContext http, IDocumentStore store, IPasswordHasher<UserAccount> hasher, IConfiguration configuration,
+            TimeProvider clock) =>
+        {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/account/password?error=expired");
+            var form = await http.Request.ReadFormAsync();
+            if (form["newPassword"].ToString() != form["confirmPassword"].ToString()) return Results.LocalRedirect("/account/password?error=mismatch");
+            try
+            {
+                var changed = await ManageUsers.ChangeOwnPassword(http.User, store, hasher, configuration,
+                    new ChangePasswordRequest(form["currentPassword"].ToString(), form["newPassword"].ToString()), clock.GetUtcNow());
+                if (changed.Refusal is not null) return Results.LocalRedirect("/account/password?error=wrong");
+            }
+            catch (ProblemException e)
+            {
+                return Results.LocalRedirect(e.Code == ErrorCodes.Unauthorized ? "/login" : "/account/password?error=invalid");
+            }
+            await using var session = store.QuerySession();
+            var account = await session.LoadAsync<UserAccount>(UserAccount.IdFor(http.User.Identity!.Name!));
+            await http.SignInAsync(CookieScheme, IssueToken.Principal(account!, CookieScheme, http.Connection.RemoteIpAddress?.ToString()));
+            return Results.LocalRedirect("/account/password?changed=true");
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         app.MapPost("/admin/logout", async (HttpContext http) =>
         {
             if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Platform;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Http;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
@@ -44,6 +45,7 @@ public static class HostDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseAuditActor(); // a signed-in person's request acts as them: the audit log records who decided
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Scheduling;
 using SceneFinance.Platform.Storage;
@@ -16,6 +17,7 @@ public static class Configuration
         builder.AddStorage();
         builder.AddScheduler();
         builder.Services.AddSingleton<TenantClock>();
+        builder.Services.AddAudit();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,8 @@ public static class Configuration
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SignInCheck>();
+        services.AddSingleton<SecurityStamps>();
+        services.AddSingleton<IClaimsTransformation>(sp => sp.GetRequiredService<SecurityStamps>());
         services.AddHostedService<AdminBootstrap>();
         services.ConfigureMarten(opts => opts.Schema.For<UserAccount>().SingleTenanted());
         return services;
@@ -30,6 +33,7 @@ public static class Configuration
         api.MapIssueToken();
         api.MapTenantEndpoints();
         api.MapAddUser();
+        api.MapManageUsers();
         return api;
     }
 }

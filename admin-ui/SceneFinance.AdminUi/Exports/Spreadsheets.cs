@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.AdminUi.Shell;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
@@ -72,7 +73,27 @@ public static class Spreadsheets
             return File(await clock.For(tenantId), "users", Xlsx.Sheet(t["Users"], rows,
                 Xlsx.Text<UserRow>(t["Username"], r => r.Username),
                 Xlsx.Text<UserRow>(t["Role"], r => t[r.Role]),
+                Xlsx.Text<UserRow>(t["Status"], r => t[r.Status]),
                 Xlsx.Time<UserRow>(t["Created"], r => r.CreatedAt)));
+        });
+
+        // The audit log with the page's filters: times in the tenant's zone (the platform's on the platform-wide log).
+        exports.MapGet("/audit.xlsx", async (string? tenantId, DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? target,
+            HttpContext http, IDocumentStore store, TenantClock clock, TimeProvider time) =>
+        {
+            var t = Language(http);
+            var rows = await AuditLog.All(http.User, store, tenantId, new AuditFilter(from, to, actor, action, target));
+            return File(tenantId is null ? TenantTime.In(Zones.Default, time.GetUtcNow()) : await clock.For(tenantId), "audit", Xlsx.Sheet(t["Audit log"], rows,
+                Xlsx.Time<AuditEntry>(t["Time"], r => r.At),
+                Xlsx.Text<AuditEntry>(t["Actor"], r => r.ActorId),
+                Xlsx.Text<AuditEntry>(t["Role"], r => t[r.ActorRole]),
+                Xlsx.Text<AuditEntry>(t["Tenant"], r => r.TenantId),
+                Xlsx.Text<AuditEntry>(t["Action"], r => r.Action),
+                Xlsx.Text<AuditEntry>(t["Target"], r => r.Target),
+                Xlsx.Text<AuditEntry>(t["Before"], r => r.Before),
+                Xlsx.Text<AuditEntry>(t["After"], r => r.After),
+                Xlsx.Text<AuditEntry>(t["Reason"], r => r.Reason),
+                Xlsx.Text<AuditEntry>(t["Address"], r => r.Ip)));
         });
 
         exports.MapGet("/transactions.xlsx", async (string tenantId, string cardHolderId, HttpContext http, IGrainFactory grains, TenantClock clock) =>

@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using System.Security.Claims;
 using Marten;
 using SceneFinance.Platform.Problems;
@@ -30,8 +31,10 @@ public static class AlertSettings
             .Require(minPayments is >= 1 and <= 100_000, "minPayments", "minPayments must be between 1 and 100000.")
             .ThrowIfInvalid();
         var thresholds = new AlertThresholds { DeclineRatePercent = declineRatePercent, P99LatencyMs = p99LatencyMs, MinPayments = minPayments!.Value };
+        var before = await Load(store, tenantId);
         await using var session = store.LightweightSession(tenantId);
         session.Store(thresholds);
+        session.Audit(tenantId, "alert-settings.changed", "alert-settings", before, thresholds);
         await session.SaveChangesAsync();
         figures.SetThresholds(tenantId, thresholds);
         await feed.Push([tenantId, LiveFigures.Platform]); // an alert may appear or clear at once

@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using System.Security.Claims;
 using Marten;
 using SceneFinance.Platform.Problems;
@@ -18,8 +19,11 @@ public static class RiskSettings
     {
         user.RequireTenantAccess(tenantId, Scenes.Risk.RiskAccess.Editors);
         new Validation().Require(firesPer5Minutes is null or (>= 1 and <= 100_000), "ruleFiresPer5Minutes", "The threshold must be empty or between 1 and 100000.").ThrowIfInvalid();
+        var before = await Load(store, tenantId);
+        var next = new RiskAlertThresholds { RuleFiresPer5Minutes = firesPer5Minutes };
         await using var session = store.LightweightSession(tenantId);
-        session.Store(new RiskAlertThresholds { RuleFiresPer5Minutes = firesPer5Minutes });
+        session.Store(next);
+        session.Audit(tenantId, "risk-alert-settings.changed", "risk-alert-settings", before, next);
         await session.SaveChangesAsync();
         figures.SetThreshold(tenantId, firesPer5Minutes);
         await live.Push([tenantId, RiskFigures.Platform]); // an alert may appear or clear at once

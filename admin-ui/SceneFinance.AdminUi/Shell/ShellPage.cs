@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Time;
@@ -20,6 +21,7 @@ public abstract class ShellPage : ComponentBase
     [Inject] protected Text T { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
     [Inject] TenantClock TenantClock { get; set; } = default!; // private: pages read LocalTime (and may inject their own)
+    [Inject] NavigationManager Navigation { get; set; } = default!;
 
     protected ClaimsPrincipal User { get; private set; } = new();
 
@@ -36,6 +38,12 @@ public abstract class ShellPage : ComponentBase
     protected override async Task OnParametersSetAsync()
     {
         User = (await AuthState).User;
+        // A reset (or generated) password is changed before anything else is done.
+        if (User.HasClaim(c => c.Type == global::SceneFinance.Tenants.SigningIn.IssueToken.MustChangeClaim))
+        {
+            Navigation.NavigateTo("/account/password?required=true", forceLoad: true);
+            return;
+        }
         // The platform's own pages (the cockpit, the tenant list) read in the platform's default zone.
         LocalTime = PageTenant is { } tenant ? await TenantClock.For(tenant) : TenantTime.In(Zones.Default, Clock.GetUtcNow());
         await OnShellParametersSetAsync();
@@ -84,7 +92,8 @@ public abstract class ShellPage : ComponentBase
         if (FieldErrors.Count > 0) return false; // the page's own checks failed already
         try
         {
-            await action();
+            // A page's action has no request of its own: the signed-in person acts (for the audit log), from where they signed in.
+            using (AuditActor.Use(AuditActor.Of(User))) await action();
             ClearProblems();
             return true;
         }

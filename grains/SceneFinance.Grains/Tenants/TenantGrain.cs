@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using Marten;
 using JasperFx;
 using Marten.Exceptions;
@@ -24,6 +25,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         };
         await using var session = store.LightweightSession();
         session.Insert(record);
+        session.Audit(record.Id, "tenant.created", record.Id, null, record.View());
         try
         {
             await session.SaveChangesAsync();
@@ -66,6 +68,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
     {
         await using var session = store.LightweightSession();
         session.Store(next);
+        session.Audit(record.Id, status == "suspended" ? "tenant.suspended" : "tenant.resumed", record.Id, record.View(), next.View());
         await session.SaveChangesAsync();
         return _record = next;
     }

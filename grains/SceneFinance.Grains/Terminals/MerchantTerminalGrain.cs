@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using Orleans.Concurrency;
 using System.Security.Cryptography;
 using System.Text;
@@ -65,6 +66,7 @@ public sealed partial class MerchantTerminalGrain(
         await using var session = store.LightweightSession(_tenantId);
         session.Insert(record);
         session.Insert(new TerminalDirectoryEntry { Id = _id, TenantId = _tenantId });
+        session.Audit(_tenantId, "terminal.registered", _id, null, record.View(_tenantId, null));
         try
         {
             await session.SaveChangesAsync();
@@ -102,7 +104,7 @@ public sealed partial class MerchantTerminalGrain(
         if (record.MerchantOf(_tenantId) == merchantId) return record.View(_tenantId, _lastSeen);
         if (await OpenMerchant(merchantId, now) is { } refused) return refused;
         _category = null; // the new merchant's category, read on the next tap
-        return await Save(Copy(_record, merchantId: merchantId));
+        return await Save(Copy(_record, merchantId: merchantId), "terminal.moved");
     }
 
     Task<TerminalView?> IMerchantTerminalGrain.Get() => Task.FromResult(Known()?.View(_tenantId, _lastSeen));
@@ -121,7 +123,7 @@ public sealed partial class MerchantTerminalGrain(
     {
         if (_record is not { } record) return Refusal.NotFound("The terminal");
         if (record.Status == "disabled") return record.View(_tenantId, _lastSeen);
-        return await Save(Copy(record, status: "disabled"));
+        return await Save(Copy(record, status: "disabled"), "terminal.disabled");
     }
 
     static TerminalRecord Copy(TerminalRecord r, string? status = null, string? merchantId = null) => new()
@@ -129,10 +131,11 @@ public sealed partial class MerchantTerminalGrain(
         Id = r.Id, Name = r.Name, Kind = r.Kind, Secret = r.Secret, CreatedAt = r.CreatedAt, Status = status ?? r.Status, MerchantId = merchantId ?? r.MerchantId,
     };
 
-    async Task<TerminalView> Save(TerminalRecord next)
+    async Task<TerminalView> Save(TerminalRecord next, string action)
     {
         await using var session = store.LightweightSession(_tenantId);
         session.Store(next);
+        session.Audit(_tenantId, action, _id, _record?.View(_tenantId, null), next.View(_tenantId, null));
         await session.SaveChangesAsync();
         _record = next;
         return next.View(_tenantId, _lastSeen);

@@ -1,4 +1,5 @@
 using Marten;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Outcomes;
 
@@ -75,6 +76,9 @@ public sealed class StreamWriter<TState> where TState : class
             inserts.AddRange(decided.Inserts);
             foreach (var claim in decided.Claims) inserts.Add(claim.Document);
             if (ticket is not null) inserts.Add(StoredOutcomes.Record(ticket, outcome, now));
+            // Someone acting (a person through the edge, a job): who decided goes into the same commit as what they decided.
+            if (decided.Events.Count > 0 && AuditActor.Current is { } actor)
+                inserts.Add(AuditTrail.ForDecision(actor, TenantId, StreamKey, decided.Events, State, next));
             if (decided.Events.Count == 0 && inserts.Count == 0 && decided.Upserts.Count == 0) return outcome;
 
             var result = await _commits.Commit(new CommitUnit(TenantId, StreamKey, Version + decided.Events.Count, decided.Events, inserts, decided.Upserts));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using MiniExcelLibs;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 
@@ -60,6 +61,7 @@ public static class RiskLists
         await using (var session = store.LightweightSession(owner))
         {
             session.Store(entry);
+            session.Audit(owner, "risk-list.added", entry.Id, null, Item(entry));
             await session.SaveChangesAsync();
         }
         await book.Changed(owner);
@@ -71,8 +73,9 @@ public static class RiskLists
         Check(user, owner, change: true);
         await using (var session = store.LightweightSession(owner))
         {
-            if (await session.LoadAsync<RiskListEntry>(entryId) is null) throw ProblemException.NotFound("The list entry");
+            if (await session.LoadAsync<RiskListEntry>(entryId) is not { } existing) throw ProblemException.NotFound("The list entry");
             session.Delete<RiskListEntry>(entryId);
+            session.Audit(owner, "risk-list.removed", entryId, Item(existing), null);
             await session.SaveChangesAsync();
         }
         await book.Changed(owner);

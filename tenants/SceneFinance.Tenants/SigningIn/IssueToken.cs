@@ -39,10 +39,17 @@ public static class IssueToken
             + "that pair is answered 429 rate_limited until the window passes.")
         .Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 
-    public static ClaimsPrincipal Principal(UserAccount user, string scheme)
+    /// <summary>Set on a shell sign-in whose password must be changed first (a reset, a generated bootstrap password).</summary>
+    public const string MustChangeClaim = "sf:must-change";
+
+    /// <summary>The person as a token or cookie carries them: name, role, tenant, the account's security stamp (and for the shell,
+    /// where they signed in from and whether they must change their password first).</summary>
+    public static ClaimsPrincipal Principal(UserAccount user, string scheme, string? clientAddress = null)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, user.Role) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, user.Role), new(SecurityStamps.StampClaim, user.SecurityStamp) };
         if (user.TenantId is not null) claims.Add(new Claim(Roles.TenantClaim, user.TenantId));
+        if (clientAddress is not null) claims.Add(new Claim(SceneFinance.Platform.Audit.AuditActor.IpClaim, clientAddress));
+        if (user.MustChangePassword) claims.Add(new Claim(MustChangeClaim, "true"));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 

@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Tenants.Users;
 
 public sealed record AddUserRequest(string? Username, string? Password, string? Role);
-public sealed record UserResponse(string Username, string Role, string? TenantId);
+/// <summary>A person as the routes answer them; <c>status</c> is <c>active</c> or <c>disabled</c>.</summary>
+public sealed record UserResponse(string Username, string Role, string? TenantId, string Status = "active");
 
 public static class AddUser
 {
@@ -43,10 +45,12 @@ public static class AddUser
         var account = new UserAccount
         {
             Id = UserAccount.IdFor(body.Username!), UserName = body.Username!, Role = body.Role!, TenantId = tenantId, CreatedAt = now,
+            SecurityStamp = UserAccount.NewStamp(),
         };
         account.PasswordHash = hasher.HashPassword(account, body.Password!);
         await using var session = store.LightweightSession();
         session.Insert(account);
+        session.Audit(tenantId, ManageUsers.Created, ManageUsers.Target(account), null, account.Audited());
         try
         {
             await session.SaveChangesAsync();

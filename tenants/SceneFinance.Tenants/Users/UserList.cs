@@ -6,7 +6,7 @@ using SceneFinance.Platform.Security;
 namespace SceneFinance.Tenants.Users;
 
 /// <summary>A tenant's user as the list shows it (never the password hash).</summary>
-public sealed record UserRow(string Username, string Role, DateTimeOffset CreatedAt);
+public sealed record UserRow(string Username, string Role, DateTimeOffset CreatedAt, string Status = "active", bool MustChangePassword = false);
 
 /// <summary>A tenant's users, for its tenant admin (and the platform's): the admin shell's list and its spreadsheet.</summary>
 public static class UserList
@@ -20,7 +20,7 @@ public static class UserList
         await using var session = store.QuerySession();
         // Accounts are platform-wide on purpose (usernames are unique across tenants), so the tenant is a field here.
         var found = await session.Query<UserAccount>().Where(u => u.TenantId == tenantId).OrderBy(u => u.UserName).ToPagedListAsync(page + 1, size);
-        return (found.Select(u => new UserRow(u.UserName, u.Role, u.CreatedAt)).ToList(), found.TotalItemCount);
+        return (found.Select(u => new UserRow(u.UserName, u.Role, u.CreatedAt, u.Status, u.MustChangePassword)).ToList(), found.TotalItemCount);
     }
 
     /// <summary>Every user of the tenant (at most <see cref="MaxExport"/>), for the spreadsheet.</summary>

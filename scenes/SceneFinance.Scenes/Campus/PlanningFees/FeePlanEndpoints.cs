@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -89,10 +90,12 @@ public static class FeePlanEndpoints
             .Require(body.ReminderDaysBefore is null or (>= 0 and <= 60), "reminderDaysBefore", "reminderDaysBefore must be 0 to 60.")
             .ThrowIfInvalid();
         var current = await Settings(store, tenantId);
+        var before = new { current.MinimumPartialPayment, current.ReminderDaysBefore };
         current.MinimumPartialPayment = body.MinimumPartialPayment ?? current.MinimumPartialPayment;
         current.ReminderDaysBefore = body.ReminderDaysBefore ?? current.ReminderDaysBefore;
         await using var session = store.LightweightSession(tenantId);
         session.Store(current);
+        session.Audit(tenantId, "campus-settings.changed", "campus-settings", before, new { current.MinimumPartialPayment, current.ReminderDaysBefore });
         await session.SaveChangesAsync();
         return current;
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
@@ -24,7 +25,15 @@ public sealed class HisClient
     public string Name { get; set; } = "";
     public string Secret { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A disabled client's requests are refused like an unknown one's (401 signature_invalid).</summary>
+    public bool Disabled { get; set; }
+
+    public string Status => Disabled ? "disabled" : "active";
 }
+
+/// <summary>An HIS client as the routes answer it (never its secret).</summary>
+public sealed record HisClientView(string Id, string Name, string Status, DateTimeOffset CreatedAt);
 
 public sealed record HisClientRequest(string? Name);
 
@@ -33,11 +42,14 @@ public sealed record HisClientCreated(string Id, string Name, string Status, str
 
 /// <summary>
 /// A system client's signed request, checked by the platform's one check (<see cref="RequestSignature"/>) with
-/// <c>X-Client-Id</c> in place of <c>X-Terminal-Id</c>. Clients are cached once known: their tenant and secret never change.
+/// <c>X-Client-Id</c> in place of <c>X-Terminal-Id</c>. A client is kept in memory for <see cref="Fresh"/> at most (this host
+/// forgets it at once when it disables it), so a client disabled on any host is refused everywhere within a minute.
 /// </summary>
 public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
 {
-    readonly ConcurrentDictionary<string, HisClient> _clients = new();
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
+
+    readonly ConcurrentDictionary<string, (HisClient? Client, DateTimeOffset ReadAt)> _clients = new();
 
     public Task<Signed<HisClient>> Verify(HttpRequest request) =>
         RequestSignature.Verify<HisClient>(request, "X-Client-Id", clock.GetUtcNow(),
@@ -45,14 +57,39 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
 
     async Task<HisClient?> Find(string clientId)
     {
-        if (_clients.TryGetValue(clientId, out var known)) return known;
-        await using var session = store.QuerySession();
-        var client = await session.LoadAsync<HisClient>(clientId);
-        if (client is not null) _clients[clientId] = client;
-        return client;
+        var now = clock.GetUtcNow();
+        if (!_clients.TryGetValue(clientId, out var known) || now - known.ReadAt >= Fresh)
+        {
+            await using var session = store.QuerySession();
+            known = (await session.LoadAsync<HisClient>(clientId), now);
+            if (known.Client is not null) _clients[clientId] = known; // made-up ids are not kept
+        }
+        return known.Client is { Disabled: false } client ? client : null;
     }
 
-    public static void MapHisClients(IEndpointRouteBuilder hospital) =>
+    /// <summary>Disables or enables a client of the tenant, audited in the same save; this host forgets its copy at once.</summary>
+    public async Task<Outcome<HisClientView>> SetDisabled(System.Security.Claims.ClaimsPrincipal user, string tenantId, string clientId, bool disabled)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        await using var session = store.LightweightSession();
+        var client = clientId.Length <= 64 ? await session.LoadAsync<HisClient>(clientId) : null;
+        if (client is null || client.TenantId != tenantId) return Refusal.NotFound("The HIS client");
+        var before = View(client);
+        if (client.Disabled != disabled)
+        {
+            client.Disabled = disabled;
+            session.Store(client);
+            session.Audit(tenantId, disabled ? "his-client.disabled" : "his-client.enabled", client.Id, before, View(client));
+            await session.SaveChangesAsync();
+        }
+        _clients.TryRemove(clientId, out _);
+        return View(client);
+    }
+
+    static HisClientView View(HisClient c) => new(c.Id, c.Name, c.Status, c.CreatedAt);
+
+    public static void MapHisClients(IEndpointRouteBuilder hospital)
+    {
         hospital.MapPost("/his-clients", async (string tenantId, HisClientRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
             {
                 http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
@@ -65,10 +102,19 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
                 };
                 await using var session = store.LightweightSession();
                 session.Insert(client);
+                session.Audit(tenantId, "his-client.created", client.Id, null, View(client));
                 await session.SaveChangesAsync();
                 return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/his-clients/{client.Id}",
                     new HisClientCreated(client.Id, client.Name, "active", client.Secret, client.CreatedAt));
             })
             .Doc("createHisClient", "Create the HIS's system-client credential",
                 "The HIS signs its calls like a terminal, with X-Client-Id; the secret is shown in this answer only.");
+        hospital.MapPost("/his-clients/{clientId}/disable", async (string tenantId, string clientId, HttpContext http, HisSignature his) =>
+                (await his.SetDisabled(http.User, tenantId, clientId, disabled: true)).ToOk())
+            .Doc("disableHisClient", "Disable an HIS client",
+                "Its signed requests are refused with 401 signature_invalid on every host within a minute (at once on this one).");
+        hospital.MapPost("/his-clients/{clientId}/enable", async (string tenantId, string clientId, HttpContext http, HisSignature his) =>
+                (await his.SetDisabled(http.User, tenantId, clientId, disabled: false)).ToOk())
+            .Doc("enableHisClient", "Enable a disabled HIS client again", "Its signed requests are accepted again.");
+    }
 }

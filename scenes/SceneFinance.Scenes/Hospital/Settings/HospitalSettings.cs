@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Audit;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -104,6 +105,7 @@ public static class HospitalSettingsEndpoints
             .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
             .ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
+        var before = View(settings);
         var raisedLimit = body.CreditLimit > settings.CreditLimit ? body.CreditLimit : null;
         var raisedThreshold = body.RefundApprovalThreshold > settings.RefundApprovalThreshold ? body.RefundApprovalThreshold : null;
         if (raisedLimit is null) settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
@@ -118,6 +120,7 @@ public static class HospitalSettingsEndpoints
         settings.UpdatedAt = now;
         await using var session = store.LightweightSession(tenantId);
         session.Store(settings);
+        session.Audit(tenantId, "hospital-settings.changed", "hospital-settings", before, View(settings));
         await session.SaveChangesAsync();
         return View(settings);
     }
@@ -131,12 +134,14 @@ public static class HospitalSettingsEndpoints
         if (settings?.PendingChange is not { } change || change.Id != changeId) return Refusal.NotFound("The settings change");
         if (change.RequestedById == user.UserId())
             return Refusal.Forbidden("A second person must approve this change: not the one who asked for it.");
+        var before = View(settings);
         settings.CreditLimit = change.CreditLimit ?? settings.CreditLimit;
         settings.RefundApprovalThreshold = change.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
         settings.PendingChange = null;
         settings.UpdatedAt = now;
         // Approved twice at once, the same values apply twice; a raise asked meanwhile replaced this one and is not applied by it.
         session.Store(settings);
+        session.Audit(tenantId, "hospital-settings.change-approved", "hospital-settings", before, View(settings));
         await session.SaveChangesAsync();
         return View(settings);
     }

@@ -1,0 +1,33 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SceneFinance.Platform.Audit;
+
+public static class AuditConfiguration
+{
+    /// <summary>The audit table (platform-wide, searched by tenant and time) and its append-only trigger.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.ConfigureMarten(opts => opts.Schema.For<AuditEntry>().SingleTenanted()
+            .Index(e => e.TenantId).Index(e => e.At).Index(e => e.ActorId));
+        services.AddHostedService<AuditTrigger>();
+        return services;
+    }
+
+    /// <summary>
+    /// After authentication: a signed-in person's requests act as them (<see cref="AuditActor"/>), from the request's address,
+    /// for every grain call the request makes.
+    /// </summary>
+    public static IApplicationBuilder UseAuditActor(this IApplicationBuilder app) =>
+        app.Use(async (HttpContext http, RequestDelegate next) =>
+        {
+            if (AuditActor.Of(http.User, http.Connection.RemoteIpAddress?.ToString()) is not { } actor)
+            {
+                await next(http);
+                return;
+            }
+            using (AuditActor.Use(actor)) await next(http);
+        });
+}
