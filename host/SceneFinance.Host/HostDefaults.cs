@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -20,10 +21,15 @@ public static class HostDefaults
         builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblems();
+        // Default deny: a route that says nothing about access needs a signed-in person; the anonymous ones say so
+        // (AllowAnonymous, or Caller(...) for routes that authenticate their caller themselves). The route walk checks the list.
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddRateLimits(builder.Configuration);
         builder.Services.AddApiDocs(builder.Configuration);
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
+        // Request bodies: no control characters in any text (CleanText).
+        builder.Services.ConfigureHttpJsonOptions(o => CleanText.Guard(SceneJson.Configure(o.SerializerOptions)));
         // Tokens and cookies survive restarts: keys live in the data folder.
         builder.Services.AddDataProtection()
             .SetApplicationName("SceneFinance")
@@ -43,10 +49,12 @@ public static class HostDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseInputBounds(); // body limits and clean paths before anything reads the request
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

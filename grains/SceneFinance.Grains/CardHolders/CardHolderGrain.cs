@@ -15,6 +15,7 @@ namespace SceneFinance.Grains.CardHolders;
 public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk) : Grain, ICardHolderGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
     string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
 
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -51,7 +52,7 @@ public sealed class CardHolderGrain(IDocumentStore store, StreamWriters writers,
 
     Task<CardHolderView?> ICardHolderGrain.Get()
     {
-        if (_wallet.State is null) DeactivateOnIdle(); // someone asked for an id that does not exist: don't keep it in memory
+        if (_wallet.State is null) _forget = this.ForgetLater(_forget, () => _wallet.State is null); // someone asked for an id that does not exist: don't keep it in memory
         return Task.FromResult(_wallet.State is null ? null : View(_wallet.State));
     }
 

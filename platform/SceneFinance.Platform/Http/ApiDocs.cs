@@ -86,8 +86,15 @@ public static class ApiDocs
         return route;
     }
 
+    /// <summary>
+    /// How the route's caller authenticates. Anyone but a person (a signing terminal or system client, a channel, anyone signing
+    /// in) passes the default-deny policy as anonymous: the route checks them itself (<see cref="Security.RequestSignature"/>,
+    /// the channel's adapter), and its body is bounded to 64 KB (<see cref="InputBounds"/>). The route walk holds this list.
+    /// </summary>
     public static TBuilder Caller<TBuilder>(this TBuilder route, CallerKind kind) where TBuilder : IEndpointConventionBuilder =>
-        route.WithMetadata(new CallerMetadata(kind));
+        kind == CallerKind.Person
+            ? route.WithMetadata(new CallerMetadata(kind))
+            : route.WithMetadata(new CallerMetadata(kind), new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
 
     /// <summary>The route's JSON body, read as bytes by the route itself (see <see cref="SignedBodyMetadata"/>).</summary>
     public static RouteHandlerBuilder SignedBody<T>(this RouteHandlerBuilder route) => route.WithMetadata(new SignedBodyMetadata(typeof(T)));
