@@ -16,7 +16,7 @@ public static class CleanText
     /// <summary>JSON properties holding free text, where tab and newline make sense.</summary>
     public static readonly HashSet<string> FreeTextFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        "reason", "note", "text", "comment", "resolution", "description", "remark",
+        "reason", "note", "text", "comment", "resolution", "description", "remark", "memo",
     };
 
     public static bool IsClean(ReadOnlySpan<char> text, bool freeText = false)
