@@ -28,8 +28,7 @@ public static class HostDefaults
         builder.Services.AddApiDocs(builder.Configuration);
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        // Request bodies: no control characters in any text (CleanText).
-        builder.Services.ConfigureHttpJsonOptions(o => CleanText.Guard(SceneJson.Configure(o.SerializerOptions)));
+        builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
         // Tokens and cookies survive restarts: keys live in the data folder.
         builder.Services.AddDataProtection()
             .SetApplicationName("SceneFinance")

@@ -11,7 +11,8 @@ public sealed record BodyLimitMetadata(long Bytes);
 /// <summary>
 /// Bounds on what a request may bring, checked before a byte of the body is read: each route's body limit (its own
 /// <see cref="BodyLimit{TBuilder}"/>; 64 KB for routes whose caller signs, <see cref="ApiDocs.Caller{TBuilder}"/>; else
-/// <see cref="DefaultBodyBytes"/>), refused from the declared length (413) or cut off while reading a chunked body; and no
+/// <see cref="DefaultBodyBytes"/>), refused (400 validation_failed) from the declared length before reading, or cut off while
+/// reading a body without one; and no
 /// control characters in the path or the query string (<see cref="CleanText"/>).
 /// </summary>
 public static class InputBounds
@@ -47,8 +48,9 @@ public static class InputBounds
         await next(http);
     });
 
+    /// <summary>A 400 like every other validation failure (api-v1.md), as oversized signed bodies always were.</summary>
     public static ProblemException TooLarge(long limit) =>
-        new(413, ErrorCodes.ValidationFailed, $"The body must be at most {Describe(limit)}.",
+        new(400, ErrorCodes.ValidationFailed, $"The body must be at most {Describe(limit)}.",
             new Dictionary<string, string[]> { ["body"] = [$"The body must be at most {Describe(limit)}."] });
 
     static string Describe(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MB" : $"{bytes / 1024} KB";

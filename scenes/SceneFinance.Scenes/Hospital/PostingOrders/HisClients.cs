@@ -35,13 +35,13 @@ public sealed record HisClientCreated(string Id, string Name, string Status, str
 /// A system client's signed request, checked by the platform's one check (<see cref="RequestSignature"/>) with
 /// <c>X-Client-Id</c> in place of <c>X-Terminal-Id</c>. Clients are cached once known: their tenant and secret never change.
 /// </summary>
-public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
+public sealed class HisSignature(IDocumentStore store, TimeProvider clock, SignatureNonces nonces)
 {
     readonly ConcurrentDictionary<string, HisClient> _clients = new();
 
     public Task<Signed<HisClient>> Verify(HttpRequest request) =>
         RequestSignature.Verify<HisClient>(request, "X-Client-Id", clock.GetUtcNow(),
-            async id => await Find(id) is { } client ? (client, Encoding.UTF8.GetBytes(client.Secret)) : null);
+            async id => await Find(id) is { } client ? (client, Encoding.UTF8.GetBytes(client.Secret)) : null, nonces: nonces);
 
     async Task<HisClient?> Find(string clientId)
     {
