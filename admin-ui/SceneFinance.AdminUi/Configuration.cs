@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -78,7 +79,7 @@ public static class Configuration
         app.MapPost("/admin/login", async (HttpContext http, SignInCheck check) =>
         {
             // A form left open too long (or from another site) asks for a fresh one, not an error page.
-            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Results.LocalRedirect("/login?error=expired");
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } || !http.Request.HasFormContentType) return Results.LocalRedirect("/login?error=expired");
             var form = await http.Request.ReadFormAsync();
             try
             {
@@ -93,7 +94,7 @@ public static class Configuration
             {
                 return Results.LocalRedirect(e.Code == ErrorCodes.RateLimited ? "/login?error=throttled" : "/login?error=1");
             }
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
         // The shell's own password form (a cookie is renewed here, which a page cannot do): the same slice as the API's.
         app.MapPost("/admin/password", async (HttpContext http, IDocumentStore store, IPasswordHasher<UserAccount> hasher, IConfiguration configuration,
             TimeProvider clock) =>
@@ -128,14 +129,17 @@ public static class Configuration
             http.Response.Cookies.Append(Text.Cookie, Text.Normalize(language),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
             return Results.LocalRedirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
-        }).ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapSpreadsheets();
         app.MapCampusPages();
         Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapStaticAssets().AllowAnonymous();
+        // Pages say who may see them ([Authorize], or [AllowAnonymous] for sign-in, kiosk and portal pages); Blazor's own
+        // endpoints (the circuit's hub, its scripts) serve every page, so they are open and the page's check stays the gate.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            .Add(e => { if (!e.Metadata.OfType<ComponentTypeMetadata>().Any()) e.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute()); });
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).
         app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization().ExcludeFromDescription();
         return app;

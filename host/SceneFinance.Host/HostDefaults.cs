@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,6 +22,10 @@ public static class HostDefaults
         builder.WebHost.UseStaticWebAssets(); // the admin shell's assets, also when run from build output
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblems();
+        // Default deny: a route that says nothing about access needs a signed-in person; the anonymous ones say so
+        // (AllowAnonymous, or Caller(...) for routes that authenticate their caller themselves). The route walk checks the list.
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddRateLimits(builder.Configuration);
         builder.Services.AddApiDocs(builder.Configuration);
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -44,11 +49,13 @@ public static class HostDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseInputBounds(); // body limits and clean paths before anything reads the request
         app.UseAuthentication();
         app.UseAuditActor(); // a signed-in person's request acts as them: the audit log records who decided
+        app.UseRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -6,6 +6,7 @@ using SceneFinance.Payments;
 using SceneFinance.Payments.Simulator;
 using SceneFinance.Platform;
 using SceneFinance.Platform.Operations;
+using SceneFinance.Platform.Problems;
 using SceneFinance.Scenes;
 using SceneFinance.Tenants;
 
@@ -20,7 +21,7 @@ builder.Services.AddSceneGrains().AddTenants().AddScenes(builder.Configuration).
 var app = builder.Build();
 app.UseOperations();
 app.UseHostDefaults();
-app.MapGroup("/api/v1").MapPlatform().MapTenants().MapScenes().MapPayments().MapBackOffice();
+app.MapGroup("/api/v1").RefuseControlCharacters().MapPlatform().MapTenants().MapScenes().MapPayments().MapBackOffice();
 app.MapSimulatorPages();
 app.MapAdminUi();
 app.Run();

@@ -55,26 +55,30 @@ public static class ReconciliationEndpoints
 
     public static async Task<Outcome<ExceptionView>> Assign(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, AssignRequest body, DateTimeOffset now)
     {
+        var exception = await Exception(user, grains, tenantId, id); // access first: another tenant's caller hears 404, not what the body lacks
         new Validation().Text(body.Assignee, "assignee", 64).ThrowIfInvalid();
-        return await (await Exception(user, grains, tenantId, id)).Assign(body.Assignee!.Trim(), user.Name(), now);
+        return await exception.Assign(body.Assignee!.Trim(), user.Name(), now);
     }
 
     public static async Task<Outcome<ExceptionView>> Comment(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, CommentRequest body, DateTimeOffset now)
     {
+        var exception = await Exception(user, grains, tenantId, id); // access first: another tenant's caller hears 404, not what the body lacks
         new Validation().Text(body.Text, "text", 1000).ThrowIfInvalid();
-        return await (await Exception(user, grains, tenantId, id)).Comment(body.Text!.Trim(), user.Name(), now);
+        return await exception.Comment(body.Text!.Trim(), user.Name(), now);
     }
 
     public static async Task<Outcome<ExceptionView>> Resolve(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, ResolveRequest body, DateTimeOffset now)
     {
+        var exception = await Exception(user, grains, tenantId, id); // access first: another tenant's caller hears 404, not what the body lacks
         new Validation().Text(body.Reason, "reason", 500).ThrowIfInvalid();
-        return await (await Exception(user, grains, tenantId, id)).Resolve(body.Reason!.Trim(), user.Name(), now);
+        return await exception.Resolve(body.Reason!.Trim(), user.Name(), now);
     }
 
     public static async Task<Outcome<ExceptionView>> Propose(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, AdjustmentRequest body, DateTimeOffset now)
     {
+        var exception = await Exception(user, grains, tenantId, id); // access first: another tenant's caller hears 404, not what the body lacks
         new Validation().Text(body.DebitAccount, "debitAccount", 128).Text(body.CreditAccount, "creditAccount", 128).Amount(body.Amount).Text(body.Memo, "memo", 500).ThrowIfInvalid();
-        return await (await Exception(user, grains, tenantId, id)).ProposeAdjustment(body.DebitAccount!.Trim(), body.CreditAccount!.Trim(), body.Amount!.Value, body.Memo!.Trim(), user.Name(), now);
+        return await exception.ProposeAdjustment(body.DebitAccount!.Trim(), body.CreditAccount!.Trim(), body.Amount!.Value, body.Memo!.Trim(), user.Name(), now);
     }
 
     public static async Task<Outcome<ExceptionView>> Approve(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, string key, DateTimeOffset now) =>

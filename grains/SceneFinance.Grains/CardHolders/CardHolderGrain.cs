@@ -19,6 +19,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     : Grain, ICardHolderGrain, ICanteenWalletGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
     string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
 
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -58,7 +59,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
 
     Task<CardHolderView?> ICardHolderGrain.Get()
     {
-        if (_wallet.State is null) DeactivateOnIdle(); // someone asked for an id that does not exist: don't keep it in memory
+        if (_wallet.State is null) _forget = this.ForgetLater(_forget, () => _wallet.State is null); // someone asked for an id that does not exist: don't keep it in memory
         return Task.FromResult(_wallet.State is null ? null : View(_wallet.State));
     }
 

@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Storage;
 using Marten;
 using SceneFinance.Platform.Tenancy;
 
@@ -9,6 +10,7 @@ namespace SceneFinance.Grains.Risk;
 /// </summary>
 public sealed class RiskCaseGrain(IDocumentStore store, IGrainFactory grains, RiskBook book) : Grain, IRiskCaseGrain
 {
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
     /// <summary>How far back "the holder's other recent taps" reach.</summary>
     public static readonly TimeSpan RecentTaps = TimeSpan.FromHours(24);
 
@@ -24,7 +26,7 @@ public sealed class RiskCaseGrain(IDocumentStore store, IGrainFactory grains, Ri
 
     Task<RiskCase?> IRiskCaseGrain.Get()
     {
-        if (_case is null) DeactivateOnIdle();
+        if (_case is null) _forget = this.ForgetLater(_forget, () => _case is null);
         return Task.FromResult(_case);
     }
 

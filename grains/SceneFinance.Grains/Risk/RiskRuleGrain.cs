@@ -6,6 +6,7 @@ namespace SceneFinance.Grains.Risk;
 /// <summary>One rule: its versions and approvals through the single writer; its listing (what the risk books load) follows every change.</summary>
 public sealed class RiskRuleGrain(StreamWriters writers) : Grain, IRiskRuleGrain
 {
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
     StreamWriter<RiskRule> _rule = null!;
     string _id = "";
 
@@ -27,7 +28,7 @@ public sealed class RiskRuleGrain(StreamWriters writers) : Grain, IRiskRuleGrain
 
     Task<RiskRuleView?> IRiskRuleGrain.Get()
     {
-        if (_rule.State is null) DeactivateOnIdle();
+        if (_rule.State is null) _forget = this.ForgetLater(_forget, () => _rule.State is null);
         return Task.FromResult(_rule.State?.View());
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class MerchantTerminalGrain(
 {
     string _tenantId = "", _id = "";
     TerminalRecord? _record;
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
     DateTimeOffset? _lastSeen, _lastSeenSaved;
     readonly TerminalTrail _trail = new(); // this till's recent taps, for the rules' terminal windows
     string? _category;                     // its merchant's category, for the rules
@@ -115,7 +116,7 @@ public sealed partial class MerchantTerminalGrain(
     /// <summary>The terminal, or null; a made-up id does not stay in memory.</summary>
     TerminalRecord? Known()
     {
-        if (_record is null) DeactivateOnIdle();
+        if (_record is null) _forget = this.ForgetLater(_forget, () => _record is null);
         return _record;
     }
 

@@ -78,6 +78,39 @@ public static class Xlsx
 
     public static IResult File(byte[] content, string name) => Results.File(content, ContentType, name);
 
+    /// <summary>What an uploaded .xlsx may unpack to: at most this many bytes in all ...</summary>
+    public const long MaxUnpackedBytes = 256L * 1024 * 1024;
+
+    /// <summary>... and at most this many times its packed size (a zip bomb packs gigabytes of zeros a thousand to one).</summary>
+    public const int MaxPackingRatio = 200;
+
+    /// <summary>
+    /// Refuses (<c>validation_failed</c> on <paramref name="field"/>) an .xlsx whose parts would unpack past
+    /// <see cref="MaxUnpackedBytes"/> or <see cref="MaxPackingRatio"/>, judged from the archive's directory before a part is read.
+    /// Call it before reading an upload (imports); anything not shaped like a zip archive is left to the reader.
+    /// </summary>
+    public static void RequireSafeArchive(byte[] content, string field = "file")
+    {
+        if (content.Length < 4 || content[0] != (byte)'P' || content[1] != (byte)'K') return;
+        long unpacked = 0;
+        try
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(content), System.IO.Compression.ZipArchiveMode.Read);
+            foreach (var entry in zip.Entries)
+            {
+                unpacked += entry.Length;
+                if (entry.Length > 1024 * 1024 && entry.Length / Math.Max(1, entry.CompressedLength) > MaxPackingRatio)
+                    throw Problems.ProblemException.Invalid(field, $"The file unpacks to more than {MaxPackingRatio} times its size; it is not a spreadsheet we read.");
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw Problems.ProblemException.Invalid(field, "The file is not a readable .xlsx.");
+        }
+        if (unpacked > MaxUnpackedBytes || unpacked / content.Length > MaxPackingRatio)
+            throw Problems.ProblemException.Invalid(field, $"The file unpacks to more than {MaxUnpackedBytes / (1024 * 1024)} MB or {MaxPackingRatio} times its size.");
+    }
+
     internal static List<Dictionary<string, object?>> Cells<TRow>(Sheet<TRow> sheet, string prefix, TimeZoneInfo zone, List<DynamicExcelColumn> columns)
     {
         for (var c = 0; c < sheet.Columns.Count; c++)

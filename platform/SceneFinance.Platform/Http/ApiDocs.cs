@@ -86,8 +86,15 @@ public static class ApiDocs
         return route;
     }
 
+    /// <summary>
+    /// How the route's caller authenticates. Anyone but a person (a signing terminal or system client, a channel, anyone signing
+    /// in) passes the default-deny policy as anonymous: the route checks them itself (<see cref="Security.RequestSignature"/>,
+    /// the channel's adapter), and its body is bounded to 64 KB (<see cref="InputBounds"/>). The route walk holds this list.
+    /// </summary>
     public static TBuilder Caller<TBuilder>(this TBuilder route, CallerKind kind) where TBuilder : IEndpointConventionBuilder =>
-        route.WithMetadata(new CallerMetadata(kind));
+        kind == CallerKind.Person
+            ? route.WithMetadata(new CallerMetadata(kind))
+            : route.WithMetadata(new CallerMetadata(kind), new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
 
     /// <summary>The route's JSON body, read as bytes by the route itself (see <see cref="SignedBodyMetadata"/>).</summary>
     public static RouteHandlerBuilder SignedBody<T>(this RouteHandlerBuilder route) => route.WithMetadata(new SignedBodyMetadata(typeof(T)));
@@ -152,11 +159,13 @@ public static class ApiDocs
                 break;
             case CallerKind.Terminal:
                 op.Security.Add(Requirement("terminalId", "timestamp", "signature"));
-                Problem(op, context, StatusCodes.Status401Unauthorized, "Unknown signer, stale timestamp or wrong signature (signature_invalid).");
+                SignatureV11(op);
+                Problem(op, context, StatusCodes.Status401Unauthorized, "Unknown signer, stale timestamp, wrong signature or a replayed v1.1 nonce (signature_invalid).");
                 break;
             case CallerKind.SystemClient:
                 op.Security.Add(Requirement("clientId", "timestamp", "signature"));
-                Problem(op, context, StatusCodes.Status401Unauthorized, "Unknown signer, stale timestamp or wrong signature (signature_invalid).");
+                SignatureV11(op);
+                Problem(op, context, StatusCodes.Status401Unauthorized, "Unknown signer, stale timestamp, wrong signature or a replayed v1.1 nonce (signature_invalid).");
                 break;
             case CallerKind.Channel:
                 Problem(op, context, StatusCodes.Status401Unauthorized, "A forged or stale notification (signature_invalid).");
@@ -187,6 +196,24 @@ public static class ApiDocs
         }
         foreach (var (status, response) in op.Responses)
             if (response is OpenApiResponse r && string.IsNullOrEmpty(r.Description)) r.Description = DefaultDescription(status);
+    }
+
+    /// <summary>Signature v1.1's optional headers (README, "Terminal signature v1.1").</summary>
+    static void SignatureV11(OpenApiOperation op)
+    {
+        op.Parameters ??= new List<IOpenApiParameter>();
+        op.Parameters.Add(new OpenApiParameter
+        {
+            Name = Security.RequestSignature.VersionHeader, In = ParameterLocation.Header, Required = false,
+            Description = "1 (default) or 1.1: the signature also covers the Idempotency-Key and X-Nonce, and a replay is refused.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 3 },
+        });
+        op.Parameters.Add(new OpenApiParameter
+        {
+            Name = Security.RequestSignature.NonceHeader, In = ParameterLocation.Header, Required = false,
+            Description = "With version 1.1: 16 to 64 letters, digits, '-' or '_', never sent twice by the same signer.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 16, MaxLength = 64 },
+        });
     }
 
     static void Problem(OpenApiOperation op, OpenApiOperationTransformerContext context, int status, string description)

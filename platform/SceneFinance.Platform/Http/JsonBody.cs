@@ -9,11 +9,18 @@ namespace SceneFinance.Platform.Http;
 /// </summary>
 public static class JsonBody
 {
+    /// <summary>The contract's JSON, refusing control characters in text (<see cref="CleanText"/>).</summary>
+    static readonly JsonSerializerOptions Inbound = CleanText.Guard(SceneJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
     public static T Parse<T>(ReadOnlySpan<byte> body) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(body, SceneJson.Options) ?? throw new JsonException();
+            return JsonSerializer.Deserialize<T>(body, Inbound) ?? throw new JsonException();
+        }
+        catch (ControlCharacterException e)
+        {
+            throw e.ToProblem();
         }
         catch (JsonException)
         {

@@ -1,5 +1,11 @@
 namespace SceneFinance.Platform.Operations;
 
+/// <summary>
+/// Kept in memory only, and only a few minutes after its last call (the windows are minutes long): so many keys at once (a
+/// guesser trying usernames) cost memory for minutes, not for the life of the silo. Not deactivated from inside a call:
+/// concurrent sign-ins queued for it would fail to be forwarded.
+/// </summary>
+[CollectionAgeLimit(Minutes = 10)]
 public sealed class FailureWindowGrain : Grain, IFailureWindowGrain
 {
     int _count;
@@ -16,7 +22,6 @@ public sealed class FailureWindowGrain : Grain, IFailureWindowGrain
     Task IFailureWindowGrain.Reset()
     {
         _count = 0;
-        DeactivateOnIdle();
         return Task.CompletedTask;
     }
 }

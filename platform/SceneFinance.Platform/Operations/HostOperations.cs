@@ -60,18 +60,39 @@ public static class HostOperations
     const string ScrapePolicy = "metrics-scrape";
     static readonly string[] PerCall = ["orleans-messaging", "orleans-app-requests", "orleans-catalog-activation-latency"];
 
-    /// <summary>Call first: behind the balancer (<c>SceneFinance:Http:BehindProxy</c>) the client's address comes from X-Forwarded-For (loopback proxies only).</summary>
+    /// <summary>
+    /// Call first: behind the balancer the client's address (which the sign-in throttle and the rate limits key on) comes from
+    /// X-Forwarded-For, taken only from the proxies named in <c>SceneFinance:Http:KnownProxies</c> (addresses or networks,
+    /// comma-separated); <c>SceneFinance:Http:BehindProxy</c> without a list trusts loopback proxies only. Without either,
+    /// the header is ignored: a client cannot choose the address it is counted under.
+    /// </summary>
     public static WebApplication UseOperations(this WebApplication app)
     {
-        if (app.Configuration.GetValue("SceneFinance:Http:BehindProxy", false))
-            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        if (ForwardedHeadersFrom(app.Configuration) is { } forwarded) app.UseForwardedHeaders(forwarded);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteReport })
-            .ExcludeFromDescription();
+            .AllowAnonymous().ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(ScrapePolicy).ExcludeFromDescription();
         if (DashboardOn(app.Configuration))
             app.MapOrleansDashboard(DashboardPath).RequireAuthorization(p => p.RequireRole(Roles.PlatformAdmin)).ExcludeFromDescription();
         return app;
+    }
+
+    public static ForwardedHeadersOptions? ForwardedHeadersFrom(IConfiguration config)
+    {
+        var proxies = (config["SceneFinance:Http:KnownProxies"] ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        if (proxies.Length == 0 && !config.GetValue("SceneFinance:Http:BehindProxy", false)) return null;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        if (proxies.Length == 0) return options; // loopback only, the framework's default
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies)
+        {
+            if (System.Net.IPNetwork.TryParse(proxy, out var network) && proxy.Contains('/')) options.KnownIPNetworks.Add(network);
+            else if (IPAddress.TryParse(proxy, out var address)) options.KnownProxies.Add(address);
+            else throw new InvalidOperationException($"SceneFinance:Http:KnownProxies: '{proxy}' is not an address or a network.");
+        }
+        return options;
     }
 
     /// <summary><c>SceneFinance:Orleans:Dashboard</c>: the silo collects the dashboard's figures and the host serves it.</summary>

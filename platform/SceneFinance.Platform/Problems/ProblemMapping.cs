@@ -83,6 +83,9 @@ public static class ProblemMapping
         _ => "The request failed.",
     };
 
+    // Only JSON failures are the body's: a BadHttpRequestException without an inner JsonException is about a parameter.
+    static bool IsBody(Exception e) => e is JsonException || e.InnerException is JsonException;
+
     sealed class Handler(IProblemDetailsService problems, ILogger<Handler> log) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
@@ -93,9 +96,15 @@ public static class ProblemMapping
                 BadHttpRequestException { StatusCode: 415 } =>
                     new ProblemException(400, ErrorCodes.ValidationFailed, "Send the body as application/json.",
                         new() { ["body"] = ["The content type must be application/json."] }),
-                BadHttpRequestException or JsonException =>
+                BadHttpRequestException { StatusCode: 413 } => Http.InputBounds.TooLarge(http.GetEndpoint() is var e ? Http.InputBounds.LimitFor(e) : 0),
+                ControlCharacterException c => c.ToProblem(),
+                BadHttpRequestException { InnerException: ControlCharacterException c } => c.ToProblem(),
+                BadHttpRequestException { InnerException: JsonException or null } or JsonException when IsBody(exception) =>
                     new ProblemException(400, ErrorCodes.ValidationFailed, "The request body is not valid JSON for this route.",
                         new() { ["body"] = ["The request body could not be read."] }),
+                // A required query or route value missing or of the wrong shape: the framework's own words name the parameter.
+                BadHttpRequestException b =>
+                    new ProblemException(400, ErrorCodes.ValidationFailed, b.Message, new() { ["request"] = [b.Message] }),
                 _ => null,
             };
             if (problem is null)

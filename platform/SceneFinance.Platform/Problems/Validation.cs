@@ -23,7 +23,11 @@ public sealed class Validation
 
     public Validation Text(string? value, string field, int max = 200) =>
         Require(!string.IsNullOrWhiteSpace(value), field, new FieldError(FieldErrorKind.Required, $"{field} is required."))
-            .Require(value is null || value.Length <= max, field, new FieldError(FieldErrorKind.TooLong, $"{field} must be at most {max} characters.", max));
+            .Require(value is null || value.Length <= max, field, new FieldError(FieldErrorKind.TooLong, $"{field} must be at most {max} characters.", max))
+            .Require(value is null || CleanText.IsClean(value, FreeText(field)), field, CleanText.Message(field, FreeText(field)));
+
+    // Free text (a reason, a note) may hold tabs and line breaks: the same fields as in request bodies.
+    static bool FreeText(string field) => CleanText.FreeTextFields.Contains(field);
 
     public Validation Amount(long? amount, string field = "amount") =>
         Require(amount is > 0 and <= MaxAmount, field, $"{field} must be an integer number of fen, greater than 0 and at most {MaxAmount}.");

@@ -13,11 +13,25 @@ public sealed record Signed<TSigner>(TSigner Signer, byte[] Body);
 /// such as the HIS (<c>X-Client-Id</c>) alike: lowercase hex HMAC-SHA256(secret, timestamp + "\n" + METHOD + "\n" + path + "\n" + body)
 /// within <see cref="WindowSeconds"/> of server time. The headers, the window and the declared size are checked before a byte
 /// of the body is read, and the body is read no further than <see cref="MaxBodyBytes"/>.
+/// <para>
+/// Version 1.1 (README, "Terminal signature v1.1"), chosen by the caller with <c>X-Signature-Version: 1.1</c>: the signature
+/// also covers the <c>Idempotency-Key</c> and an <c>X-Nonce</c>, HMAC-SHA256(secret, "1.1\n" + timestamp + "\n" + nonce + "\n" +
+/// METHOD + "\n" + path + "\n" + idempotencyKey + "\n" + body), and a nonce is accepted once per signer within the window
+/// (<see cref="SignatureNonces"/>, in PostgreSQL so every silo sees it): a captured request sent again is refused. Version 1
+/// (no header) works as it always did.
+/// </para>
 /// </summary>
 public static class RequestSignature
 {
     public const int WindowSeconds = 300;
     public const int MaxBodyBytes = 64 * 1024;
+    public const string VersionHeader = "X-Signature-Version";
+    public const string NonceHeader = "X-Nonce";
+    public const string V11 = "1.1";
+
+    /// <summary>Version 1.1's signature: the key and the nonce are covered too.</summary>
+    public static byte[] SignV11(byte[] secret, string timestamp, string nonce, string method, string path, string idempotencyKey, ReadOnlySpan<byte> body) =>
+        Sign(secret, $"{V11}\n{timestamp}\n{nonce}", method, $"{path}\n{idempotencyKey}", body);
 
     public static byte[] Sign(byte[] secret, string timestamp, string method, string path, ReadOnlySpan<byte> body)
     {
@@ -31,14 +45,21 @@ public static class RequestSignature
     /// <param name="idHeader">The header naming the signer (<c>X-Terminal-Id</c>, <c>X-Client-Id</c>).</param>
     /// <param name="find">The signer and its secret, or null for an unknown id (answered like a wrong signature, so ids don't leak).</param>
     /// <param name="maxBodyBytes">The route's body limit (default <see cref="MaxBodyBytes"/>).</param>
+    /// <param name="nonces">Where version 1.1's nonces are remembered; without it, version 1.1 is refused.</param>
     public static async Task<Signed<TSigner>> Verify<TSigner>(HttpRequest request, string idHeader, DateTimeOffset now,
-        Func<string, Task<(TSigner Signer, byte[] Secret)?>> find, int maxBodyBytes = MaxBodyBytes)
+        Func<string, Task<(TSigner Signer, byte[] Secret)?>> find, int maxBodyBytes = MaxBodyBytes, SignatureNonces? nonces = null)
     {
         var id = request.Headers[idHeader].ToString();
         var timestamp = request.Headers["X-Timestamp"].ToString();
         var signature = request.Headers["X-Signature"].ToString();
+        var version = request.Headers[VersionHeader].ToString();
+        var nonce = request.Headers[NonceHeader].ToString();
+        var key = request.Headers["Idempotency-Key"].ToString();
         if (id.Length is 0 or > 64 || signature.Length != 64 || !long.TryParse(timestamp, out var unix))
             throw Invalid($"Send {idHeader}, X-Timestamp and X-Signature.");
+        if (version is not ("" or "1" or V11)) throw Invalid($"{VersionHeader} must be 1 or {V11}.");
+        if (version == V11 && (nonces is null || !IsNonce(nonce)))
+            throw Invalid($"Version {V11} signs an {NonceHeader} of 16 to 64 letters, digits, '-' or '_', unique per request.");
         if (Math.Abs(now.ToUnixTimeSeconds() - unix) > WindowSeconds)
             throw Invalid($"X-Timestamp is more than {WindowSeconds} seconds away from server time.");
         byte[] given;
@@ -47,10 +68,19 @@ public static class RequestSignature
 
         var body = await ReadBody(request, maxBodyBytes);
         var known = await find(id) ?? throw Invalid("The signature does not match.");
-        var expected = Sign(known.Secret, timestamp, request.Method, request.Path.Value ?? "", body);
+        var path = request.Path.Value ?? "";
+        var expected = version == V11
+            ? SignV11(known.Secret, timestamp, nonce, request.Method, path, key, body)
+            : Sign(known.Secret, timestamp, request.Method, path, body);
         if (!CryptographicOperations.FixedTimeEquals(expected, given)) throw Invalid("The signature does not match.");
+        // Only a request signed with the secret reaches here, so nobody else can use up a signer's nonces. The nonce is kept
+        // past the furthest time its timestamp is still accepted.
+        if (version == V11 && !await nonces!.FirstUse($"{idHeader}:{id}", nonce, DateTimeOffset.FromUnixTimeSeconds(unix).AddSeconds(WindowSeconds + 60)))
+            throw Invalid("This request was received before (its X-Nonce is used): a replay is refused.");
         return new Signed<TSigner>(known.Signer, body);
     }
+
+    static bool IsNonce(string nonce) => nonce.Length is >= 16 and <= 64 && nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     static async Task<byte[]> ReadBody(HttpRequest request, int max)
     {

@@ -51,12 +51,14 @@ public static class Storage
                 opts.Policies.AllDocumentsAreMultiTenanted();
                 // No index on CreatedAt: every payment would pay for it; the rare purge of old replies can scan.
                 opts.Schema.For<IdempotentResponse>();
+                opts.Schema.For<Security.SeenNonce>().SingleTenanted(); // signature v1.1's replay cache, per signer
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         builder.Services.AddSingleton<StreamWriters>();
+        builder.Services.AddSingleton<Security.SignatureNonces>();
         return builder;
     }
 

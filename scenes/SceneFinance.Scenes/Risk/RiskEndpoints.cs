@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using SceneFinance.Platform.Scheduling;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Problems;
 
 namespace SceneFinance.Scenes.Risk;
@@ -113,6 +114,7 @@ public static class RiskEndpoints
         group.MapPost("/lists/import", async (string? fileName, HttpContext http, IDocumentStore store, IRiskBook book, TimeProvider clock) =>
                 TypedResults.Ok(await RiskLists.Import(http.User, store, book, ownerOf(http), await ReadFile(http), clock.GetUtcNow())))
             .DisableAntiforgery()
+            .BodyLimit(MaxFileBytes + 64 * 1024)
             .Doc($"importRiskList{suffix}", $"Import entries into {whose} lists from .xlsx or .csv",
                 "Multipart field 'file' or the raw body. Columns list, subject, value, note (or 名单, 对象, 值, 备注); good rows are added, "
                 + "the others come back with their row number, field and reason. Card and ID numbers must be text cells.");
@@ -129,6 +131,8 @@ public static class RiskEndpoints
         }
         else await http.Request.Body.CopyToAsync(buffer);
         if (buffer.Length == 0) throw ProblemException.Invalid("file", "The file is empty.");
-        return buffer.ToArray();
+        var content = buffer.ToArray();
+        Xlsx.RequireSafeArchive(content);
+        return content;
     }
 }

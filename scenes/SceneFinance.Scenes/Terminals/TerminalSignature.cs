@@ -11,7 +11,7 @@ namespace SceneFinance.Scenes.Terminals;
 /// (<see cref="RequestSignature.Verify{TSigner}"/> with <c>X-Terminal-Id</c>); what is the terminals' own is finding a
 /// terminal's tenant and secret, kept after its first signed request.
 /// </summary>
-public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
+public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock, SignatureNonces nonces)
 {
     /// <summary>Transitional, for callers that still name it here: the window is <see cref="RequestSignature.WindowSeconds"/>.</summary>
     public const int WindowSeconds = RequestSignature.WindowSeconds;
@@ -22,12 +22,12 @@ public sealed class TerminalSignature(IGrainFactory grains, TimeProvider clock)
 
     /// <summary>
     /// The verified terminal and the exact body bytes it signed (at most <paramref name="maxBodyBytes"/>). The Idempotency-Key
-    /// header is not part of the signature (api-v1.md): two identical taps in the same second sign alike and are still two
-    /// payments, so a captured request must not be replayable, which is why terminals talk to us over TLS only.
+    /// header is not part of a version 1 signature (api-v1.md): two identical taps in the same second sign alike and are still
+    /// two payments. Version 1.1 (X-Signature-Version) covers the key and a nonce, and refuses a captured request sent again.
     /// </summary>
     public async Task<(TerminalCredentials Terminal, byte[] Body)> Verify(HttpRequest request, int maxBodyBytes = RequestSignature.MaxBodyBytes)
     {
-        var signed = await RequestSignature.Verify(request, "X-Terminal-Id", clock.GetUtcNow(), Find, maxBodyBytes);
+        var signed = await RequestSignature.Verify(request, "X-Terminal-Id", clock.GetUtcNow(), Find, maxBodyBytes, nonces);
         return (signed.Signer, signed.Body);
     }
 

@@ -12,6 +12,7 @@ namespace SceneFinance.Scenes.Campus.Billing;
 public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, IBillGrain
 {
     StreamWriter<Bill> _bill = null!;
+    Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
@@ -28,7 +29,7 @@ public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, I
 
     Task<BillView?> IBillGrain.Get()
     {
-        if (_bill.State is null) DeactivateOnIdle(); // someone asked for an id that does not exist: don't keep it in memory
+        if (_bill.State is null) _forget = this.ForgetLater(_forget, () => _bill.State is null); // someone asked for an id that does not exist: don't keep it in memory
         return Task.FromResult(_bill.State is { } s ? View(s) : null);
     }
 

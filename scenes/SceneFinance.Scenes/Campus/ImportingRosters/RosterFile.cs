@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MiniExcelLibs;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
@@ -81,8 +83,10 @@ public static class RosterFile
             var cells = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (header, value) in raw)
                 if (aliases.TryGetValue(header.Trim(), out var column)) cells[column] = value;
-            var shown = raw.ToDictionary(kv => kv.Key, kv => Shown(kv.Value));
-            var (row, reason) = parse(line, cells);
+            var shown = raw.ToDictionary(kv => Kept(kv.Key)!, kv => Kept(Masked(kv.Key, Shown(kv.Value))));
+            var (row, reason) = raw.Any(kv => !CleanText.IsClean(kv.Key) || (Shown(kv.Value) is { } v && !CleanText.IsClean(v)))
+                ? (null, "a cell holds a control character (such as NUL); remove it 单元格含有控制字符")
+                : parse(line, cells);
             if (row is not null && seen.TryGetValue(key(row), out var first))
             {
                 reason = duplicate(key(row), first);
@@ -148,6 +152,16 @@ public static class RosterFile
             ? (null, string.Join("; ", problems))
             : (new RosterRow(line, studentNumber!, name!, grade!, @class!, card, guardians), null);
     }
+
+    /// <summary>
+    /// The rejected-rows file goes back to any staff role: a guardian's phone in it is masked like everywhere else (138****5678).
+    /// </summary>
+    static string? Masked(string header, string? value) =>
+        Aliases.TryGetValue(header.Trim(), out var column) && column.EndsWith("Phone", StringComparison.Ordinal) ? Masking.Phone(value) : value;
+
+    /// <summary>A refused character cannot be stored (PostgreSQL refuses NUL) nor shown: the rejected row keeps a visible mark instead.</summary>
+    static string? Kept(string? value) =>
+        value is null || CleanText.IsClean(value) ? value : string.Concat(value.Select(c => CleanText.IsRefused(c, false) ? '\uFFFD' : c));
 
     /// <summary>A cell as text. Numbers (phones typed as numbers) are written out in full, integral ones without a decimal point.</summary>
     public static string? Text(Dictionary<string, object?> cells, string column) =>

@@ -28,9 +28,11 @@ public static class RosterImportEndpoints
             })
             // No Accepts: it would make routing refuse bodies of any other declared type, which this route has always taken.
             .DisableAntiforgery()
+            .BodyLimit(MaxFileBytes + 64 * 1024) // the file and its multipart envelope
             .Doc("importRoster", "Import a roster of students and guardians (.xlsx or .csv)",
                 "202 the import, running in the background: follow it with getRosterImport. The multipart field file, or the raw file as the body (fileName in the query). "
-                + "Columns by header, English or Chinese; student numbers must be text (a number cell has lost its leading zeros and is refused). At most 20 MB.");
+                + "Columns by header, English or Chinese; student numbers must be text (a number cell has lost its leading zeros and is refused). At most 20 MB, "
+                + "unpacking to at most 256 MB and 200 times its size.");
 
         imports.MapGet("/{importId}", async (string tenantId, string importId, HttpContext http, IDocumentStore store) =>
                 (await Get(http.User, store, tenantId, importId)).Map(i => i.View(tenantId)).ToOk())
@@ -55,6 +57,8 @@ public static class RosterImportEndpoints
         if ((await grains.FindTenant(tenantId)).Refusal is { } missing) return missing;
         if (content.Length == 0) throw ProblemException.Invalid("file", "The file is empty.");
         if (content.Length > MaxFileBytes) throw ProblemException.Invalid("file", "The file is larger than 20 MB.");
+        new Validation().Text(fileName, "fileName", 200).ThrowIfInvalid();
+        Xlsx.RequireSafeArchive(content);
         return (await importer.Start(tenantId, Path.GetFileName(fileName), content, user.UserName())).View(tenantId);
     }
 

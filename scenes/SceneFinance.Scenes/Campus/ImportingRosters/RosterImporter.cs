@@ -112,7 +112,20 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         }
         import.FinishedAt = clock.GetUtcNow();
         import.ElapsedMs = watch.ElapsedMilliseconds;
-        await Save(tenantId, import);
+        try
+        {
+            await Save(tenantId, import);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever could not be saved (the rejected rows), the import must not stay "running": it ends failed, with why,
+            // and the school can import again (the lock is released above).
+            log.LogError(e, "Roster import {ImportId} of tenant {TenantId}: its outcome could not be saved", import.Id, tenantId);
+            import.Status = "failed";
+            import.Failure = "The import stopped: its results could not be saved. Import the file again. 导入中断，请重新导入";
+            import.Rejected = [];
+            await Save(tenantId, import);
+        }
         log.LogInformation("Roster import {ImportId}: {Total} rows in {Elapsed} ms ({Created} new, {Updated} updated, {Unchanged} unchanged, {Rejected} refused)",
             import.Id, import.Total, import.ElapsedMs, import.Created, import.Updated, import.Unchanged, import.RejectedCount);
         return import;

@@ -90,7 +90,7 @@ public static class PayAtTerminal
             return TypedResults.Ok(new BatchResult(results));
         })
         .WithTags("Terminals")
-        .Caller(CallerKind.Terminal)
+        .Caller(CallerKind.Terminal).BodyLimit(MaxBatchBytes)
         .SignedBody<BatchRequest>()
         .Doc("payAtTerminalBatch", "Offline taps uploaded later; each item is idempotent on its own key",
             $"1 to {MaxBatchItems} items (body up to {MaxBatchBytes / 1024} KB), applied in order, answered in order in the single payment's "

@@ -45,7 +45,7 @@ public sealed record HisClientCreated(string Id, string Name, string Status, str
 /// <c>X-Client-Id</c> in place of <c>X-Terminal-Id</c>. A client is kept in memory for <see cref="Fresh"/> at most (this host
 /// forgets it at once when it disables it), so a client disabled on any host is refused everywhere within a minute.
 /// </summary>
-public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
+public sealed class HisSignature(IDocumentStore store, TimeProvider clock, SignatureNonces nonces)
 {
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
 
@@ -53,7 +53,7 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock)
 
     public Task<Signed<HisClient>> Verify(HttpRequest request) =>
         RequestSignature.Verify<HisClient>(request, "X-Client-Id", clock.GetUtcNow(),
-            async id => await Find(id) is { } client ? (client, Encoding.UTF8.GetBytes(client.Secret)) : null);
+            async id => await Find(id) is { } client ? (client, Encoding.UTF8.GetBytes(client.Secret)) : null, nonces: nonces);
 
     async Task<HisClient?> Find(string clientId)
     {

@@ -46,13 +46,15 @@ public static class HisOrderEndpoints
             {
                 var (client, body) = await signature.Verify(http.Request);
                 var r = JsonBody.Parse(body, new HisCancelRequest(null));
+                // Optional, but capped like every other reason (a 10,000-character one was stored before).
+                if (r.Reason is not null) new Validation().Text(r.Reason, "reason", 200).ThrowIfInvalid();
                 await using var session = store.QuerySession(client.TenantId);
                 var claim = await session.LoadAsync<HisOrderClaim>(hisOrderId);
                 if (claim is null) return Refusal.NotFound("The order").ToOutcome<OrderView>().ToOk();
                 return (await grains.GetGrain<IPatientAccountGrain>(GrainKeys.For(client.TenantId, claim.PatientId))
                     .CancelOrder(claim.OrderId, r.Reason ?? "canceled by the HIS", clock.GetUtcNow())).ToOk();
             })
-            .Doc("cancelHisOrder", "HIS: cancel an unpaid charge order", "409 once paid: refund it instead.")
+            .Doc("cancelHisOrder", "HIS: cancel an unpaid charge order", "reason is optional, at most 200 characters. 409 once paid: refund it instead.")
             .SignedBody<HisCancelRequest>()
             .Problems(StatusCodes.Status409Conflict);
     }
