@@ -58,6 +58,7 @@ public static class Configuration
     {
         opts.Events.AddEventTypes([
             typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
+            typeof(BillCounterRefunded),
         ]);
         opts.Schema.For<StudentRecord>().Index(x => x.Grade).GinIndexJsonData();
         opts.Schema.For<RosterImport>();
@@ -76,7 +77,9 @@ public static class Configuration
         api.MapRosterImports();
         api.MapFeePlans();
         api.MapBills();
+        api.MapBillPreview();
         api.MapBillPayments();
+        api.MapCounterRefunds();
         api.MapWaivers();
         api.MapCampusReports();
         api.MapOutbox();
