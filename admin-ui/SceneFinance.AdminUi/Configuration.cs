@@ -14,7 +14,9 @@ using SceneFinance.AdminUi.BackOffice;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
+using SceneFinance.AdminUi.Portal;
 using SceneFinance.AdminUi.Shell;
+using SceneFinance.AdminUi.Simulator;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Tenants.SigningIn;
 
@@ -100,6 +102,8 @@ public static class Configuration
         }).ExcludeFromDescription();
         app.MapSpreadsheets();
         app.MapCampusPages();
+        app.MapPortalSignIn();
+        app.MapMessageSimulator();
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
         app.MapStaticAssets();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Marten;
 using SceneFinance.Tenants.Managing;
 using SceneFinance.Tenants.SigningIn;
+using SceneFinance.Tenants.SigningIn.OneTimeCodes;
 using SceneFinance.Tenants.Users;
 
 namespace SceneFinance.Tenants;
@@ -22,12 +23,14 @@ public static class Configuration
         services.AddSingleton<SignInCheck>();
         services.AddHostedService<AdminBootstrap>();
         services.ConfigureMarten(opts => opts.Schema.For<UserAccount>().SingleTenanted());
+        services.AddPhoneSignIn();
         return services;
     }
 
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder api)
     {
         api.MapIssueToken();
+        api.MapPhoneSignIn();
         api.MapTenantEndpoints();
         api.MapAddUser();
         return api;

@@ -55,7 +55,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                 await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (row, _) =>
                 {
                     var known = existing.GetValueOrDefault(row.StudentNumber);
-                    if (known is not null && known.RowHash == row.Hash) { Interlocked.Increment(ref unchanged); return; }
+                    if (known is not null && known.RowHash == row.Hash && known.TenantId == tenantId) { Interlocked.Increment(ref unchanged); return; }
                     var (record, reason) = await Apply(tenantId, row, known);
                     if (record is null)
                     {
@@ -122,7 +122,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         }
         return (new StudentRecord
         {
-            Id = row.StudentNumber, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
+            Id = row.StudentNumber, TenantId = tenantId, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
             Guardians = [.. row.Guardians], GuardianPhones = [.. row.Guardians.Select(g => g.Phone)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
         }, null);
     }
