@@ -171,6 +171,13 @@ public sealed partial class Text
         ["reminderDaysBefore must be 0 to 60."] = "提醒天数须在 0 到 60 之间。",
         ["provider (the lender or subsidy programme) is required for loans and subsidies, up to 64 characters."] = "贷款和资助须填写机构（最多 64 个字符）。",
         // The parent portal
+        ["Send me a code"] = "获取验证码",
+        ["Code from the SMS"] = "短信验证码",
+        ["If the school has this phone, a code is on its way by SMS. It works once, for 5 minutes."] = "如学校登记了该手机号，验证码已通过短信发送，5 分钟内有效，仅可使用一次。",
+        ["Too many codes or wrong tries; wait a few minutes and ask for a new code."] = "验证码请求或错误次数过多，请稍候再获取新的验证码。",
+        ["The code is wrong, used or expired; ask for a new one."] = "验证码错误、已使用或已过期，请重新获取。",
+        ["Enter the phone number as digits."] = "请输入数字手机号。",
+        ["Or with a password the school gave you"] = "或使用学校提供的密码登录",
         ["Parent portal"] = "家长服务",
         ["Guardian sign-in"] = "家长登录",
         ["Sign in with the phone number the school has for you."] = "使用学校登记的手机号登录。",
