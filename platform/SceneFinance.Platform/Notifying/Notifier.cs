@@ -53,14 +53,21 @@ public sealed class Notifier(IDocumentStore store, IEnumerable<INotificationChan
         return await session.LoadAsync<Notification>(id);
     }
 
-    /// <summary>Tries every queued message whose time has come; how many were delivered.</summary>
-    public async Task<int> DeliverDue(CancellationToken ct = default)
+    /// <summary>
+    /// Tries every queued message whose time has come on a channel this host has (or only <paramref name="to"/>'s: a phone's "try again
+    /// now"); how many were delivered.
+    /// </summary>
+    public async Task<int> DeliverDue(CancellationToken ct = default, string? to = null)
     {
         var now = clock.GetUtcNow();
+        var names = _channels.Keys.ToArray();
         IReadOnlyList<Notification> due;
         await using (var session = store.QuerySession())
-            due = await session.Query<Notification>().Where(n => n.Status == NotificationStatus.Queued && n.NextAttemptAt <= now)
-                .OrderBy(n => n.NextAttemptAt).Take(500).ToListAsync(ct);
+        {
+            var query = session.Query<Notification>().Where(n => n.Status == NotificationStatus.Queued && n.NextAttemptAt <= now && names.Contains(n.Channel));
+            if (to is not null) query = query.Where(n => n.To == to);
+            due = await query.OrderBy(n => n.NextAttemptAt).Take(500).ToListAsync(ct);
+        }
         var delivered = 0;
         foreach (var message in due)
         {
