@@ -15,7 +15,9 @@ using SceneFinance.AdminUi.BackOffice;
 using SceneFinance.AdminUi.Components;
 using SceneFinance.AdminUi.Exports;
 using SceneFinance.AdminUi.Live;
+using SceneFinance.AdminUi.Portal;
 using SceneFinance.AdminUi.Shell;
+using SceneFinance.AdminUi.Simulator;
 using SceneFinance.Platform.Problems;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -133,6 +135,8 @@ public static class Configuration
         app.MapSpreadsheets();
         app.MapCampusPages();
         Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
+        app.MapPortalSignIn();
+        app.MapMessageSimulator();
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
         app.MapStaticAssets().AllowAnonymous();

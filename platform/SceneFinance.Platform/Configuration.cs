@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SceneFinance.Platform.Audit;
+using Microsoft.Extensions.Configuration;
 using SceneFinance.Platform.Ledger;
+using SceneFinance.Platform.Notifying;
 using SceneFinance.Platform.Scheduling;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Time;
@@ -11,13 +13,16 @@ namespace SceneFinance.Platform;
 
 public static class Configuration
 {
-    /// <summary>The kernel every module stands on: Marten and group commit, the single writer, the tenant clock, the one scheduler.</summary>
+    /// <summary>The kernel every module stands on: Marten and group commit, the single writer, the tenant clock, the one scheduler, the notifier.</summary>
     public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
     {
         builder.AddStorage();
         builder.AddScheduler();
         builder.Services.AddSingleton<TenantClock>();
         builder.Services.AddAudit();
+        var notifications = new NotificationOptions();
+        builder.Configuration.GetSection("SceneFinance:Notifications").Bind(notifications);
+        builder.Services.AddNotifications(notifications);
         return builder;
     }
 

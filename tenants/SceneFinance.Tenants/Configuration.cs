@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Marten;
 using SceneFinance.Tenants.Managing;
 using SceneFinance.Tenants.SigningIn;
+using SceneFinance.Tenants.SigningIn.OneTimeCodes;
 using SceneFinance.Tenants.Users;
 
 namespace SceneFinance.Tenants;
@@ -25,12 +26,14 @@ public static class Configuration
         services.AddSingleton<IClaimsTransformation>(sp => sp.GetRequiredService<SecurityStamps>());
         services.AddHostedService<AdminBootstrap>();
         services.ConfigureMarten(opts => opts.Schema.For<UserAccount>().SingleTenanted());
+        services.AddPhoneSignIn();
         return services;
     }
 
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder api)
     {
         api.MapIssueToken();
+        api.MapPhoneSignIn();
         api.MapTenantEndpoints();
         api.MapAddUser();
         api.MapManageUsers();

@@ -7,6 +7,9 @@ using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Campus.Attendance;
+using SceneFinance.Scenes.Campus.Billing;
+using SceneFinance.Scenes.Campus.PlanningFees;
+using SceneFinance.Scenes.Campus.Waiving;
 using SceneFinance.Scenes.Campus.ImportingRosters;
 using SceneFinance.Scenes.Campus.Reporting;
 
@@ -40,6 +43,26 @@ public static class CampusExports
             return Xlsx.File(CampusSheets.Journal(journal.Items, await Zone(clock, tenantId), Words(http)), "collections.xlsx");
         });
 
+        exports.MapGet("/bills.xlsx", async (string tenantId, string? planId, string? status, string? grade, string? @class, string? studentNumber,
+            HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var bills = await BillEndpoints.List(http.User, store, tenantId,
+                new BillQuery(Blank(grade), Blank(@class), Blank(status), Blank(planId), Blank(studentNumber), 5000)).OrThrow();
+            return Xlsx.File(CampusSheets.AllBills(bills.Items, await Zone(clock, tenantId), Words(http)), "bills.xlsx");
+        });
+
+        exports.MapGet("/waivers.xlsx", async (string tenantId, string? status, HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var waivers = await WaiverEndpoints.List(http.User, store, tenantId, Blank(status)).OrThrow();
+            return Xlsx.File(CampusSheets.Waivers(waivers.Items, await Zone(clock, tenantId), Words(http)), "waivers.xlsx");
+        });
+
+        exports.MapGet("/plans.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var plans = await FeePlanEndpoints.List(http.User, store, tenantId).OrThrow();
+            return Xlsx.File(CampusSheets.Plans(plans.Items, await Zone(clock, tenantId), Words(http)), "fee-plans.xlsx");
+        });
+
         exports.MapGet("/attendance.xlsx", async (string tenantId, DateOnly date, string? grade, string? @class, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var day = await AttendanceEndpoints.Day(http.User, store, tenantId, date, Blank(grade), Blank(@class)).OrThrow();
@@ -53,7 +76,7 @@ public static class CampusExports
         });
 
         // The pages lived at /campus...?tenant=x before they joined the shell: old links and bookmarks still arrive.
-        foreach (var page in new[] { "", "/import", "/attendance" })
+        foreach (var page in new[] { "", "/import", "/attendance" }) // the pages that existed then
             app.MapGet("/campus" + page, (string? tenant, HttpContext http) =>
                 (tenant ?? http.User.FindFirst(Roles.TenantClaim)?.Value) is { Length: > 0 } id
                     ? Results.LocalRedirect($"/t/{Uri.EscapeDataString(id)}/campus{page}")

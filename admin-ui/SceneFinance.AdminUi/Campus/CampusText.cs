@@ -28,8 +28,25 @@ public static class CampusText
         "loan" => $"{t["Student loan"]} ({provider})",
         "subsidy" => $"{t["Financial aid"]} ({provider})",
         "refund" => t["Refund"],
+        "counter-refund" => t["Cash refund"],
         _ => method,
     };
+
+    public static string WaiverKind(this Text t, string kind) => t[kind switch
+    {
+        "waiver" => "Waiver",
+        "scholarship" => "Scholarship",
+        "hardship" => "Hardship grant",
+        _ => kind,
+    }];
+
+    public static string WaiverStatus(this Text t, string status) => t[status switch
+    {
+        "pending" => "Waiting for approval",
+        "approved" => "Approved",
+        "rejected" => "Request rejected",
+        _ => status,
+    }];
 
     /// <summary>A payment channel by the name its payers know (WeChat Pay, 支付宝...).</summary>
     public static string Channel(this Text t, string channel) => t[channel switch
@@ -50,6 +67,8 @@ public static class CampusText
         "status" => t.Status(raw),
         "method" => t.Method(raw),
         "channel" => t.Channel(raw),
+        "waiver-kind" => t.WaiverKind(raw),
+        "waiver-status" => t.WaiverStatus(raw),
         _ => raw,
     });
 }

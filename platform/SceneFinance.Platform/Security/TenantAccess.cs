@@ -20,7 +20,8 @@ public static class TenantAccess
         if (user.Identity?.IsAuthenticated != true)
             throw new ProblemException(401, ErrorCodes.Unauthorized, "Sign in first: send a bearer token.");
         if (user.IsInRole(Roles.PlatformAdmin)) return;
-        if (user.FindFirstValue(Roles.TenantClaim) != tenantId)
+        // A person may belong to several tenants (a guardian with children at two schools signs in once): any of their tenant claims.
+        if (!user.HasClaim(Roles.TenantClaim, tenantId))
             throw ProblemException.NotFound("The tenant");
         if (!roles.Any(user.IsInRole))
             throw new ProblemException(403, ErrorCodes.Forbidden, "Your role may not do this.");
@@ -36,7 +37,7 @@ public static class TenantAccess
 
     /// <summary>Whether the user may do what <paramref name="roles"/> may in the tenant (for showing or hiding, never instead of the check).</summary>
     public static bool May(this ClaimsPrincipal user, string tenantId, string[] roles) =>
-        user.IsInRole(Roles.PlatformAdmin) || (user.FindFirstValue(Roles.TenantClaim) == tenantId && roles.Any(user.IsInRole));
+        user.IsInRole(Roles.PlatformAdmin) || (user.HasClaim(Roles.TenantClaim, tenantId) && roles.Any(user.IsInRole));
 
     public static string UserName(this HttpContext http) => http.User.Identity?.Name ?? "anonymous";
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using SceneFinance.Payments.Intents;
+using SceneFinance.Platform.Security;
 using SceneFinance.Scenes.Campus.Attendance;
 using SceneFinance.Scenes.Campus.Billing;
 using SceneFinance.Scenes.Campus.ImportingRosters;
@@ -41,6 +42,8 @@ public static class Configuration
         services.AddSingleton<Reminders>();
         services.AddSingleton<CampusNews>();
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
+        services.AddSingleton<IPhoneDirectory, GuardianDirectory>();
+        services.AddSingleton<IReminderSender, SmsReminderSender>();
         services.AddJobs(q =>
         {
             q.ScheduleJob<ReminderJob>(
@@ -58,8 +61,9 @@ public static class Configuration
     {
         opts.Events.AddEventTypes([
             typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
+            typeof(BillCounterRefunded),
         ]);
-        opts.Schema.For<StudentRecord>().Index(x => x.Grade).GinIndexJsonData();
+        opts.Schema.For<StudentRecord>().Index(x => x.Grade).Index(x => x.TenantId).GinIndexJsonData();
         opts.Schema.For<RosterImport>();
         opts.Schema.For<FeePlan>();
         opts.Schema.For<CampusSettings>();
@@ -76,7 +80,9 @@ public static class Configuration
         api.MapRosterImports();
         api.MapFeePlans();
         api.MapBills();
+        api.MapBillPreview();
         api.MapBillPayments();
+        api.MapCounterRefunds();
         api.MapWaivers();
         api.MapCampusReports();
         api.MapOutbox();

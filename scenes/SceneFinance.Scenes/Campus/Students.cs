@@ -10,6 +10,8 @@ public sealed record GuardianContact(string Name, string Phone, string Relation)
 public sealed class StudentRecord
 {
     public string Id { get; set; } = "";
+    /// <summary>The school (also Marten's tenant): for "which schools name this phone" across tenants, when a guardian signs in.</summary>
+    public string TenantId { get; set; } = "";
     public string CardHolderId { get; set; } = "";
     public string Name { get; set; } = "";
     public string Grade { get; set; } = "";

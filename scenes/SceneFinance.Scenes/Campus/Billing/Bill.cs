@@ -16,6 +16,12 @@ public sealed record OnlineReceipt(string Channel, long Applied, long Excess, lo
 
 public sealed record RefundTaken(string IntentId, long FromExcess, long FromCollected, bool Released);
 
+/// <summary>One counter payment and how much of it was handed back in cash since.</summary>
+public sealed record CounterReceipt(long Amount, long Refunded)
+{
+    public long Kept => Amount - Refunded;
+}
+
 /// <summary>A bill as its events made it. Immutable; evolved one event at a time.</summary>
 public sealed record Bill(
     string Id, string PlanId, string PlanName, string Term, string StudentNumber, string CardHolderId, string StudentName, string Grade, string Class,
@@ -34,6 +40,10 @@ public sealed record Bill(
     public long Covered => Collected + Waived;
 
     public long ExcessHeld => Receipts.Values.Sum(r => r.ExcessHeld);
+
+    /// <summary>Counter payments by payment id (for their cash refunds), and the cash refunds taken, by refund id.</summary>
+    public ImmutableDictionary<string, CounterReceipt> CounterPayments { get; init; } = ImmutableDictionary<string, CounterReceipt>.Empty;
+    public ImmutableHashSet<string> CounterRefundIds { get; init; } = [];
 
     public string Status =>
         Cancelled ? (Refunded > 0 ? BillStatus.Refunded : BillStatus.Cancelled)
@@ -70,7 +80,12 @@ public sealed record Bill(
                 Receipts = b.Receipts.SetItem(x.PaymentId, new OnlineReceipt(x.Channel!, x.Applied, x.Excess, 0, 0)),
                 UpdatedAt = x.PaidAt,
             },
-            "counter" => b with { CollectedCounter = b.CollectedCounter + x.Applied, UpdatedAt = x.PaidAt },
+            "counter" => b with
+            {
+                CollectedCounter = b.CollectedCounter + x.Applied,
+                CounterPayments = b.CounterPayments.SetItem(x.PaymentId, new CounterReceipt(x.Applied, 0)),
+                UpdatedAt = x.PaidAt,
+            },
             _ => b with { CollectedExternal = b.CollectedExternal + x.Applied, UpdatedAt = x.PaidAt },
         },
         ({ } b, BillWaived x) => b with { Waived = b.Waived + x.Amount, WaiverIds = b.WaiverIds.Add(x.WaiverId), UpdatedAt = x.WaivedAt },
@@ -92,6 +107,14 @@ public sealed record Bill(
                 ? r with { ExcessRefunded = r.ExcessRefunded - x.FromExcess, AppliedRefunded = r.AppliedRefunded - x.FromCollected } : r),
             Refunds = b.Refunds.SetItem(x.RefundId, b.Refunds[x.RefundId] with { Released = true }),
             UpdatedAt = x.ReleasedAt,
+        },
+        ({ } b, BillCounterRefunded x) => b with
+        {
+            CollectedCounter = b.CollectedCounter - x.Amount,
+            Refunded = b.Refunded + x.Amount,
+            CounterPayments = b.CounterPayments.SetItem(x.PaymentId, b.CounterPayments[x.PaymentId] is var r ? r with { Refunded = r.Refunded + x.Amount } : r),
+            CounterRefundIds = b.CounterRefundIds.Add(x.RefundId),
+            UpdatedAt = x.RefundedAt,
         },
         ({ } b, BillCancelled x) => b with { Cancelled = true, WrittenOff = x.WrittenOff, UpdatedAt = x.CancelledAt },
         ({ } b, _) => b,

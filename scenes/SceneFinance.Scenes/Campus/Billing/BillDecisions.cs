@@ -8,7 +8,7 @@ namespace SceneFinance.Scenes.Campus.Billing;
 /// The bill's decisions: pure functions from state and command to what to record (<see cref="Decided"/>: events, or nothing
 /// when it was recorded already) or a <see cref="Refusal"/> with the campus code (<c>exceeds_outstanding</c>...).
 /// </summary>
-public static class BillDecisions
+public static partial class BillDecisions
 {
     public const long MaxBasisPoints = 10_000;
 
@@ -164,4 +164,6 @@ public static class CampusCodes
     public const string NotApplied = "not_applied";
     /// <summary>A live bill's collected money is refunded only once the bill is cancelled.</summary>
     public const string BillNotCancelled = "bill_not_cancelled";
+    /// <summary>A cash refund beyond what the counter payment still holds.</summary>
+    public const string RefundExceedsPaid = "refund_exceeds_paid";
 }

@@ -49,6 +49,8 @@ public sealed class CollectionEntry
     public string? Channel { get; set; }
     public string? Provider { get; set; }
     public string? Reference { get; set; }
+    /// <summary>Why cash was handed back (a counter refund's reason).</summary>
+    public string? Reason { get; set; }
     public long Amount { get; set; }
     public long Excess { get; set; }
     public string By { get; set; } = "";

@@ -19,7 +19,8 @@ public sealed record BillQuery(string? Grade = null, string? Class = null, strin
 public sealed record BillList(IReadOnlyList<BillListing> Items);
 
 /// <summary>One payment applied to a bill (or a refund of one, negative), as a receipt: its number is the payment's id.</summary>
-public sealed record Receipt(string ReceiptNo, string Method, string? Channel, string? Provider, long Amount, DateTimeOffset At);
+/// <summary>A counter refund (method <c>counter-refund</c>) names the payment it refunds as its reference, and why.</summary>
+public sealed record Receipt(string ReceiptNo, string Method, string? Channel, string? Provider, long Amount, DateTimeOffset At, string? Reference = null, string? Reason = null);
 
 public sealed record BillReceipts(string BillId, string StudentNumber, string StudentName, IReadOnlyList<Receipt> Items);
 
@@ -96,7 +97,7 @@ public static class BillEndpoints
             await using var session = store.QuerySession(tenantId);
             var entries = await session.Query<CollectionEntry>().Where(e => e.BillId == billId).OrderBy(e => e.At).ToListAsync();
             return new BillReceipts(billId, bill.StudentNumber, bill.StudentName,
-                [.. entries.Select(e => new Receipt(e.Id, e.Method, e.Channel, e.Provider, e.Amount, e.At))]);
+                [.. entries.Select(e => new Receipt(e.Id, e.Method, e.Channel, e.Provider, e.Amount, e.At, e.Reference, e.Reason))]);
         });
 
     public static async Task<Outcome<BillView>> Cancel(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string billId,

@@ -32,6 +32,13 @@ public sealed record BillRefundDebited(
 public sealed record BillRefundReleased(
     string BillId, string RefundId, string IntentId, string Channel, long FromExcess, long FromCollected, DateTimeOffset ReleasedAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
+/// <summary>
+/// Cash handed back at the counter for (part of) a counter payment, with a receipt and a reason. On a live bill the family owes it
+/// again (the receivable grows back); on a cancelled bill it comes out of the fee income that kept it.
+/// </summary>
+public sealed record BillCounterRefunded(
+    string BillId, string RefundId, string PaymentId, long Amount, string Reason, string RefundedBy, DateTimeOffset RefundedAt, IReadOnlyList<Posting> Postings) : IJournalled;
+
 /// <summary>The bill no longer asks for anything: what was outstanding is written off against the fee income.</summary>
 public sealed record BillCancelled(string BillId, string Reason, long WrittenOff, string CancelledBy, DateTimeOffset CancelledAt, IReadOnlyList<Posting> Postings) : IJournalled;
 

@@ -59,6 +59,10 @@ public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, I
     Task<Outcome<OverdueMarked>> IBillGrain.MarkOverdue(DateOnly today, DateTimeOffset now) =>
         Told(() => _bill.Write(s => BillDecisions.Overdue(s, today, now), (next, d) => new OverdueMarked(View(next), d.Events.Count)));
 
+    Task<Outcome<CounterRefund>> IBillGrain.RefundCounter(RefundCounterPayment c) =>
+        Told(() => _bill.Write(s => BillDecisions.RefundCounter(s, c),
+            next => new CounterRefund(c.RefundId, c.PaymentId, c.Amount, c.Reason, c.RefundedBy, c.Now, View(next)), c.Ticket, c.Now));
+
     Task<Outcome<BillView>> IBillGrain.Cancel(string reason, string cancelledBy, DateTimeOffset now) =>
         Told(() => _bill.Write(s => BillDecisions.Cancel(s, reason, cancelledBy, now), View));
 
@@ -84,6 +88,12 @@ public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, I
                 yield return Line(b, p.PaymentId, p.Method, p.Channel, p.Provider, p.Reference, p.Applied, p.Excess, p.PaidBy, p.PaidAt);
             else if (e is BillRefundDebited { FromCollected: > 0 } r)
                 yield return Line(b, r.RefundId, "refund", r.Channel, null, r.IntentId, -r.FromCollected, 0, "gateway", r.DebitedAt);
+            else if (e is BillCounterRefunded c)
+            {
+                var line = Line(b, c.RefundId, "counter-refund", null, null, c.PaymentId, -c.Amount, 0, c.RefundedBy, c.RefundedAt);
+                line.Reason = c.Reason;
+                yield return line;
+            }
         }
     }
 

@@ -22,13 +22,8 @@ public sealed class BillGenerator(IDocumentStore store, IGrainFactory grains, Ti
     public async Task<GenerationResult> Generate(string tenantId, FeePlan plan)
     {
         var watch = Stopwatch.StartNew();
-        IReadOnlyList<StudentRecord> everyone;
-        await using (var session = store.QuerySession(tenantId))
-            everyone = await session.Query<StudentRecord>().ToListAsync();
-        var younger = YoungerSiblings(everyone);
-        var students = everyone.Where(s => s.Grade == plan.Grade && (plan.Class is null || s.Class == plan.Class)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        var lines = plan.Items.Select(i => new BillLine(i.Name, i.Category, i.Amount)).ToList();
-        var installments = plan.Installments.Select(i => new InstallmentShare(i.DueDate, i.ShareBp)).ToList();
+        var (students, younger) = await Students(tenantId, plan);
+        var (lines, installments) = Terms(plan);
         int issued = 0, existed = 0, discounted = 0;
         long total = 0;
         var now = clock.GetUtcNow();
@@ -44,6 +39,43 @@ public sealed class BillGenerator(IDocumentStore store, IGrainFactory grains, Ti
         });
         return new GenerationResult(students.Count, issued, existed, discounted, total, watch.ElapsedMilliseconds);
     }
+
+    /// <summary>
+    /// What <see cref="Generate"/> would issue now, class by class: each bill computed by <see cref="BillDecisions.Issued"/> (the same
+    /// discount and rounding), bills that exist already counted apart (generating again skips them). Nothing is written.
+    /// </summary>
+    public async Task<GenerationPreview> Preview(string tenantId, FeePlan plan)
+    {
+        var (students, younger) = await Students(tenantId, plan);
+        var (lines, installments) = Terms(plan);
+        HashSet<string> issued;
+        await using (var session = store.QuerySession(tenantId))
+            issued = [.. await session.Query<BillListing>().Where(b => b.PlanId == plan.Id).Select(b => b.StudentNumber).ToListAsync()];
+        var now = clock.GetUtcNow();
+        var rows = students.GroupBy(s => (s.Grade, s.Class)).OrderBy(g => g.Key.Class, StringComparer.Ordinal).Select(g =>
+        {
+            var bills = g.Select(s => BillDecisions.Issued(BillIdFor(plan.Id, s.Id), new IssueBill(plan.Id, plan.Name, plan.Term, s.Id, s.CardHolderId, s.Name,
+                s.Grade, s.Class, lines, younger.Contains(s.Id) ? plan.SiblingDiscountBp : 0, installments, plan.LateFeeFixed, plan.LateFeeBp, now))).ToList();
+            return new PreviewRow(g.Key.Grade, g.Key.Class, bills.Count, g.Count(s => issued.Contains(s.Id)), bills.Count(b => b.Discount > 0),
+                bills.Sum(b => b.Gross), bills.Sum(b => b.Discount), bills.Sum(b => b.Amount));
+        }).ToList();
+        var total = new PreviewRow(plan.Grade, "*", rows.Sum(r => r.Students), rows.Sum(r => r.AlreadyIssued), rows.Sum(r => r.WithSiblingDiscount),
+            rows.Sum(r => r.Gross), rows.Sum(r => r.Discount), rows.Sum(r => r.Amount));
+        return new GenerationPreview(plan.Id, [.. rows, total], total);
+    }
+
+    /// <summary>The plan's students (its grade, or its class), in student-number order, and which of the whole school have an older sibling.</summary>
+    async Task<(List<StudentRecord> Students, HashSet<string> Younger)> Students(string tenantId, FeePlan plan)
+    {
+        IReadOnlyList<StudentRecord> everyone;
+        await using (var session = store.QuerySession(tenantId))
+            everyone = await session.Query<StudentRecord>().ToListAsync();
+        var students = everyone.Where(s => s.Grade == plan.Grade && (plan.Class is null || s.Class == plan.Class)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        return (students, YoungerSiblings(everyone));
+    }
+
+    static (List<BillLine> Lines, List<InstallmentShare> Installments) Terms(FeePlan plan) =>
+        ([.. plan.Items.Select(i => new BillLine(i.Name, i.Category, i.Amount))], [.. plan.Installments.Select(i => new InstallmentShare(i.DueDate, i.ShareBp))]);
 
     /// <summary>Every student who has an older sibling (a lower student number in the same family).</summary>
     static HashSet<string> YoungerSiblings(IReadOnlyList<StudentRecord> students)

@@ -39,6 +39,18 @@ public sealed record ApplyWaiver(
     [property: Id(0)] string WaiverId, [property: Id(1)] string Kind, [property: Id(2)] long Amount, [property: Id(3)] string RequestedBy,
     [property: Id(4)] string ApprovedBy, [property: Id(5)] DateTimeOffset Now);
 
+/// <summary>Cash handed back at the counter for a counter payment, under the request's ticket.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RefundCounterPayment(
+    [property: Id(0)] string RefundId, [property: Id(1)] string PaymentId, [property: Id(2)] long Amount, [property: Id(3)] string Reason,
+    [property: Id(4)] string RefundedBy, [property: Id(5)] IdempotencyTicket Ticket, [property: Id(6)] DateTimeOffset Now);
+
+/// <summary>A counter refund as its receipt (退款凭证): the answer to <c>POST .../bills/{id}/payments/{paymentId}/refunds</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CounterRefund(
+    [property: Id(0)] string RefundId, [property: Id(1)] string PaymentId, [property: Id(2)] long Amount, [property: Id(3)] string Reason,
+    [property: Id(4)] string RefundedBy, [property: Id(5)] DateTimeOffset RefundedAt, [property: Id(6)] BillView Bill);
+
 [GenerateSerializer, Immutable]
 public sealed record InstallmentView(
     [property: Id(0)] int No, [property: Id(1)] DateOnly DueDate, [property: Id(2)] long Amount, [property: Id(3)] long PaidAmount,
@@ -110,6 +122,9 @@ public interface IBillGrain : IGrainWithStringKey
 
     /// <summary>Marks installments due before <paramref name="today"/> and not covered as overdue, with their late fee, once each; says how many it marked now.</summary>
     Task<Outcome<OverdueMarked>> MarkOverdue(DateOnly today, DateTimeOffset now);
+
+    /// <summary>Hands cash back for a counter payment (once per ticket and refund id); refused beyond what that payment kept.</summary>
+    Task<Outcome<CounterRefund>> RefundCounter(RefundCounterPayment command);
 
     /// <summary>Cancels the bill: nothing more is asked; money paid stays until refunded.</summary>
     Task<Outcome<BillView>> Cancel(string reason, string cancelledBy, DateTimeOffset now);

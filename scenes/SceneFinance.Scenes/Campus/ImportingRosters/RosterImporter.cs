@@ -42,7 +42,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                 await using var session = store.QuerySession(tenantId);
                 return (await session.Query<StudentRecord>().ToListAsync()).ToDictionary(s => s.Id, StringComparer.Ordinal);
             },
-            row => row.StudentNumber, (row, known) => known.RowHash == row.Hash, (row, known) => Apply(tenantId, row, known), Cells);
+            row => row.StudentNumber, (row, known) => known.RowHash == row.Hash && known.TenantId == tenantId, (row, known) => Apply(tenantId, row, known), Cells);
 
     /// <summary>
     /// The one import loop every roster shares: read the file (refused rows kept with their reason), then in batches of
@@ -156,7 +156,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         }
         return (new StudentRecord
         {
-            Id = row.StudentNumber, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
+            Id = row.StudentNumber, TenantId = tenantId, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
             Guardians = [.. row.Guardians], GuardianPhones = [.. row.Guardians.Select(g => g.Phone)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
         }, null);
     }

@@ -2,6 +2,8 @@ using SceneFinance.Platform.Exports;
 using SceneFinance.Scenes.Campus.Attendance;
 using SceneFinance.Scenes.Campus.Billing;
 using SceneFinance.Scenes.Campus.ImportingRosters;
+using SceneFinance.Scenes.Campus.PlanningFees;
+using SceneFinance.Scenes.Campus.Waiving;
 
 namespace SceneFinance.Scenes.Campus.Reporting;
 
@@ -81,6 +83,29 @@ public static class CampusSheets
         Xlsx.Text<AttendanceRow>(w.Header("Present"), r => w.Value("present", r.Present ? "yes" : "no")),
         Xlsx.Time<AttendanceRow>(w.Header("First in"), r => r.FirstIn), Xlsx.Time<AttendanceRow>(w.Header("Last out"), r => r.LastOut),
         Xlsx.Number<AttendanceRow>(w.Header("Taps"), r => r.Taps)));
+
+    public static byte[] AllBills(IEnumerable<BillListing> bills, TimeZoneInfo zone, SheetWords w) => Xlsx.Write(zone, Xlsx.Sheet(w.Header("Bills"), bills,
+        Xlsx.Text<BillListing>(w.Header("Student number"), b => b.StudentNumber), Xlsx.Text<BillListing>(w.Header("Name"), b => b.StudentName),
+        Xlsx.Text<BillListing>(w.Header("Grade"), b => b.Grade), Xlsx.Text<BillListing>(w.Header("Class"), b => b.Class),
+        Xlsx.Text<BillListing>(w.Header("Bill"), b => b.Id), Xlsx.Text<BillListing>(w.Header("Status"), b => w.Value("status", b.Status)),
+        Xlsx.Yuan<BillListing>(w.Header("Due (yuan)"), b => b.Amount + b.LateFees), Xlsx.Yuan<BillListing>(w.Header("Paid (yuan)"), b => b.Paid),
+        Xlsx.Yuan<BillListing>(w.Header("Waived (yuan)"), b => b.Waived), Xlsx.Yuan<BillListing>(w.Header("Refunded (yuan)"), b => b.Refunded),
+        Xlsx.Yuan<BillListing>(w.Header("Outstanding (yuan)"), b => b.Outstanding), Xlsx.Date<BillListing>(w.Header("Next due"), b => b.NextDueDate),
+        Xlsx.Time<BillListing>(w.Header("Issued"), b => b.IssuedAt)));
+
+    public static byte[] Waivers(IEnumerable<Waiver> waivers, TimeZoneInfo zone, SheetWords w) => Xlsx.Write(zone, Xlsx.Sheet(w.Header("Waivers and scholarships"), waivers,
+        Xlsx.Time<Waiver>(w.Header("Requested"), x => x.RequestedAt), Xlsx.Text<Waiver>(w.Header("Student number"), x => x.StudentNumber),
+        Xlsx.Text<Waiver>(w.Header("Bill"), x => x.BillId), Xlsx.Text<Waiver>(w.Header("Kind"), x => w.Value("waiver-kind", x.Kind)),
+        Xlsx.Yuan<Waiver>(w.Header("Amount (yuan)"), x => x.Amount), Xlsx.Text<Waiver>(w.Header("Reason"), x => x.Reason),
+        Xlsx.Text<Waiver>(w.Header("Status"), x => w.Value("waiver-status", x.Status)), Xlsx.Text<Waiver>(w.Header("Requested by"), x => x.RequestedBy),
+        Xlsx.Text<Waiver>(w.Header("Decided by"), x => x.DecidedBy), Xlsx.Time<Waiver>(w.Header("Decided"), x => x.DecidedAt)));
+
+    public static byte[] Plans(IEnumerable<FeePlan> plans, TimeZoneInfo zone, SheetWords w) => Xlsx.Write(zone, Xlsx.Sheet(w.Header("Fee plans"), plans,
+        Xlsx.Text<FeePlan>(w.Header("Name"), p => p.Name), Xlsx.Text<FeePlan>(w.Header("Term"), p => p.Term), Xlsx.Text<FeePlan>(w.Header("Grade"), p => p.Grade),
+        Xlsx.Text<FeePlan>(w.Header("Class"), p => p.Class), Xlsx.Yuan<FeePlan>(w.Header("Total (yuan)"), p => p.Total),
+        Xlsx.Number<FeePlan>(w.Header("Installments"), p => p.Installments.Count), Xlsx.Date<FeePlan>(w.Header("First due"), p => p.Installments.FirstOrDefault()?.DueDate),
+        Xlsx.Number<FeePlan>(w.Header("Sibling discount (bp)"), p => p.SiblingDiscountBp), Xlsx.Yuan<FeePlan>(w.Header("Late fee (yuan)"), p => p.LateFeeFixed),
+        Xlsx.Number<FeePlan>(w.Header("Late fee (bp)"), p => p.LateFeeBp), Xlsx.Text<FeePlan>(w.Header("By"), p => p.CreatedBy), Xlsx.Time<FeePlan>(w.Header("Created"), p => p.CreatedAt)));
 
     /// <summary>The refused rows of an import: the row number, the cells as the file had them (its own headers), and the reason.</summary>
     public static byte[] Rejected(IReadOnlyList<RejectedRow> rejected, TimeZoneInfo zone, SheetWords w)

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using SceneFinance.Platform.Problems;
+using SceneFinance.Tenants.SigningIn.OneTimeCodes;
+
+namespace SceneFinance.AdminUi.Portal;
+
+/// <summary>
+/// The portal's sign-in by phone and SMS code (plain form posts that set the cookie, like the shell's own sign-in), through the same
+/// <see cref="PhoneSignIn"/> as the API's <c>/auth/phone-token</c>. Nobody creates an account or a password for a guardian.
+/// </summary>
+public static class PortalSignIn
+{
+    public static IEndpointRouteBuilder MapPortalSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/portal/login/code-request", async (HttpContext http, PhoneSignIn signIn) =>
+        {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Back(null, "expired");
+            var phone = (await http.Request.ReadFormAsync())["phone"].ToString().Trim();
+            try
+            {
+                var sent = await signIn.SendCode(phone, PhoneSignIn.Sms);
+                return Back(phone, sent.Refusal?.Code == ErrorCodes.RateLimited ? "throttled" : null, sent: !sent.Refused);
+            }
+            catch (ProblemException)
+            {
+                return Back(phone, "phone");
+            }
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+
+        app.MapPost("/portal/login/code", async (HttpContext http, PhoneSignIn signIn) =>
+        {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }) return Back(null, "expired");
+            var form = await http.Request.ReadFormAsync();
+            var phone = form["phone"].ToString().Trim();
+            try
+            {
+                var signedIn = await signIn.SignIn(phone, form["code"].ToString().Trim(), Configuration.CookieScheme);
+                if (signedIn.Refusal is { } refused) return Back(phone, refused.Code == ErrorCodes.RateLimited ? "throttled" : "code", sent: true);
+                await http.SignInAsync(Configuration.CookieScheme, signedIn.Value!);
+                return Results.LocalRedirect("/portal");
+            }
+            catch (ProblemException)
+            {
+                return Back(phone, "code", sent: true);
+            }
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        return app;
+    }
+
+    static IResult Back(string? phone, string? error, bool sent = false) =>
+        Results.LocalRedirect($"/portal/login?phone={Uri.EscapeDataString(phone ?? "")}{(sent ? "&sent=1" : "")}{(error is null ? "" : "&error=" + error)}");
+}

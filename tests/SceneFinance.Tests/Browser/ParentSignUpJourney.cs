@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SceneFinance.Tests.Campus;
+using SceneFinance.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SceneFinance.Tests.Browser;
+
+/// <summary>
+/// A parent nobody made an account for: the two schools' rosters name her phone; she signs in to the portal with an SMS code (read from the
+/// sandbox's message simulator), sees both children in both schools, and pays a bill through the wallet app.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ParentSignUpJourney(BrowserFixture browser)
+{
+    [Fact]
+    public async Task A_parent_signs_in_with_a_code_sees_her_children_at_two_schools_and_pays_a_bill()
+    {
+        var phone = "139" + Random.Shared.NextInt64(10_000_000, 99_999_999);
+        var primary = await Scenario.Start(browser.App.Api(), "campus");
+        await primary.ImportCsv(Roster.Csv(Roster.Row("1001", "大宝 Elder", "一年级", "1班", "妈妈", phone)));
+        var middle = await Scenario.Start(browser.App.Api(), "campus");
+        await middle.ImportCsv(Roster.Csv(Roster.Row("2001", "二宝 Younger", "初一", "3班", "妈妈", phone)));
+        await middle.Generate(await middle.Plan("初一", [50_000]));
+        var bill = await middle.BillOf("2001");
+
+        var page = await browser.NewPage();
+        page.SetDefaultTimeout(60_000);
+        SetDefaultExpectTimeout(30_000);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/portal");
+        await Expect(page).ToHaveURLAsync(new Regex("/portal/login$"));
+        await page.FillAsync("#phone", phone);
+        await page.ClickAsync("#send-code");
+        await Expect(page.GetByTestId("code-sent")).ToBeVisibleAsync();
+
+        var sms = await browser.NewPage(); // her phone's messages, as the sandbox shows them
+        await sms.GotoAsync($"/simulator/messages?to={phone}");
+        var code = Regex.Match(await sms.GetByTestId("message-text").First.InnerTextAsync(), "\\d{6}").Value;
+        Assert.Equal(6, code.Length);
+
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("#sign-in-code");
+        await Expect(page).ToHaveURLAsync(new Regex("/portal$"));
+        await BrowserFixture.WaitInteractive(page);
+        await Expect(page.GetByTestId("child-1001")).ToContainTextAsync("大宝");
+        await Expect(page.GetByTestId("child-2001")).ToContainTextAsync("二宝");
+        await Expect(page.GetByTestId($"outstanding-{bill}")).ToHaveTextAsync("¥500.00");
+        await BrowserFixture.Screenshot(page, "portal-code-two-schools");
+
+        await page.GetByTestId($"pay-full-{bill}").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/pay/"));
+        await page.GetByTestId("open-wallet").ClickAsync();
+        await page.GetByTestId("approve").ClickAsync();
+        await Expect(page.GetByTestId("order-state")).Not.ToHaveTextAsync("Open");
+        await page.GotoAsync("/portal");
+        await BrowserFixture.WaitInteractive(page);
+        await Expect(page.GetByTestId($"status-{bill}")).ToContainTextAsync("已缴清");
+
+        // The same code again is refused: it was used.
+        var again = await browser.NewPage();
+        await again.GotoAsync($"/portal/login?phone={phone}&sent=1");
+        await again.FillAsync("#code", code);
+        await again.ClickAsync("#sign-in-code");
+        await Expect(again.GetByTestId("problem")).ToBeVisibleAsync();
+    }
+}
