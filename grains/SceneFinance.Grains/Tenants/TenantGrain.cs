@@ -68,7 +68,9 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
     {
         await using var session = store.LightweightSession();
         session.Store(next);
-        session.Audit(record.Id, status == "suspended" ? "tenant.suspended" : "tenant.resumed", record.Id, record.View(), next.View());
+        if (_record is { } before)
+            session.Audit(next.Id, next.Status == before.Status ? "tenant.changed" : next.Status == "suspended" ? "tenant.suspended" : "tenant.resumed",
+                next.Id, before.View(), next.View());
         await session.SaveChangesAsync();
         return _record = next;
     }
