@@ -15,12 +15,12 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         _record = await session.LoadAsync<TenantRecord>(this.GetPrimaryKeyString(), ct);
     }
 
-    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now, string? timeZone)
+    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now, string? timeZone, string? mode)
     {
         if (_record is not null) return Refusal.Conflict("This tenant already exists.");
         var record = new TenantRecord
         {
-            Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, TimeZone = timeZone ?? Platform.Time.Zones.Default, CreatedAt = now, UpdatedAt = now,
+            Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, TimeZone = timeZone ?? Platform.Time.Zones.Default, Mode = mode ?? TenantModes.Sandbox, CreatedAt = now, UpdatedAt = now,
         };
         await using var session = store.LightweightSession();
         session.Insert(record);
@@ -48,7 +48,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         if (record.Status == status) return record.View();
         var next = new TenantRecord
         {
-            Id = record.Id, Name = record.Name, Kind = record.Kind, Status = status, TimeZone = record.TimeZone,
+            Id = record.Id, Name = record.Name, Kind = record.Kind, Status = status, TimeZone = record.TimeZone, Mode = record.Mode,
             SinglePaymentCap = record.SinglePaymentCap, CreatedAt = record.CreatedAt, UpdatedAt = now,
         };
         await using var session = store.LightweightSession();
@@ -59,5 +59,5 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
     }
 
     Task<TenantPaymentPolicy?> ITenantGrain.GetPaymentPolicy() => Task.FromResult(
-        _record is null ? null : new TenantPaymentPolicy(_record.Status == "active", _record.TimeZone, _record.SinglePaymentCap));
+        _record is null ? null : new TenantPaymentPolicy(_record.Status == "active", _record.TimeZone, _record.SinglePaymentCap, _record.Live));
 }

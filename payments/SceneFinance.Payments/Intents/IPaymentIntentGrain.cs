@@ -11,7 +11,8 @@ public sealed record CreateIntent(
     [property: Id(3)] IntentPurpose Purpose,
     [property: Id(4)] IdempotencyTicket Ticket,
     [property: Id(5)] string RequestedBy,
-    [property: Id(6)] DateTimeOffset Now);
+    [property: Id(6)] DateTimeOffset Now,
+    [property: Id(7)] bool Live = false);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundIntent(

@@ -41,7 +41,8 @@ public static class IssueToken
 
     public static ClaimsPrincipal Principal(UserAccount user, string scheme)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, user.Role) };
+        // The user id (not the name) is who a second approver must differ from.
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.NameIdentifier, user.Id), new(ClaimTypes.Role, user.Role) };
         if (user.TenantId is not null) claims.Add(new Claim(Roles.TenantClaim, user.TenantId));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
