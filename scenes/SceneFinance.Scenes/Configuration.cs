@@ -21,6 +21,7 @@ public static class Configuration
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
         services.ConfigureMarten(CardHolderSearch.Configure);
+        services.ConfigureMarten(Approving.Approvals.Configure);
         return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital();
     }
 
@@ -33,6 +34,7 @@ public static class Configuration
         api.MapCampus();
         api.MapHospital();
         api.MapRisk();
+        Approving.Approvals.MapApprovals(api);
         return api;
     }
 }

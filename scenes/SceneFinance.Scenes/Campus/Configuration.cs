@@ -41,6 +41,8 @@ public static class Configuration
         services.AddSingleton<Reminders>();
         services.AddSingleton<CampusNews>();
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
+        services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.CancelBill>();
+        services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.FundedPayment>();
         services.AddJobs(q =>
         {
             q.ScheduleJob<ReminderJob>(
@@ -58,6 +60,7 @@ public static class Configuration
     {
         opts.Events.AddEventTypes([
             typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
+            typeof(Waiving.WaiverRequested), typeof(Waiving.WaiverApproved), typeof(Waiving.WaiverRejected), typeof(Waiving.WaiverLapsed),
         ]);
         opts.Schema.For<StudentRecord>().Index(x => x.Grade).GinIndexJsonData();
         opts.Schema.For<RosterImport>();
@@ -78,6 +81,7 @@ public static class Configuration
         api.MapBills();
         api.MapBillPayments();
         api.MapWaivers();
+        WritingOff.WriteOffs.MapWriteOffs(api);
         api.MapCampusReports();
         api.MapOutbox();
         api.MapAttendance();
