@@ -102,6 +102,7 @@ public static class Configuration
         app.MapCampusPages();
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
+        Approvals.ApprovalExports.MapApprovalExports(app);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // For clients outside this server (a wall screen); the shell's own pages follow the figures in-process (LiveFeed).
