@@ -22,6 +22,7 @@ public static class Configuration
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
         services.ConfigureMarten(CardHolderSearch.Configure);
         services.ConfigureMarten(Approving.Approvals.Configure);
+        services.AddSingleton<Approving.IApprovalAction, Approving.GatewayRefunds.Refund>();
         return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital();
     }
 
@@ -35,6 +36,7 @@ public static class Configuration
         api.MapHospital();
         api.MapRisk();
         Approving.Approvals.MapApprovals(api);
+        Approving.GatewayRefunds.MapGatewayRefundRequests(api);
         return api;
     }
 }

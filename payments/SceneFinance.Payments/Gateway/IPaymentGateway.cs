@@ -29,13 +29,19 @@ public interface IPaymentGateway
     /// <summary>Refunds part or all of a succeeded intent to its channel; the refunds of an intent never exceed what it captured.</summary>
     Task<Outcome<RefundView>> Refund(string tenantId, string intentId, RefundIntent command);
 
+    /// <summary>Refunds a person asks for on one payment above this many fen in all need a second person (0: none).</summary>
+    long RefundApprovalThreshold => 0;
+
     /// <summary>What the channel says it settled on <paramref name="day"/>.</summary>
     Task<IReadOnlyList<StatementLine>> Statement(string channel, DateOnly day, CancellationToken ct);
 }
 
 public sealed class PaymentGateway(
-    IGrainFactory grains, IDocumentStore store, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
+    IGrainFactory grains, IDocumentStore store, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments,
+    GatewayOptions options) : IPaymentGateway
 {
+    public long RefundApprovalThreshold => options.RefundApprovalThreshold;
+
     public async Task<Outcome<PaymentIntentView>> CreateIntent(string tenantId, CreateIntent c)
     {
         var refused = await Refused(tenantId, c);

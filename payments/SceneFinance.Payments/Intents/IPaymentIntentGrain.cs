@@ -20,7 +20,8 @@ public sealed record RefundIntent(
     [property: Id(1)] string Reason,
     [property: Id(2)] IdempotencyTicket Ticket,
     [property: Id(3)] string RequestedBy,
-    [property: Id(4)] DateTimeOffset Now);
+    [property: Id(4)] DateTimeOffset Now,
+    [property: Id(5)] long? ApprovalThreshold = null);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundView(

@@ -143,7 +143,7 @@ public sealed class PaymentIntentGrain(
         {
             var requested = await _intent.Write(state => state.Refund(refundId) is not null ? Decided.Nothing
                     : IntentDecisions.RequestRefund(state, refundId, Adapter.RefundNo(refundId), c.Amount, c.Reason,
-                        c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now),
+                        c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now, c.ApprovalThreshold),
                 next => next);
             if (requested.Refusal is { } refused) return refused;
         }
