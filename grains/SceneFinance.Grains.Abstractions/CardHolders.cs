@@ -39,7 +39,8 @@ public sealed record TopUpCard(
     [property: Id(2)] string Channel,
     [property: Id(3)] string Purse,
     [property: Id(4)] IdempotencyTicket Ticket,
-    [property: Id(5)] DateTimeOffset Now);
+    [property: Id(5)] DateTimeOffset Now,
+    [property: Id(6)] string? By = null);
 
 /// <summary>Money a payment channel confirmed for this holder's cash purse (an online top-up), applied once per intent.</summary>
 [GenerateSerializer, Immutable]

@@ -9,20 +9,25 @@ public sealed record TenantView(
     [property: Id(1)] string Name,
     [property: Id(2)] string Kind,
     [property: Id(3)] string Status,
-    [property: Id(4)] string TimeZone);
+    [property: Id(4)] string TimeZone,
+    [property: Id(5)] string Mode = "sandbox");
 
 /// <summary>What a payment needs to know about its tenant, answered from memory.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TenantPaymentPolicy(
     [property: Id(0)] bool Active,
     [property: Id(1)] string TimeZone,
-    [property: Id(2)] long SinglePaymentCap);
+    [property: Id(2)] long SinglePaymentCap,
+    [property: Id(3)] bool Live = false);
 
 /// <summary>A tenant (school, hospital, canteen operator). Key: the tenant id.</summary>
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant in <paramref name="timeZone"/> (an IANA id; the platform's default when null); refused with <c>conflict</c> if it exists.</summary>
-    Task<Outcome<TenantView>> Create(string name, string kind, DateTimeOffset now, string? timeZone = null);
+    /// <summary>
+    /// Creates the tenant in <paramref name="timeZone"/> (an IANA id; the platform's default when null) and <paramref name="mode"/>
+    /// (<c>sandbox</c> when null); refused with <c>conflict</c> if it exists.
+    /// </summary>
+    Task<Outcome<TenantView>> Create(string name, string kind, DateTimeOffset now, string? timeZone = null, string? mode = null);
 
     /// <summary>The tenant, or null when there is none.</summary>
     [ReadOnly] Task<TenantView?> Get();

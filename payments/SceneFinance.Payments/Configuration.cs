@@ -27,11 +27,14 @@ public static class Configuration
         services.AddSingleton(options);
         services.ConfigureMarten(ConfigurePayments);
 
-        // Channels: until real SDKs are plugged in, each channel's API is its simulator.
+        // Sandbox tenants' channels: each channel's API is its simulator. Live tenants' channels are the adapters a real SDK
+        // registers under ChannelAdapters.LiveKey with its keys from SceneFinance:Channels:{channel}; none ships in this build,
+        // so a live tenant's online payment is refused channel_not_configured until one is.
         var behaviour = new SimulatorBehaviour();
         builder.Configuration.GetSection("SceneFinance:Simulator").Bind(behaviour);
         services.AddSingleton(behaviour);
         services.AddSingleton<ChannelSimulators>();
+        services.AddSingleton<SandboxOrders>();
         services.AddSimulatedChannel<IWeChatPayApi, WeChatPayKeys, WeChatPayAdapter>(PaymentChannels.WeChatPay, (sim, keys, clock) => new WeChatPaySimulator(sim, keys, clock));
         services.AddSimulatedChannel<IAlipayApi, AlipayKeys, AlipayAdapter>(PaymentChannels.Alipay, (sim, keys, clock) => new AlipaySimulator(sim, keys, clock));
         services.AddSimulatedChannel<IUnionPayApi, UnionPayKeys, UnionPayAdapter>(PaymentChannels.UnionPay, (sim, keys, clock) => new UnionPaySimulator(sim, keys, clock));

@@ -22,6 +22,8 @@ public static class Configuration
         var campus = new CampusOptions();
         configuration?.GetSection("SceneFinance:Campus").Bind(campus);
         services.ConfigureMarten(CardHolderSearch.Configure);
+        services.ConfigureMarten(Approving.Approvals.Configure);
+        services.AddSingleton<Approving.IApprovalAction, Approving.GatewayRefunds.Refund>();
         return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital()
             .AddCanteen(configuration);
     }
@@ -36,6 +38,8 @@ public static class Configuration
         api.MapHospital();
         api.MapCanteen();
         api.MapRisk();
+        Approving.Approvals.MapApprovals(api);
+        Approving.GatewayRefunds.MapGatewayRefundRequests(api);
         return api;
     }
 }

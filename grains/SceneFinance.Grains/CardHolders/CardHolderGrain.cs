@@ -66,7 +66,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     async Task<Outcome<TopUpResult>> ICardHolderGrain.TopUp(TopUpCard c)
     {
         var active = await grains.GetGrain<ITenantGrain>(TenantId).GetPaymentPolicy() is { Active: true };
-        return await _wallet.Write(s => Wallet.Decide(s, new TopUp(c.TopUpId, c.Amount, c.Purse, c.Channel, active, c.Now)),
+        return await _wallet.Write(s => Wallet.Decide(s, new TopUp(c.TopUpId, c.Amount, c.Purse, c.Channel, active, c.Now, c.By)),
             next => new TopUpResult(c.TopUpId, "succeeded", Balance(next)), c.Ticket, c.Now);
     }
 

@@ -9,9 +9,10 @@ public sealed record CardHolderRegistered(
     string CardHolderId, string ExternalId, string Name, string Kind, string CardNumber,
     string? IdNumber, string? Phone, long? DailyLimit, DateTimeOffset RegisteredAt);
 
+/// <summary>Money into a purse; <see cref="By"/> is the user id of the cashier who took it (null for a channel's confirmation).</summary>
 public sealed record CardToppedUp(
     string CardHolderId, string TopUpId, long Amount, string Purse, string Channel,
-    long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt, IReadOnlyList<Posting> Postings) : IJournalled;
+    long CashAfter, long SubsidyAfter, DateTimeOffset ToppedUpAt, IReadOnlyList<Posting> Postings, string? By = null) : IJournalled;
 
 /// <summary>A refund of an online top-up took money from the cash purse; it is held until the channel pays it out.</summary>
 public sealed record CardRefundDebited(

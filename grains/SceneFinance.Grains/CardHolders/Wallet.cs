@@ -4,7 +4,7 @@ using SceneFinance.Platform.Storage;
 
 namespace SceneFinance.Grains.CardHolders;
 
-public sealed record TopUp(string TopUpId, long Amount, string Purse, string Channel, bool TenantActive, DateTimeOffset Now);
+public sealed record TopUp(string TopUpId, long Amount, string Purse, string Channel, bool TenantActive, DateTimeOffset Now, string? By = null);
 
 /// <summary>The wallet's decisions: pure functions from state and command to events, or a refusal.</summary>
 public static class Wallet
@@ -57,7 +57,7 @@ public static class Wallet
         var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
         // Money came in through the channel's clearing account and is now owed to the holder; it pays off arrears first.
         return Decided.To(new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
-                Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount)),
+                Journal.Transfer(Accounts.Clearing(c.Channel), Accounts.Purse(state.Id, c.Purse), c.Amount), c.By),
             Arrears.Recover(state, new PursePart(c.Purse, c.Amount), c.Now));
     }
 

@@ -16,12 +16,12 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         _record = await session.LoadAsync<TenantRecord>(this.GetPrimaryKeyString(), ct);
     }
 
-    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now, string? timeZone)
+    async Task<Outcome<TenantView>> ITenantGrain.Create(string name, string kind, DateTimeOffset now, string? timeZone, string? mode)
     {
         if (_record is not null) return Refusal.Conflict("This tenant already exists.");
         var record = new TenantRecord
         {
-            Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, TimeZone = timeZone ?? Platform.Time.Zones.Default, CreatedAt = now, UpdatedAt = now,
+            Id = this.GetPrimaryKeyString(), Name = name, Kind = kind, TimeZone = timeZone ?? Platform.Time.Zones.Default, Mode = mode ?? TenantModes.Sandbox, CreatedAt = now, UpdatedAt = now,
         };
         await using var session = store.LightweightSession();
         session.Insert(record);
@@ -60,7 +60,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
 
     static TenantRecord Copy(TenantRecord r, DateTimeOffset now, string? status = null, long? singlePaymentCap = null) => new()
     {
-        Id = r.Id, Name = r.Name, Kind = r.Kind, Status = status ?? r.Status, TimeZone = r.TimeZone,
+        Id = r.Id, Name = r.Name, Kind = r.Kind, Status = status ?? r.Status, TimeZone = r.TimeZone, Mode = r.Mode,
         SinglePaymentCap = singlePaymentCap ?? r.SinglePaymentCap, CreatedAt = r.CreatedAt, UpdatedAt = now,
     };
 
@@ -75,7 +75,7 @@ public sealed class TenantGrain(IDocumentStore store) : Grain, ITenantGrain
         return _record = next;
     }
 
-    static TenantPaymentPolicy Policy(TenantRecord r) => new(r.Status == "active", r.TimeZone, r.SinglePaymentCap);
+    static TenantPaymentPolicy Policy(TenantRecord r) => new(r.Status == "active", r.TimeZone, r.SinglePaymentCap, r.Live);
 
     Task<TenantPaymentPolicy?> ITenantGrain.GetPaymentPolicy() => Task.FromResult(_record is null ? null : Policy(_record));
 }

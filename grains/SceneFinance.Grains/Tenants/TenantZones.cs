@@ -6,5 +6,5 @@ namespace SceneFinance.Grains.Tenants;
 public sealed class TenantDirectory(IGrainFactory grains) : ITenantDirectory
 {
     public async Task<TenantFacts?> Find(string tenantId) =>
-        await grains.GetGrain<ITenantGrain>(tenantId).GetPaymentPolicy() is { } p ? new TenantFacts(p.Active, p.TimeZone) : null;
+        await grains.GetGrain<ITenantGrain>(tenantId).GetPaymentPolicy() is { } p ? new TenantFacts(p.Active, p.TimeZone, p.Live) : null;
 }

@@ -23,6 +23,12 @@ public sealed class GatewayOptions
     /// <summary>Calls to a channel give up (outcome unknown) after this long.</summary>
     public int ChannelTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Refunds a person asks for on one payment, counted together (so a large refund split into small ones is caught), above this
+    /// many fen need a second person's approval. 0: no threshold. Set by the operator (configuration), not in the product.
+    /// </summary>
+    public long RefundApprovalThreshold { get; set; } = 100_000;
+
     /// <summary>Channels are simulated in-process (the only mode until real SDKs are plugged in).</summary>
     public bool Simulated { get; set; } = true;
 

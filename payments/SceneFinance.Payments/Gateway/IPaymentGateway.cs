@@ -29,17 +29,23 @@ public interface IPaymentGateway
     /// <summary>Refunds part or all of a succeeded intent to its channel; the refunds of an intent never exceed what it captured.</summary>
     Task<Outcome<RefundView>> Refund(string tenantId, string intentId, RefundIntent command);
 
+    /// <summary>Refunds a person asks for on one payment above this many fen in all need a second person (0: none).</summary>
+    long RefundApprovalThreshold => 0;
+
     /// <summary>What the channel says it settled on <paramref name="day"/>.</summary>
     Task<IReadOnlyList<StatementLine>> Statement(string channel, DateOnly day, CancellationToken ct);
 }
 
 public sealed class PaymentGateway(
-    IGrainFactory grains, IDocumentStore store, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments) : IPaymentGateway
+    IGrainFactory grains, IDocumentStore store, ITenantDirectory tenants, ChannelAdapters adapters, IEnumerable<IIntentFulfilment> fulfilments,
+    GatewayOptions options) : IPaymentGateway
 {
+    public long RefundApprovalThreshold => options.RefundApprovalThreshold;
+
     public async Task<Outcome<PaymentIntentView>> CreateIntent(string tenantId, CreateIntent c)
     {
         var refused = await Refused(tenantId, c);
-        if (refused is null) return await Intent(tenantId, PaymentIntentGrain.IdFor(tenantId, c.Ticket)).Create(c);
+        if (refused is null) return await Intent(tenantId, PaymentIntentGrain.IdFor(tenantId, c.Ticket)).Create(c with { Live = (await tenants.Find(tenantId))!.Live });
         // A request answered before gets its first answer, even if it would be refused now (the card since reported lost).
         return await StoredOutcomes.Find<PaymentIntentView>(store, tenantId, c.Ticket) ?? refused;
     }
@@ -50,8 +56,13 @@ public sealed class PaymentGateway(
         if (fulfilments.FirstOrDefault(f => f.Kind == c.Purpose.Kind) is not { } fulfilment) return Refusal.Invalid("purpose", $"Unknown purpose {c.Purpose.Kind}.");
         if (await tenants.Find(tenantId) is not { } tenant) return Refusal.NotFound("The tenant");
         if (!tenant.Active) return Refusal.Suspended();
+        // Live money never meets a simulator: without a real adapter for the channel, nothing is created.
+        if (tenant.Live && adapters.Find(c.Channel, live: true) is null) return ChannelNotConfigured(c.Channel);
         return await fulfilment.Check(tenantId, c.Purpose, c.Amount);
     }
+
+    public static Refusal ChannelNotConfigured(string channel) => Refusal.Conflict(
+        $"This tenant is live and {channel} has no live credentials configured; online payment through it is not available.", "channel_not_configured");
 
     public async Task<PaymentIntentView?> Retrieve(string tenantId, string intentId) =>
         IsIntentId(intentId) ? await Intent(tenantId, intentId).Get() : null;

@@ -11,7 +11,8 @@ public sealed record CreateIntent(
     [property: Id(3)] IntentPurpose Purpose,
     [property: Id(4)] IdempotencyTicket Ticket,
     [property: Id(5)] string RequestedBy,
-    [property: Id(6)] DateTimeOffset Now);
+    [property: Id(6)] DateTimeOffset Now,
+    [property: Id(7)] bool Live = false);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundIntent(
@@ -19,7 +20,8 @@ public sealed record RefundIntent(
     [property: Id(1)] string Reason,
     [property: Id(2)] IdempotencyTicket Ticket,
     [property: Id(3)] string RequestedBy,
-    [property: Id(4)] DateTimeOffset Now);
+    [property: Id(4)] DateTimeOffset Now,
+    [property: Id(5)] long? ApprovalThreshold = null);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundView(

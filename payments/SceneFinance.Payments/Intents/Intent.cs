@@ -18,7 +18,7 @@ public sealed record Intent(
     string Id, string Channel, string OrderNo, long Amount, string Description, IntentPurpose Purpose,
     string TicketId, string RequestHash, string ClientSecret, string Status, string? PayUrl, string? TransactionId, string? FailureCode,
     bool Fulfilled, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset UpdatedAt, ImmutableList<IntentRefund> Refunds,
-    DateTimeOffset? SucceededAt = null)
+    DateTimeOffset? SucceededAt = null, bool Live = false)
 {
     public long Captured => Status == IntentStatus.Succeeded ? Amount : 0;
     public long Refunded => Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount);
@@ -34,7 +34,7 @@ public sealed record Intent(
     public static Intent? Fold(Intent? s, object e) => (s, e) switch
     {
         (null, PaymentIntentCreated c) => new Intent(c.IntentId, c.Channel, c.OrderNo, c.Amount, c.Description, c.Purpose, c.TicketId, c.RequestHash,
-            c.ClientSecret, IntentStatus.RequiresPayment, null, null, null, false, c.CreatedAt, c.ExpiresAt, c.CreatedAt, []),
+            c.ClientSecret, IntentStatus.RequiresPayment, null, null, null, false, c.CreatedAt, c.ExpiresAt, c.CreatedAt, [], Live: c.Live),
         (null, _) => null,
         ({ } i, PaymentIntentSubmitted x) => i with { PayUrl = x.PayUrl, UpdatedAt = x.SubmittedAt },
         ({ } i, PaymentIntentProcessing x) => i with { Status = IntentStatus.Processing, UpdatedAt = x.At },
@@ -90,17 +90,23 @@ public static class IntentDecisions
 
     /// <summary>Reserves a refund against what was captured and not yet refunded (or held for a refund).</summary>
     public static Decided RequestRefund(Intent s, string refundId, string refundNo, long amount, string reason,
-        string ticketId, string requestHash, string requestedBy, DateTimeOffset now)
+        string ticketId, string requestHash, string requestedBy, DateTimeOffset now, long? approvalThreshold = null)
     {
         if (s.Status != IntentStatus.Succeeded)
             return Refusal.Conflict($"Only a succeeded payment can be refunded; this one is {s.Status}.");
         if (amount > s.Refundable)
             return new Refusal(RefusalKind.Conflict, RefundExceedsCaptured,
                 $"At most {s.Refundable} fen of this payment can still be refunded.", new() { ["amount"] = [$"at most {s.Refundable}"] });
+        // Counted with every refund of this payment that holds money, so splitting a large refund into small ones changes nothing.
+        var cumulative = s.Refunds.Where(r => r.Holds).Sum(r => r.Amount) + amount;
+        if (approvalThreshold is > 0 and var threshold && cumulative > threshold)
+            return Refusal.Conflict($"Refunds of this payment would come to {cumulative} fen, above {threshold}: a second person must approve this refund.",
+                ApprovalRequired);
         return Decided.To(new IntentRefundRequested(s.Id, refundId, refundNo, amount, reason, ticketId, requestHash, requestedBy, now));
     }
 
     public const string RefundExceedsCaptured = "refund_exceeds_captured";
+    public const string ApprovalRequired = "approval_required";
 
     /// <summary>The channel's word on a refund: only a pending refund moves.</summary>
     public static Decided OnRefund(Intent s, string refundId, string status, string? transactionId, string? failureCode, DateTimeOffset now)

@@ -8,6 +8,9 @@ public sealed class ChannelOrder
     public string TenantId { get; set; } = "";
     public string IntentId { get; set; } = "";
 
+    /// <summary>A live tenant's order: only the channel's live adapter may speak for it.</summary>
+    public bool Live { get; set; }
+
     public static string Key(string channel, string orderNo) => $"{channel}:{orderNo}";
 }
 

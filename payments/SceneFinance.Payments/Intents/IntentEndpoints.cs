@@ -64,7 +64,10 @@ public static class IntentEndpoints
                 return (await Refund(http.User, gateway, tenantId, intentId, IdempotencyTicket.RequireKey(http.Request), body, clock.GetUtcNow())).ToOk();
             })
             .Doc("refundPaymentIntent", "Refund part or all of a succeeded payment back to its channel (finance)",
-                "Never more than was captured: 409 refund_exceeds_captured. The refund is rejected (insufficient_funds) when what was paid for no longer holds the money.")
+                "Never more than was captured: 409 refund_exceeds_captured. The refund is rejected (insufficient_funds) when what was paid for no longer holds the money. "
+                + "When this payment's refunds would come to more than the approval threshold in all (SceneFinance:Gateway:RefundApprovalThreshold), 409 "
+                + "approval_required: ask through requestGatewayRefund, and a second person approves it.")
+            .Problems(StatusCodes.Status409Conflict)
             .Idempotent();
 
         return api;
@@ -81,6 +84,7 @@ public static class IntentEndpoints
             .ThrowIfInvalid();
         var reason = string.IsNullOrWhiteSpace(body.Reason) ? "refund" : body.Reason.Trim();
         var ticket = IdempotencyTicket.For("tenant", key, "refund", intentId, body.Amount, reason);
-        return await gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, user.Identity?.Name ?? "anonymous", now));
+        // A person's refunds above the threshold (counted per payment) go through the approval queue (refund-requests).
+        return await gateway.Refund(tenantId, intentId, new RefundIntent(body.Amount!.Value, reason, ticket, user.UserId(), now, gateway.RefundApprovalThreshold));
     }
 }

@@ -32,7 +32,7 @@ public sealed class PaymentIntentGrain(
     string TenantId => _intent.TenantId;
     string Id => _intent.StreamKey;
     Intent State => _intent.State!;
-    IChannelAdapter Adapter => adapters.Get(State.Channel);
+    IChannelAdapter Adapter => adapters.Get(State.Channel, State.Live);
     IIntentFulfilment Fulfilment(string kind) => fulfilments.FirstOrDefault(f => f.Kind == kind)
         ?? throw new InvalidOperationException($"No fulfilment for payments of kind {kind}.");
 
@@ -44,13 +44,13 @@ public sealed class PaymentIntentGrain(
             return await StoredOutcomes.Find<PaymentIntentView>(store, TenantId, c.Ticket)
                    ?? await Submit(c.Now); // the first attempt stopped before it answered: finish it
         }
-        var adapter = adapters.Get(c.Channel);
+        if (adapters.Find(c.Channel, c.Live) is not { } adapter) return PaymentGateway.ChannelNotConfigured(c.Channel);
         var created = new PaymentIntentCreated(Id, c.Channel, adapter.OrderNo(Id), c.Amount, c.Description, c.Purpose,
             c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
-            c.Now, c.Now.AddMinutes(options.IntentLifetimeMinutes));
+            c.Now, c.Now.AddMinutes(options.IntentLifetimeMinutes), c.Live);
         // Recorded before the channel hears of it: whatever happens next, the janitor can find and finish it.
         var started = await _intent.Start(s => s is null
-                ? Decided.To(created).Insert(new ChannelOrder { Id = ChannelOrder.Key(c.Channel, created.OrderNo), TenantId = TenantId, IntentId = Id })
+                ? Decided.To(created).Insert(new ChannelOrder { Id = ChannelOrder.Key(c.Channel, created.OrderNo), TenantId = TenantId, IntentId = Id, Live = c.Live })
                 : Decided.Nothing,
             (next, _) => next);
         if (started.Refusal is { } refused) return refused;
@@ -143,7 +143,7 @@ public sealed class PaymentIntentGrain(
         {
             var requested = await _intent.Write(state => state.Refund(refundId) is not null ? Decided.Nothing
                     : IntentDecisions.RequestRefund(state, refundId, Adapter.RefundNo(refundId), c.Amount, c.Reason,
-                        c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now),
+                        c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, c.Now, c.ApprovalThreshold),
                 next => next);
             if (requested.Refusal is { } refused) return refused;
         }

@@ -16,18 +16,28 @@ public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore s
 {
     public async Task<ChannelAnswer?> Receive(string channel, InboundNotification notification)
     {
-        if (adapters.Find(channel) is not { } adapter) return null;
         var now = clock.GetUtcNow();
-        ChannelNotice notice;
-        try
+        // The live adapter (real keys) is asked first; a notification only the simulator's keys verify speaks for sandbox orders only.
+        IChannelAdapter? adapter = null;
+        ChannelNotice? read = null;
+        var live = false;
+        foreach (var (candidate, isLive) in new[] { (adapters.Find(channel, live: true), true), (adapters.Find(channel), false) })
         {
-            notice = adapter.Read(notification, now);
+            if (candidate is null) continue;
+            adapter ??= candidate;
+            try
+            {
+                read = candidate.Read(notification, now);
+                (adapter, live) = (candidate, isLive);
+                break;
+            }
+            catch (NotificationRejectedException e)
+            {
+                log.LogWarning("{Channel}: refused a notification: {Reason}", channel, e.Message);
+            }
         }
-        catch (NotificationRejectedException e)
-        {
-            log.LogWarning("{Channel}: refused a notification: {Reason}", channel, e.Message);
-            return adapter.Answer(false) with { StatusCode = 401 };
-        }
+        if (adapter is null) return null;
+        if (read is not { } notice) return adapter.Answer(false) with { StatusCode = 401 };
         try
         {
             await using (var query = store.QuerySession())
@@ -37,6 +47,11 @@ public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore s
                 {
                     log.LogWarning("{Channel}: a notification names order {OrderNo}, which is not ours", channel, notice.OrderNo);
                     return adapter.Answer(true);
+                }
+                if (order.Live != live)
+                {
+                    log.LogWarning("{Channel}: a {Mode} notification names order {OrderNo} of the other mode; refused", channel, live ? "live" : "sandbox", notice.OrderNo);
+                    return adapter.Answer(false) with { StatusCode = 401 };
                 }
                 var view = (await grains.GetGrain<IPaymentIntentGrain>(GrainKeys.For(order.TenantId, order.IntentId)).Notify(notice, now)).Value
                            ?? throw new InvalidOperationException($"Intent {order.IntentId} of a known channel order does not exist.");

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Marten;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Platform;
+using SceneFinance.Platform.Security;
 using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
 
@@ -20,7 +22,7 @@ public static class SimulatorPages
 {
     public static IEndpointRouteBuilder MapSimulatorPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/pay/{tenantId}/{intentId}", async (string tenantId, string intentId, string? secret, IPaymentGateway gateway, ChannelAdapters adapters, IDocumentStore store) =>
+        app.MapGet("/pay/{tenantId}/{intentId}", async (string tenantId, string intentId, string? secret, IPaymentGateway gateway, ChannelAdapters adapters, IDocumentStore store, SandboxOrders orders) =>
         {
             var view = await gateway.Retrieve(tenantId, intentId);
             string? clientSecret = null;
@@ -40,14 +42,18 @@ public static class SimulatorPages
             {
                 body.Append($"<div class=\"qr\">{Platform.Qr.Svg(qr)}</div><p>Scan with {E(ChannelName(view.Channel))} 请使用{E(ChannelName(view.Channel))}扫码支付</p>");
                 var orderNo = adapters.Get(view.Channel).OrderNo(intentId);
-                body.Append($"<p><a class=\"button\" data-testid=\"open-wallet\" href=\"/simulator/{E(view.Channel)}/{E(orderNo)}\">Open the simulated wallet app 打开模拟钱包</a></p>");
+                if (await orders.Find(view.Channel, orderNo) is not null) // a sandbox order: its "wallet app" is the simulator
+                    body.Append($"<p><a class=\"button\" data-testid=\"open-wallet\" href=\"/simulator/{E(view.Channel)}/{E(orderNo)}\">Open the simulated wallet app 打开模拟钱包</a></p>");
             }
             return Page("Checkout 支付", body.ToString(), 200, refresh: !final);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapGet("/simulator", (ChannelSimulators sims) =>
+        // The simulator stands in for the channels of sandbox tenants only. Its lists show every tenant's orders: platform admins only.
+        app.MapGet("/simulator", (HttpContext http, ChannelSimulators sims) =>
         {
-            var body = new StringBuilder("<p>Simulated payment channels. 模拟支付渠道。</p>");
+            if (http.User.Identity?.IsAuthenticated != true) return Results.Redirect("/login?returnUrl=%2Fsimulator");
+            if (!http.User.IsInRole(Roles.PlatformAdmin)) return Page("Not found 未找到", "<p>Not found.</p>", 404);
+            var body = new StringBuilder("<p>Simulated payment channels of sandbox tenants. 沙箱租户的模拟支付渠道。</p>");
             var b = sims.Behaviour;
             body.Append(CultureInfo.InvariantCulture, $"<p>Seed {b.Seed}; auto-pay {b.AutoPay}; decline {b.DeclineRate:P0}; answer lost {b.ApiTimeoutRate:P0}; notification lost {b.NotificationLossRate:P0}; duplicated {b.DuplicateRate:P0}; out of order {b.OutOfOrderRate:P0}; delayed {b.DelayedRate:P0}; refund fails {b.RefundFailureRate:P0}.</p>");
             foreach (var sim in sims.All)
@@ -60,22 +66,42 @@ public static class SimulatorPages
             return Page("Channel simulator 渠道模拟器", body.ToString());
         }).ExcludeFromDescription();
 
-        app.MapGet("/simulator/{channel}/{orderNo}", (string channel, string orderNo, ChannelSimulators sims) =>
+        app.MapGet("/simulator/{channel}/{orderNo}", async (string channel, string orderNo, HttpContext http, ChannelSimulators sims, SandboxOrders orders, IAntiforgery antiforgery) =>
         {
-            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is not { } order) return Page("Not found 未找到", "<p>No such order.</p>", 404);
-            var body = new StringBuilder($"<h1>{Yuan(order.Amount)}</h1><p>{E(order.Description)}</p><p>Order {E(order.OrderNo)}</p>");
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is not { } order || await orders.Find(channel, orderNo) is not { } owner)
+                return Page("Not found 未找到", "<p>No such order.</p>", 404);
+            var body = new StringBuilder($"<h1>{Yuan(order.Amount)}</h1>");
             body.Append($"<p class=\"status\" data-testid=\"order-state\">{order.State}</p>");
+            if (!SandboxOrders.MayPay(http.User, owner.TenantId))
+            {
+                // A sandbox "payment" makes test money: only the platform's or the tenant's own signed-in people may press Pay.
+                var back = Uri.EscapeDataString($"/simulator/{channel}/{orderNo}");
+                body.Append($"<p>Sandbox: sign in to pay with test money. 沙箱：登录后才能用测试资金支付。</p><p><a class=\"button\" data-testid=\"sign-in-to-pay\" href=\"/login?returnUrl={back}\">Sign in 登录</a></p>");
+                return Page(ChannelName(channel), body.ToString());
+            }
+            body.Insert(0, $"<p><small>Sandbox 沙箱</small></p>");
+            body.Append($"<p>{E(order.Description)}</p><p>Order {E(order.OrderNo)}</p>");
             if (order.State == SimOrderState.Open)
+            {
+                var tokens = antiforgery.GetAndStoreTokens(http);
                 body.Append($"""
-                    <form method="post"><button class="button" name="decision" value="approve" data-testid="approve">Pay 确认支付</button>
+                    <form method="post"><input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken ?? "")}">
+                    <button class="button" name="decision" value="approve" data-testid="approve">Pay 确认支付</button>
                     <button class="button secondary" name="decision" value="decline" data-testid="decline">Decline 拒绝</button></form>
                     """);
+            }
             return Page(ChannelName(channel), body.ToString());
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/simulator/{channel}/{orderNo}", async (string channel, string orderNo, HttpContext http, ChannelSimulators sims) =>
+        // Antiforgery is checked here, not by the middleware: a bearer token (a script, a test) carries no ambient credential to forge.
+        app.MapPost("/simulator/{channel}/{orderNo}", async (string channel, string orderNo, HttpContext http, ChannelSimulators sims, SandboxOrders orders, IAntiforgery antiforgery) =>
         {
-            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is null) return Results.NotFound();
+            if (http.User.Identity?.IsAuthenticated != true) return Results.Unauthorized();
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].Find(orderNo) is null || await orders.Find(channel, orderNo) is not { } owner
+                || !SandboxOrders.MayPay(http.User, owner.TenantId))
+                return Results.NotFound();
+            if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && !await antiforgery.IsRequestValidAsync(http))
+                return Results.BadRequest();
             var form = await http.Request.ReadFormAsync();
             sims[channel].PayerDecides(orderNo, form["decision"] == "approve");
             return Results.Redirect($"/simulator/{channel}/{Uri.EscapeDataString(orderNo)}");

@@ -40,4 +40,12 @@ public static class TenantAccess
         user.IsInRole(Roles.PlatformAdmin) || (user.HasClaim(Roles.TenantClaim, tenantId) && roles.Any(user.IsInRole));
 
     public static string UserName(this HttpContext http) => http.User.Identity?.Name ?? "anonymous";
+
+    /// <summary>
+    /// The signed-in person's user id (never their name): what a second approver is compared by and what events record.
+    /// A sign-in from before ids were carried has none and must sign in again.
+    /// </summary>
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } id ? id
+            : throw new ProblemException(401, ErrorCodes.Unauthorized, "Sign in again: this sign-in carries no user id.");
 }

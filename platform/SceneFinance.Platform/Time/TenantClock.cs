@@ -5,12 +5,12 @@ namespace SceneFinance.Platform.Time;
 /// <summary>What every module may ask about a tenant (the tenant grain answers from memory); implemented by the grains module.</summary>
 public interface ITenantDirectory
 {
-    /// <summary>Whether the tenant is active and its IANA zone id; null for an unknown tenant.</summary>
+    /// <summary>Whether the tenant is active, its IANA zone id and whether it is live (not sandbox); null for an unknown tenant.</summary>
     Task<TenantFacts?> Find(string tenantId);
 }
 
 [GenerateSerializer, Immutable]
-public sealed record TenantFacts([property: Id(0)] bool Active, [property: Id(1)] string TimeZone);
+public sealed record TenantFacts([property: Id(0)] bool Active, [property: Id(1)] string TimeZone, [property: Id(2)] bool Live = false);
 
 /// <summary>Time zones by IANA id, looked up once each. <see cref="Default"/> is a new tenant's zone.</summary>
 public static class Zones

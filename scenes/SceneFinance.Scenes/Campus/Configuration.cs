@@ -44,6 +44,8 @@ public static class Configuration
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
         services.AddSingleton<IPhoneDirectory, GuardianDirectory>();
         services.AddSingleton<IReminderSender, SmsReminderSender>();
+        services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.CancelBill>();
+        services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.FundedPayment>();
         services.AddJobs(q =>
         {
             q.ScheduleJob<ReminderJob>(
@@ -62,6 +64,7 @@ public static class Configuration
         opts.Events.AddEventTypes([
             typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
             typeof(BillCounterRefunded),
+            typeof(Waiving.WaiverRequested), typeof(Waiving.WaiverApproved), typeof(Waiving.WaiverRejected), typeof(Waiving.WaiverLapsed),
         ]);
         opts.Schema.For<StudentRecord>().Index(x => x.Grade).Index(x => x.TenantId).GinIndexJsonData();
         opts.Schema.For<RosterImport>();
@@ -84,6 +87,7 @@ public static class Configuration
         api.MapBillPayments();
         api.MapCounterRefunds();
         api.MapWaivers();
+        WritingOff.WriteOffs.MapWriteOffs(api);
         api.MapCampusReports();
         api.MapOutbox();
         api.MapAttendance();

@@ -147,7 +147,7 @@ public static class CardHolderEndpoints
         var purse = body.Purse ?? "cash";
         var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
         return IsHolderId(id)
-            ? await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now))
+            ? await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now, user.UserId()))
             : Refusal.NotFound("The card holder");
     }
 

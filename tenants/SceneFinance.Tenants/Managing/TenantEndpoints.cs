@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Grains;
+using SceneFinance.Grains.Tenants;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
@@ -10,8 +11,11 @@ using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Tenants.Managing;
 
-/// <summary>A new tenant; <c>timeZone</c> (an IANA id) is optional, the platform's default zone when absent.</summary>
-public sealed record CreateTenantRequest(string? Name, string? Kind, string? TimeZone = null);
+/// <summary>
+/// A new tenant; <c>timeZone</c> (an IANA id) is optional, the platform's default zone when absent; <c>mode</c> is
+/// <c>sandbox</c> (the default: simulated channels) or <c>live</c> (real channels only).
+/// </summary>
+public sealed record CreateTenantRequest(string? Name, string? Kind, string? TimeZone = null, string? Mode = null);
 
 /// <summary>Managing tenants: the routes, and the same functions for the admin shell (one check, one validation).</summary>
 public static class TenantEndpoints
@@ -26,7 +30,8 @@ public static class TenantEndpoints
                 (await Create(http.User, grains, body, clock.GetUtcNow())).ToCreated(t => $"/api/v1/tenants/{t.Id}"))
             .Doc("createTenant", "Create a tenant (platform-admin)",
                 "Creates a school, hospital or canteen operator, active at once. kind is campus, hospital or canteen; timeZone (an IANA id, "
-                + "optional) is the zone its days, daily limits and shown times are counted in.")
+                + "optional) is the zone its days, daily limits and shown times are counted in. mode (optional) is sandbox, the default, whose online "
+                + "payments go to the simulated channels, or live, whose online payments go only to channels configured with real credentials.")
             .Problems(StatusCodes.Status409Conflict);
 
         tenants.MapGet("/{tenantId}", async (string tenantId, HttpContext http, IGrainFactory grains) =>
@@ -53,8 +58,9 @@ public static class TenantEndpoints
             .Text(body.Name, "name", 100)
             .OneOf(body.Kind, "kind", Kinds)
             .Require(body.TimeZone is null || Zones.IsKnown(body.TimeZone), "timeZone", $"timeZone must be an IANA time zone id, such as {Zones.Default}.")
+            .Require(body.Mode is null || TenantModes.All.Contains(body.Mode), "mode", "mode must be one of: sandbox, live.")
             .ThrowIfInvalid();
-        return await grains.GetGrain<ITenantGrain>(Ids.New("tn")).Create(body.Name!.Trim(), body.Kind!, now, body.TimeZone);
+        return await grains.GetGrain<ITenantGrain>(Ids.New("tn")).Create(body.Name!.Trim(), body.Kind!, now, body.TimeZone, body.Mode);
     }
 
     /// <summary>The tenant, for the platform admin or the tenant's own people.</summary>

@@ -7,7 +7,7 @@ using SceneFinance.Platform.Security;
 namespace SceneFinance.Tenants.Managing;
 
 /// <summary>A tenant as the platform's list shows it; <see cref="TimeZone"/> is the zone its own times are read in.</summary>
-public sealed record TenantRow(string Id, string Name, string Kind, string Status, string TimeZone, DateTimeOffset CreatedAt);
+public sealed record TenantRow(string Id, string Name, string Kind, string Status, string TimeZone, DateTimeOffset CreatedAt, string Mode = "sandbox");
 
 /// <summary>The platform's tenants, for the platform administrator only: the admin shell's list, its spreadsheet and the tenant switcher.</summary>
 public static class TenantList
@@ -40,5 +40,5 @@ public static class TenantList
         return all.Select(t => (t.Id, t.Name)).ToList();
     }
 
-    static TenantRow ToRow(TenantRecord t) => new(t.Id, t.Name, t.Kind, t.Status, t.TimeZone, t.CreatedAt);
+    static TenantRow ToRow(TenantRecord t) => new(t.Id, t.Name, t.Kind, t.Status, t.TimeZone, t.CreatedAt, t.View().Mode);
 }

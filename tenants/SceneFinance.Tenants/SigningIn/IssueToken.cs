@@ -46,7 +46,8 @@ public static class IssueToken
     /// where they signed in from and whether they must change their password first).</summary>
     public static ClaimsPrincipal Principal(UserAccount user, string scheme, string? clientAddress = null)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.Role, user.Role), new(SecurityStamps.StampClaim, user.SecurityStamp) };
+        // The user id (not the name) is who a second approver must differ from.
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.NameIdentifier, user.Id), new(ClaimTypes.Role, user.Role), new(SecurityStamps.StampClaim, user.SecurityStamp) };
         if (user.TenantId is not null) claims.Add(new Claim(Roles.TenantClaim, user.TenantId));
         if (clientAddress is not null) claims.Add(new Claim(SceneFinance.Platform.Audit.AuditActor.IpClaim, clientAddress));
         if (user.MustChangePassword) claims.Add(new Claim(MustChangeClaim, "true"));

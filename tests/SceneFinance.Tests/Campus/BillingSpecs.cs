@@ -74,7 +74,9 @@ public sealed class BillingSpecs(CampusApp app)
         Assert.Equal("partially_paid", partial["installments"]![1]!.Str("status"));
 
         (await s.PayAtCounter(bill, 40_000, "subsidy", provider: "县教育局 county bursary", token: cashier)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
-        (await s.PayAtCounter(bill, 40_000, "loan", provider: "国家助学贷款", token: await s.UserToken(Roles.Finance))).Expect(HttpStatusCode.OK);
+        var finance = await s.UserToken(Roles.Finance);
+        (await s.PayAtCounter(bill, 40_000, "loan", provider: "国家助学贷款", token: finance)).ExpectProblem(HttpStatusCode.Conflict, "approval_required");
+        await s.ApprovedBy(await s.AskFundedPayment(bill, 40_000, "loan", "国家助学贷款", finance), s.AdminToken);
         var paid = await s.Bill(bill);
         Assert.Equal(("paid", 0L, 40_000L, 60_000L), (paid.Str("status"), paid.Long("outstandingAmount"), paid.Long("paidExternally"), paid.Long("paidAtCounter")));
         (await s.PayAtCounter(bill, 10_000)).ExpectProblem(HttpStatusCode.Conflict, "bill_settled");
@@ -271,8 +273,9 @@ public sealed class BillingSpecs(CampusApp app)
         // A live bill's money is not handed back by accident: the refund is rejected until the bill is cancelled.
         var early = (await s.Api.Post($"{s.Base}/payment-intents/{id}/refunds", new { amount = 15_000 }, s.AdminToken, "too-early")).Expect(HttpStatusCode.OK);
         Assert.Equal(("rejected", "bill_not_cancelled"), (early["status"].GetValue<string>(), early["failureCode"].GetValue<string>()));
-        var cancelled = (await s.Api.Post($"{s.Base}/campus/bills/{bill}/cancel", new { reason = "转学 moved away" }, s.AdminToken)).Expect(HttpStatusCode.OK);
-        Assert.Equal(("cancelled", 0L), (cancelled["status"].GetValue<string>(), cancelled["outstandingAmount"].GetValue<long>()));
+        await s.ApprovedBy(await s.AskCancel(bill, "转学 moved away", await s.UserToken(Roles.Finance)), s.AdminToken);
+        var cancelled = await s.Bill(bill);
+        Assert.Equal(("cancelled", 0L), (cancelled["status"]!.GetValue<string>(), cancelled["outstandingAmount"]!.GetValue<long>()));
         (await s.PayAtCounter(bill, 1_000)).ExpectProblem(HttpStatusCode.Conflict, "bill_cancelled");
         (await s.PayOnline(bill, 1_000, parent)).ExpectProblem(HttpStatusCode.Conflict, "bill_cancelled");
         (await s.Api.Post($"{s.Base}/payment-intents/{id}/refunds", new { amount = 15_000 }, s.AdminToken, "refund")).Expect(HttpStatusCode.OK);

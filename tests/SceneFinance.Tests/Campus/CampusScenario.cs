@@ -97,6 +97,21 @@ public static class Roster
     public static Task<Answer> PayAtCounter(this Scenario s, string billId, long amount, string method = "counter", string? provider = null, string? key = null, string? token = null) =>
         s.Api.Post($"{s.Base}/campus/bills/{billId}/payments", new { amount, method, provider }, token ?? s.AdminToken, key ?? Guid.NewGuid().ToString("N"));
 
+    /// <summary>A loan or subsidy on a bill: asked for by one person, recorded when another approves it.</summary>
+    public static Task<Answer> AskFundedPayment(this Scenario s, string billId, long amount, string method, string provider, string? token = null) =>
+        s.Api.Post($"{s.Base}/campus/bills/{billId}/funded-payments", new { amount, method, provider }, token ?? s.AdminToken);
+
+    /// <summary>Cancelling a bill with money on it: asked for by one person, done when another approves it.</summary>
+    public static Task<Answer> AskCancel(this Scenario s, string billId, string reason, string? token = null) =>
+        s.Api.Post($"{s.Base}/campus/bills/{billId}/cancellation-requests", new { reason }, token ?? s.AdminToken);
+
+    /// <summary>A second person approves the request (201 pending) in the approval queue.</summary>
+    public static async Task<JsonNode> ApprovedBy(this Scenario s, Answer request, string approver)
+    {
+        var id = request.Expect(HttpStatusCode.Created)["id"].GetValue<string>();
+        return (await s.Api.Post($"{s.Base}/approvals/{id}/approve", null, approver)).Expect(HttpStatusCode.OK).Body!;
+    }
+
     public static Task<Answer> PayOnline(this Scenario s, string billId, long amount, string token, string channel = "wechat-pay", string? key = null) =>
         s.Api.Post($"{s.Base}/campus/bills/{billId}/online-payments", new { amount, channel }, token, key ?? Guid.NewGuid().ToString("N"));
 

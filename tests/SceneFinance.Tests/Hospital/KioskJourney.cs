@@ -43,7 +43,7 @@ public sealed class KioskJourney(BrowserFixture browser)
 
         // The patient's phone: the checkout link leads to the (simulated) WeChat Pay app, where they approve.
         var checkout = await page.GetByTestId("checkout").GetAttributeAsync("href");
-        var phone = await browser.NewPage();
+        var phone = await browser.SignedIn(); // a sandbox tenant: the simulated wallet pays for signed-in people only
         await phone.GotoAsync(checkout!);
         await phone.GetByTestId("open-wallet").ClickAsync();
         await phone.GetByTestId("approve").ClickAsync();

@@ -52,7 +52,7 @@ public sealed class KioskLanguageJourney(BrowserFixture browser)
         await BrowserFixture.Screenshot(page, "kiosk-qr-large-en");
 
         var checkout = await page.GetByTestId("checkout").GetAttributeAsync("href");
-        var phone = await browser.NewPage();
+        var phone = await browser.SignedIn(); // a sandbox tenant: the simulated wallet pays for signed-in people only
         await phone.GotoAsync(checkout!);
         await phone.GetByTestId("open-wallet").ClickAsync();
         await phone.GetByTestId("approve").ClickAsync();

@@ -58,15 +58,22 @@ public static class Gateway
     public static bool Settled(JsonNode i) =>
         i["status"]!.GetValue<string>() is "failed" or "canceled" || (i["status"]!.GetValue<string>() == "succeeded" && i["fulfilled"]!.GetValue<bool>());
 
-    /// <summary>A person opens the checkout link, follows it to the simulated wallet app and presses Pay (or Decline).</summary>
+    /// <summary>
+    /// A person opens the checkout link, follows it to the simulated wallet app and presses Pay (or Decline): in the sandbox
+    /// only a signed-in person may (here the platform admin's token).
+    /// </summary>
     public static async Task PayOnPhone(this Scenario s, JsonNode intent, bool approve = true)
     {
         var checkout = new Uri(intent["checkoutUrl"]!.GetValue<string>());
         var page = await s.Api.Http.GetStringAsync(checkout.PathAndQuery);
         var wallet = Regex.Match(page, "href=\"(/simulator/[^\"]+)\"").Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(wallet), "the checkout page links to the wallet app: " + page);
-        using var response = await s.Api.Http.PostAsync(WebUtility.HtmlDecode(wallet),
-            new FormUrlEncodedContent([new("decision", approve ? "approve" : "decline")]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, WebUtility.HtmlDecode(wallet))
+        {
+            Content = new FormUrlEncodedContent([new("decision", approve ? "approve" : "decline")]),
+        };
+        request.Headers.Authorization = new("Bearer", s.AdminToken);
+        using var response = await s.Api.Http.SendAsync(request);
         Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"the wallet app answered {(int)response.StatusCode}");
     }
 

@@ -52,8 +52,9 @@ public static class BillEndpoints
 
         bills.MapPost("/{billId}/cancel", async (string tenantId, string billId, CancelBillRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
                 (await Cancel(http.User, store, grains, tenantId, billId, body, clock.GetUtcNow())).ToOk())
-            .Doc("cancelBill", "Cancel a bill: nothing more is asked",
-                "What was outstanding is written off; money paid online can then be refunded through the payment intent's refunds.")
+            .Doc("cancelBill", "Cancel a bill with no money on it",
+                "A bill with nothing outstanding and nothing collected is cancelled at once. Any other cancellation writes money off: it is refused "
+                + "409 approval_required, and asked for through requestBillCancellation instead.")
             .Problems(StatusCodes.Status409Conflict);
     }
 
@@ -105,8 +106,10 @@ public static class BillEndpoints
     {
         user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
         new Validation().Text(body.Reason, "reason", 200).ThrowIfInvalid();
-        return await (await Find(user, store, grains, tenantId, billId))
-            .Then(_ => Grain(grains, tenantId, billId).Cancel(body.Reason!.Trim(), user.UserName(), now));
+        // With money outstanding or collected, cancelling is a write-off: it goes through the approval queue (WritingOff), never here.
+        return await (await Find(user, store, grains, tenantId, billId)).Then(bill => WritingOff.WriteOffs.IsWriteOff(bill)
+            ? Task.FromResult<Outcome<BillView>>(WritingOff.WriteOffs.ApprovalRequired("Cancelling a bill with money outstanding or collected"))
+            : Grain(grains, tenantId, billId).Cancel(body.Reason!.Trim(), user.UserId(), now));
     }
 
     public static IBillGrain Grain(IGrainFactory grains, string tenantId, string billId) => grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, billId));

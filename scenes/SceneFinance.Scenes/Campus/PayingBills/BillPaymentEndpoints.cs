@@ -29,8 +29,9 @@ public static class BillPaymentEndpoints
                 var key = IdempotencyTicket.RequireKey(http.Request);
                 return (await PayOffline(http.User, store, grains, tenantId, billId, body, key, clock.GetUtcNow())).ToOk();
             })
-            .Doc("payBill", "Record a payment at the counter, or one covered by a loan or subsidy",
-                "Cashiers take counter payments; loans and subsidies (naming their provider) are the finance office's. 409 exceeds_outstanding above what is owed, "
+            .Doc("payBill", "Record a payment at the counter",
+                "Cashiers take counter payments. Loans and subsidies are refused 409 approval_required: they are asked for through requestFundedPayment and "
+                + "recorded when a second person approves. 409 exceeds_outstanding above what is owed, "
                 + "below_minimum_payment under the school's minimum part payment (unless it settles the bill), bill_settled, bill_cancelled.")
             .Idempotent();
 
@@ -63,6 +64,8 @@ public static class BillPaymentEndpoints
             .Require(body.Provider is null || body.Provider.Length <= 64, "provider", "provider must be at most 64 characters.")
             .Require(body.Reference is null || body.Reference.Length <= 64, "reference", "reference must be at most 64 characters.")
             .ThrowIfInvalid();
+        // A loan or subsidy is money no one handed over: it is recorded only through the approval queue (WritingOff).
+        if (body.Method is "loan" or "subsidy") return WritingOff.WriteOffs.ApprovalRequired("A loan or subsidy payment");
         var ticket = IdempotencyTicket.For("tenant", key, "bill-payment", billId, body.Amount, body.Method, body.Provider, body.Reference);
         if ((await BillEndpoints.Find(user, store, grains, tenantId, billId)).Refusal is { } missing) return missing;
         var settings = await FeePlanEndpoints.Settings(store, tenantId);

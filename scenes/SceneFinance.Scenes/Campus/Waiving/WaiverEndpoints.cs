@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Campus.Billing;
@@ -21,7 +22,9 @@ public sealed class Waiver
     public string Reason { get; set; } = "";
     public string Status { get; set; } = "pending";
     public string RequestedBy { get; set; } = "";
+    public string RequestedById { get; set; } = "";
     public string? DecidedBy { get; set; }
+    public string? DecidedById { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
 }
@@ -37,8 +40,8 @@ public static class WaiverEndpoints
     public static void MapWaivers(this IEndpointRouteBuilder api)
     {
         api.MapGroup("/tenants/{tenantId}/campus/bills/{billId}").WithTags("Campus")
-            .MapPost("/waivers", async (string tenantId, string billId, WaiverRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-                (await Request(http.User, store, grains, tenantId, billId, body, clock.GetUtcNow())).ToCreated(w => $"/api/v1/tenants/{tenantId}/campus/waivers/{w.Id}"))
+            .MapPost("/waivers", async (string tenantId, string billId, WaiverRequest body, HttpContext http, IDocumentStore store, StreamWriters writers, IGrainFactory grains, TimeProvider clock) =>
+                (await Request(http.User, store, writers, grains, tenantId, billId, body, clock.GetUtcNow())).ToCreated(w => $"/api/v1/tenants/{tenantId}/campus/waivers/{w.Id}"))
             .Doc("requestWaiver", "Ask for a waiver or scholarship on a bill",
                 "201 pending: nothing moves until someone other than the requester approves it. 409 exceeds_outstanding above what is owed.")
             .Problems(StatusCodes.Status409Conflict);
@@ -51,19 +54,21 @@ public static class WaiverEndpoints
         waivers.MapGet("/{waiverId}", async (string tenantId, string waiverId, HttpContext http, IDocumentStore store) => (await Get(http.User, store, tenantId, waiverId)).ToOk())
             .Doc("getWaiver", "One waiver or scholarship request");
 
-        waivers.MapPost("/{waiverId}/approve", async (string tenantId, string waiverId, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
-                (await Approve(http.User, store, grains, tenantId, waiverId, clock.GetUtcNow())).ToOk())
+        waivers.MapPost("/{waiverId}/approve", async (string tenantId, string waiverId, HttpContext http, IDocumentStore store, StreamWriters writers, IGrainFactory grains, TimeProvider clock) =>
+                (await Approve(http.User, store, writers, grains, tenantId, waiverId, clock.GetUtcNow())).ToOk())
             .Doc("approveWaiver", "Approve a waiver: the bill is waived, once",
-                "403 second_approver_required for the person who asked for it; 409 when it was rejected, or the bill no longer owes that much.")
+                "403 second_approver_required for the person who asked for it (compared by user id); 409 when it was rejected (a rejection at the same "
+                + "moment: exactly one of the two wins), or the bill no longer owes that much (the waiver then lapses).")
             .Problems(StatusCodes.Status409Conflict);
 
-        waivers.MapPost("/{waiverId}/reject", async (string tenantId, string waiverId, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-                (await Reject(http.User, store, tenantId, waiverId, clock.GetUtcNow())).ToOk())
-            .Doc("rejectWaiver", "Reject a waiver", "403 second_approver_required for the person who asked for it; 409 when it was approved already.")
+        waivers.MapPost("/{waiverId}/reject", async (string tenantId, string waiverId, HttpContext http, IDocumentStore store, StreamWriters writers, TimeProvider clock) =>
+                (await Reject(http.User, store, writers, tenantId, waiverId, clock.GetUtcNow())).ToOk())
+            .Doc("rejectWaiver", "Reject a waiver", "403 second_approver_required for the person who asked for it (compared by user id); 409 when it was approved already (an approval "
+                + "at the same moment: exactly one of the two wins).")
             .Problems(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Outcome<Waiver>> Request(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string billId,
+    public static async Task<Outcome<Waiver>> Request(ClaimsPrincipal user, IDocumentStore store, StreamWriters writers, IGrainFactory grains, string tenantId, string billId,
         WaiverRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
@@ -72,15 +77,9 @@ public static class WaiverEndpoints
         {
             if (body.Amount > bill.OutstandingAmount)
                 return Refusal.Conflict($"At most {bill.OutstandingAmount} fen is outstanding on this bill.", CampusCodes.ExceedsOutstanding);
-            var waiver = new Waiver
-            {
-                Id = Ids.New("wv"), BillId = billId, StudentNumber = bill.StudentNumber, Kind = body.Kind!, Amount = body.Amount!.Value,
-                Reason = body.Reason!.Trim(), RequestedBy = user.UserName(), RequestedAt = now,
-            };
-            await using var session = store.LightweightSession(tenantId);
-            session.Insert(waiver);
-            await session.SaveChangesAsync();
-            return waiver;
+            var requested = new WaiverRequested(Ids.New("wv"), billId, bill.StudentNumber, body.Kind!, body.Amount!.Value, body.Reason!.Trim(),
+                user.UserName(), user.UserId(), now);
+            return await Stream(writers, tenantId, requested.WaiverId).Start(s => s is null ? Decided.To(requested) : Decided.Nothing, (next, _) => next.Listing());
         });
     }
 
@@ -100,45 +99,54 @@ public static class WaiverEndpoints
         return await session.LoadAsync<Waiver>(waiverId) is { } waiver ? waiver : Refusal.NotFound("The waiver");
     }
 
-    public static async Task<Outcome<Waiver>> Approve(ClaimsPrincipal user, IDocumentStore store, IGrainFactory grains, string tenantId, string waiverId, DateTimeOffset now) =>
-        await (await Pending(user, store, tenantId, waiverId)).Then<Waiver>(async waiver =>
-        {
-            if (waiver.Status == "approved") return waiver; // approved twice (two clicks, two approvers): applied once
-            // The bill first (once per waiver id), then the request: a crash in between is finished by approving again.
-            var waived = await BillEndpoints.Grain(grains, tenantId, waiver.BillId)
-                .Waive(new ApplyWaiver(waiver.Id, waiver.Kind, waiver.Amount, waiver.RequestedBy, user.UserName(), now));
-            if (waived.Refusal is { } refused) return refused;
-            return await Decide(store, tenantId, waiver, "approved", user.UserName(), now);
-        });
-
-    public static async Task<Outcome<Waiver>> Reject(ClaimsPrincipal user, IDocumentStore store, string tenantId, string waiverId, DateTimeOffset now) =>
-        await (await Pending(user, store, tenantId, waiverId)).Then<Waiver>(async waiver =>
-        {
-            if (waiver.Status == "approved") return Refusal.Conflict("This waiver was approved already.");
-            return await Decide(store, tenantId, waiver, "rejected", user.UserName(), now);
-        });
-
-    /// <summary>The waiver to decide on, by someone who is not its requester (the four-eyes rule).</summary>
-    static async Task<Outcome<Waiver>> Pending(ClaimsPrincipal user, IDocumentStore store, string tenantId, string waiverId)
+    public static async Task<Outcome<Waiver>> Approve(ClaimsPrincipal user, IDocumentStore store, StreamWriters writers, IGrainFactory grains, string tenantId, string waiverId, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
-        await using var session = store.QuerySession(tenantId);
-        var waiver = await session.LoadAsync<Waiver>(waiverId);
-        if (waiver is null) return Refusal.NotFound("The waiver");
-        if (waiver.Status == "rejected") return Refusal.Conflict("This waiver was rejected.");
-        if (string.Equals(waiver.RequestedBy, user.UserName(), StringComparison.OrdinalIgnoreCase))
-            return Refusal.Forbidden("A waiver must be approved or rejected by someone other than the person who asked for it.", CampusCodes.SecondApproverRequired);
-        return waiver;
+        var by = new Decider(user.UserId(), user.UserName());
+        var stream = await Loaded(store, writers, tenantId, waiverId);
+        // The decision first, at the stream's expected version (a rejection at the same moment loses, or wins and this is refused);
+        // then the bill, once per waiver id: a crash in between is finished by approving again.
+        var approved = await stream.Write(s => WaiverDecisions.Approve(s, by, now), next => next);
+        if (approved.Refusal is { } refused) return refused;
+        var waiver = approved.Value!;
+        var waived = await BillEndpoints.Grain(grains, tenantId, waiver.BillId)
+            .Waive(new ApplyWaiver(waiver.Id, waiver.Kind, waiver.Amount, waiver.RequestedBy, waiver.DecidedBy!, now));
+        if (waived.Refusal is { } billRefused)
+        {
+            await stream.Write(s => WaiverDecisions.Lapse(s, billRefused, now), next => next);
+            return billRefused;
+        }
+        return waiver.Listing();
     }
 
-    static async Task<Waiver> Decide(IDocumentStore store, string tenantId, Waiver waiver, string status, string by, DateTimeOffset now)
+    public static async Task<Outcome<Waiver>> Reject(ClaimsPrincipal user, IDocumentStore store, StreamWriters writers, string tenantId, string waiverId, DateTimeOffset now)
     {
-        waiver.Status = status;
-        waiver.DecidedBy = by;
-        waiver.DecidedAt = now;
-        await using var session = store.LightweightSession(tenantId);
-        session.Store(waiver);
-        await session.SaveChangesAsync();
-        return waiver;
+        user.RequireTenantAccess(tenantId, CampusAccess.FinanceOffice);
+        var by = new Decider(user.UserId(), user.UserName());
+        var stream = await Loaded(store, writers, tenantId, waiverId);
+        return await stream.Write(s => WaiverDecisions.Reject(s, by, now), next => next.Listing());
+    }
+
+    static StreamWriter<WaiverState> Stream(StreamWriters writers, string tenantId, string waiverId) =>
+        writers.For<WaiverState>(tenantId, waiverId, WaiverState.Fold, Refusal.NotFound("The waiver"), (next, d) => d.Upsert(next.Listing()));
+
+    /// <summary>The waiver's stream, loaded; a waiver asked for before waivers were streams gets its stream from its document first.</summary>
+    static async Task<StreamWriter<WaiverState>> Loaded(IDocumentStore store, StreamWriters writers, string tenantId, string waiverId)
+    {
+        var stream = Stream(writers, tenantId, waiverId);
+        await stream.Load();
+        if (stream.State is not null) return stream;
+        await using var query = store.QuerySession(tenantId);
+        if (await query.LoadAsync<Waiver>(waiverId) is not { } old) return stream;
+        var requested = new WaiverRequested(old.Id, old.BillId, old.StudentNumber, old.Kind, old.Amount, old.Reason, old.RequestedBy,
+            old.RequestedById is { Length: > 0 } id ? id : old.RequestedBy.Trim().ToLowerInvariant(), old.RequestedAt);
+        var history = old.Status switch
+        {
+            WaiverStatus.Approved => Decided.To(requested, new WaiverApproved(old.Id, old.DecidedBy ?? "", old.DecidedById ?? "", old.DecidedAt ?? old.RequestedAt)),
+            WaiverStatus.Rejected => Decided.To(requested, new WaiverRejected(old.Id, old.DecidedBy ?? "", old.DecidedById ?? "", old.DecidedAt ?? old.RequestedAt)),
+            _ => Decided.To(requested),
+        };
+        await stream.Start(s => s is null ? history : Decided.Nothing, (next, _) => next);
+        return stream;
     }
 }
