@@ -190,12 +190,6 @@ public static class StaffNames
 {
     /// <summary>Who is signed in, as the account's events record it.</summary>
     public static string Who(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
-
-    /// <summary>
-    /// The signed-in person's user id, which four-eyes rules compare (never the name): the principal's name identifier when
-    /// sign-in states one, otherwise the id the user account is stored under (<see cref="StaffIds.Of"/>).
-    /// </summary>
-    public static string UserId(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? StaffIds.Of(user.Who());
 }
 
 public static class StaffIds
