@@ -51,6 +51,14 @@ public static class HostDefaults
         app.UseStatusCodePages();
         app.UseInputBounds(); // body limits and clean paths before anything reads the request
         app.UseAuthentication();
+        app.Use((http, next) =>
+        {
+            // A sign-in its security stamp withdrew (disabled, role changed, password reset) is nobody: 401, not 403.
+            if (http.User.Identity?.IsAuthenticated != true
+                && http.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>() is { AuthenticateResult.Succeeded: true } withdrawn)
+                withdrawn.AuthenticateResult = Microsoft.AspNetCore.Authentication.AuthenticateResult.NoResult();
+            return next(http);
+        });
         app.UseAuditActor(); // a signed-in person's request acts as them: the audit log records who decided
         app.UseRateLimits();
         app.UseAuthorization();

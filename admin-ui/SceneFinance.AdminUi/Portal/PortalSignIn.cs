@@ -30,7 +30,7 @@ public static class PortalSignIn
             {
                 return Back(phone, "phone");
             }
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/portal/login/code", async (HttpContext http, PhoneSignIn signIn) =>
         {
@@ -48,7 +48,7 @@ public static class PortalSignIn
             {
                 return Back(phone, "code", sent: true);
             }
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

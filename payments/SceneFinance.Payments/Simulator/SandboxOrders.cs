@@ -22,5 +22,5 @@ public sealed class SandboxOrders(IDocumentStore store, ITenantDirectory tenants
     /// <summary>A signed-in platform admin, or a signed-in person of the order's own tenant (a tester, a guardian paying in the sandbox).</summary>
     public static bool MayPay(ClaimsPrincipal user, string tenantId) =>
         user.Identity?.IsAuthenticated == true
-        && (user.IsInRole(Roles.PlatformAdmin) || (user.FindFirstValue(Roles.TenantClaim) == tenantId && Roles.TenantRoles.Any(user.IsInRole)));
+        && (user.IsInRole(Roles.PlatformAdmin) || (user.FindAll(Roles.TenantClaim).Any(c => c.Value == tenantId) && Roles.TenantRoles.Any(user.IsInRole)));
 }

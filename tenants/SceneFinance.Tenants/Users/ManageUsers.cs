@@ -81,6 +81,7 @@ public static class ManageUsers
     public static Task<Outcome<UserResponse>> ChangeRole(ClaimsPrincipal user, IDocumentStore store, SecurityStamps stamps, string tenantId, string username,
         RoleRequest body, DateTimeOffset now)
     {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]); // who asks, before what they ask
         new Validation().OneOf(body.Role, "role", Roles.TenantRoles).ThrowIfInvalid();
         return Change(user, store, stamps, tenantId, username, RoleChanged, null, a =>
         {
@@ -95,6 +96,7 @@ public static class ManageUsers
     public static Task<Outcome<UserResponse>> ResetPassword(ClaimsPrincipal user, IDocumentStore store, IPasswordHasher<UserAccount> hasher, SecurityStamps stamps,
         string tenantId, string username, ResetPasswordRequest body, DateTimeOffset now)
     {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]); // who asks, before what they ask
         new Validation().Require(body.Password is { Length: >= 8 and <= 128 }, "password", "password must be 8 to 128 characters.").ThrowIfInvalid();
         return Change(user, store, stamps, tenantId, username, PasswordReset, null, a =>
         {

@@ -42,9 +42,12 @@ public sealed class RouteWalkSpecs(SceneApp app)
         ["/kiosk"] = "the hospital kiosk's pages (the kiosk signs its API calls)",
         ["/kiosk/sign-in"] = "",
         ["/kiosk/large"] = "",
-        ["/kiosk/patients/{PatientId}"] = "",
-        ["/kiosk/patients/{PatientId}/register"] = "",
-        ["/kiosk/payments/{IntentId}"] = "",
+        ["/kiosk/visits/{VisitId}"] = "a patient's kiosk visit: its server-side visit (bound to the kiosk, lapsing) is the gate",
+        ["/kiosk/visits/{VisitId}/register"] = "",
+        ["/kiosk/visits/{VisitId}/payments/{IntentId}"] = "",
+        ["/portal/login/code-request"] = "a guardian asks for a one-time code (rate-limited per phone)",
+        ["/portal/login/code"] = "a guardian signs in with the code",
+        ["/simulator/messages"] = "the sandbox's phone: what the simulated SMS, WeChat and in-app channels delivered",
     };
 
     public sealed record Route(RouteEndpoint Endpoint, string Method)

@@ -49,8 +49,10 @@ public static class SubsidyEndpoints
             .Doc("getSubsidyProgram", "A subsidy program with its funder figures");
 
         programs.MapPost("/{programId}/eligible-holders", async (string tenantId, string programId, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-                (await SubsidyPrograms.ImportList(http.User, store, tenantId, programId, await Upload.Read(http), clock.GetUtcNow())).ToOk())
-            .Accepts<byte[]>("application/octet-stream", "text/csv", "multipart/form-data")
+            {
+                http.User.RequireTenantAccess(tenantId, CanteenAccess.Managers); // who asks, before their file is read
+                return (await SubsidyPrograms.ImportList(http.User, store, tenantId, programId, await Upload.Read(http), clock.GetUtcNow())).ToOk();
+            })
             .DisableAntiforgery()
             .Doc("importEligibleHolders", "Import who is eligible: a .xlsx or .csv of external ids (student or staff numbers)",
                 "The column externalId (学号, 工号, 编号), else the first; ids are text and keep their leading zeros (a number cell is refused). "

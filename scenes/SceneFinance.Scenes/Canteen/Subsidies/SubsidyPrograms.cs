@@ -123,6 +123,7 @@ public static class SubsidyPrograms
     public static async Task<IReadOnlyList<SubsidyRunView>> Runs(ClaimsPrincipal user, IDocumentStore store, string tenantId, string programId)
     {
         user.RequireTenantAccess(tenantId, CanteenAccess.Readers);
+        if (await Load(store, tenantId, programId) is null) throw ProblemException.NotFound("The subsidy program");
         await using var session = store.QuerySession(tenantId);
         return (await session.Query<SubsidyRun>().Where(r => r.ProgramId == programId).OrderByDescending(r => r.QueuedAt).Take(100).ToListAsync())
             .Select(r => r.View()).ToList();
