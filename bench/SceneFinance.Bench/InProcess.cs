@@ -37,6 +37,7 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
         builder.AddStorage();
         builder.AddSilo();
         builder.Services.AddSceneGrains();
+        SceneFinance.Scenes.Canteen.Configuration.AddCanteen(builder.Services, builder.Configuration); // a till prices every tap with its canteen terms
         _host = builder.Build();
         await _host.StartAsync();
         _grains = _host.Services.GetRequiredService<IGrainFactory>();

@@ -35,6 +35,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         psi.Environment["SceneFinance__BootstrapAdminPassword"] = AdminPassword;
         psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
+        psi.Environment["SceneFinance__RateLimits__Enabled"] = "false"; // the bench is one client creating and paying at full speed: measured, not throttled
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         _host = Process.Start(psi)!;
         _stopOnSignal = Interrupt.OnSignal($"the host (pid {_host.Id})", () =>
