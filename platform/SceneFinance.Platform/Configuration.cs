@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,8 @@ public static class Configuration
         builder.AddScheduler();
         builder.Services.AddSingleton<TenantClock>();
         builder.Services.AddAudit();
+        builder.Services.AddDataProtection(); // the host says where the key ring lives (HostDefaults)
+        builder.Services.AddSingleton<SceneFinance.Platform.Security.Sealer>();
         var notifications = new NotificationOptions();
         builder.Configuration.GetSection("SceneFinance:Notifications").Bind(notifications);
         builder.Services.AddNotifications(notifications);

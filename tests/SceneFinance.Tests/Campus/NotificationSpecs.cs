@@ -66,8 +66,11 @@ public sealed class NotificationSpecs(CampusApp app)
     public async Task A_failed_send_is_retried_with_back_off_and_every_attempt_is_recorded()
     {
         var phone = Phone();
-        // A day ahead: the product's own delivery job (on the real clock) leaves this message to the spec.
-        var clock = new MovableClock(DateTimeOffset.UtcNow.AddDays(1));
+        // A day ahead: the product's own delivery job (on the real clock) leaves this message to the spec. On a whole second:
+        // PostgreSQL keeps microseconds and rounds a stored time to the nearest, so a tick-precise due time could land a
+        // microsecond after the clock that is due to find it.
+        var start = DateTimeOffset.UtcNow.AddDays(1);
+        var clock = new MovableClock(start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond)));
         var notifier = Host(clock, $"{phone}:2");
         var id = "spec:retry:" + Guid.NewGuid().ToString("N");
         var sent = await notifier.Send(Message(id, phone));
