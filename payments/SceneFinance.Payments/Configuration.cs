@@ -80,7 +80,7 @@ public static class Configuration
     {
         api.MapPaymentIntents();
         api.MapChannelNotifications();
-        api.MapReconciliation();
+        api.MapChannelStatements();
         return api;
     }
 }

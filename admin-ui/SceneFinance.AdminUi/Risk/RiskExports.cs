@@ -46,7 +46,7 @@ public static class RiskExports
                 Xlsx.Text<RiskListItem>(t["Who or what"], r => r.Label),
                 Xlsx.Text<RiskListItem>(t["Note"], r => r.Note),
                 Xlsx.Text<RiskListItem>(t["Added by"], r => r.AddedBy),
-                Xlsx.Time<RiskListItem>(t["Added"], r => r.AddedAt)));
+                Xlsx.Time<RiskListItem>(t["Added on"], r => r.AddedAt)));
         });
 
         exports.MapGet("/risk-interceptions.xlsx", async (string tenantId, string? ruleId, HttpContext http, IDocumentStore store, TenantClock clock) =>

@@ -14,7 +14,6 @@ public sealed partial class Text
         ["system"] = "系统",
         ["Access"] = "访问权限",
         ["Enable"] = "启用",
-        ["Disable"] = "停用",
         ["Reset password"] = "重置密码",
         ["New password"] = "新密码",
         ["Current password"] = "当前密码",

@@ -27,12 +27,20 @@ public sealed partial class Text
     /// <summary>A slice's English sentence (a problem's detail) in the page's language when the catalog has it, else null: a msgid lookup.</summary>
     public string? Catalogued(string english) => Zh.ContainsKey(english) ? this[english] : null;
 
-    // Each module's words live in their own file (Text.Campus.cs, Text.Hospital.cs...): one dictionary per area.
+    // Each module's words live in their own file (Text.Campus.cs, Text.Hospital.cs...): one dictionary per area, and English
+    // words in one area only (words several use are in ShellWords), so no area's translation silently hides another's.
     // Built on first use: static fields in several files initialize in no fixed order.
-    static FrozenDictionary<string, string> Zh => _zh ??= new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords }
-        .SelectMany(words => words)
-        .GroupBy(w => w.Key).Select(g => g.First())
-        .ToFrozenDictionary(w => w.Key, w => w.Value);
+    static FrozenDictionary<string, string> Zh => _zh ??= Build();
+
+    static FrozenDictionary<string, string> Build()
+    {
+        var words = new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords }
+            .SelectMany(area => area).ToList();
+        var twice = words.GroupBy(w => w.Key).Where(g => g.Count() > 1).Select(g => $"\"{g.Key}\"").ToList();
+        if (twice.Count > 0)
+            throw new InvalidOperationException($"The shell's word lists define {string.Join(", ", twice)} in more than one area: keep each once (shared words in ShellWords).");
+        return words.ToFrozenDictionary(w => w.Key, w => w.Value);
+    }
 
     static FrozenDictionary<string, string>? _zh;
 
@@ -40,6 +48,55 @@ public sealed partial class Text
     // Text.Payments.cs with their pages (the hospital's are in Text.Hospital.cs).
     static readonly Dictionary<string, string> ShellWords = new()
     {
+        // Words several areas use, kept here once: a second area defining the same English words is refused by TextSpecs.
+        ["Disable"] = "停用",
+        ["Net"] = "净额",
+        ["Category"] = "类别",
+        ["Total"] = "合计",
+        ["Count"] = "笔数",
+        ["Returned"] = "已退回",
+        ["card"] = "卡",
+        ["open"] = "待处理",
+        ["assigned"] = "已分派",
+        ["Subject"] = "对象",
+        ["Assign"] = "分派",
+        ["Comment"] = "备注",
+        ["Approved by"] = "复核人",
+        ["From"] = "从",
+        ["Updated"] = "更新时间",
+        ["WeChat Pay"] = "微信支付",
+        ["Alipay"] = "支付宝",
+        ["UnionPay"] = "银联",
+        ["e-CNY"] = "数字人民币",
+        ["The file is larger than 20 MB."] = "文件超过 20 MB。",
+        ["Done"] = "完成",
+        ["Added"] = "新增",
+        ["Rejected"] = "已拒绝",
+        ["Row"] = "行号",
+        ["Taps"] = "刷卡笔数",
+        ["Item"] = "项目",
+        ["Enter a whole number."] = "请输入整数。",
+        ["Refund"] = "退款",
+        ["Reject"] = "驳回",
+        ["Requested"] = "申请时间",
+        ["Requested by"] = "申请人",
+        ["Decided by"] = "复核人",
+        ["Saved."] = "已保存。",
+        ["breakfast"] = "早餐",
+        ["lunch"] = "午餐",
+        ["dinner"] = "晚餐",
+        ["Remove"] = "移除",
+        ["queued"] = "排队中",
+        ["running"] = "进行中",
+        ["Action"] = "操作",
+        ["Holders"] = "持卡人数",
+        ["tenant_suspended"] = "机构已暂停",
+        ["Approve"] = "通过",
+        ["Outcome"] = "结果",
+        ["live"] = "生效",
+        ["disabled"] = "已停用",
+        ["Added on"] = "加入时间",
+        ["Mark returned"] = "标记退回",
         ["SceneFinance operations"] = "场景金融 · 运营管理",
         ["Sign in"] = "登录",
         ["Sign out"] = "退出",
@@ -72,7 +129,6 @@ public sealed partial class Text
         ["suspended"] = "已暂停",
         ["frozen"] = "已冻结",
         ["lost"] = "已挂失",
-        ["disabled"] = "已停用",
         ["Created"] = "创建时间",
         ["Tenant id"] = "租户编号",
         ["Time zone"] = "时区",
@@ -135,7 +191,6 @@ public sealed partial class Text
         ["Terminal id"] = "终端编号",
         ["Secret"] = "密钥",
         ["Copy this secret into the terminal now: it is shown only once."] = "请立即将此密钥配置到终端：它只显示这一次。",
-        ["Disable"] = "停用",
         ["Last seen"] = "最近在线",
         ["never"] = "从未",
         ["Role"] = "角色",
@@ -157,7 +212,6 @@ public sealed partial class Text
         ["Already in use."] = "已被使用。",
         ["Not a valid choice."] = "请选择有效的值。",
         ["Enter yuan with at most 2 decimals, e.g. 12.50."] = "请输入元，最多两位小数，例如 12.50。",
-        ["Enter a whole number."] = "请输入整数。",
         ["You may not do this."] = "您无权执行此操作。",
         ["Not found."] = "未找到。",
         ["The tenant is suspended."] = "该机构已暂停。",
@@ -181,14 +235,12 @@ public sealed partial class Text
         ["Minimum payments before alerting"] = "触发告警的最少支付笔数",
         ["Alerts look at the last 5 minutes and clear by themselves when the figures recover."] = "告警统计最近5分钟，指标恢复后自动解除。",
         ["Save"] = "保存",
-        ["Saved."] = "已保存。",
         ["insufficient_funds"] = "余额不足",
         ["card_frozen"] = "卡已冻结",
         ["card_lost"] = "卡已挂失",
         ["limit_exceeded"] = "超出日消费限额",
         ["risk_rejected"] = "风控拒绝",
         ["terminal_disabled"] = "终端已停用",
-        ["tenant_suspended"] = "机构已暂停",
         ["not_found"] = "卡不存在",
         ["yuan"] = "元",
         // Online payments (the gateway)
@@ -196,7 +248,6 @@ public sealed partial class Text
         ["Payment"] = "支付单",
         ["Refunded"] = "已退款",
         ["Refundable"] = "可退金额",
-        ["Refund"] = "退款",
         ["Reason"] = "原因",
         ["Refund to the original channel"] = "原路退款",
         ["Refund of {0} yuan sent to the original channel."] = "已向原支付渠道发起退款 {0} 元。",
