@@ -46,9 +46,10 @@ public static class Configuration
         services.AddSingleton<LiveFigures>();
         services.AddSingleton<LiveLabels>();
         services.AddSingleton<LiveFeed>();
-        services.AddSingleton<CommittedPayments>();
-        services.AddHostedService(sp => sp.GetRequiredService<CommittedPayments>());
-        services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddHostedService(sp => sp.GetRequiredService<Risk.RiskLive>());
+        // One follower of committed events; each live panel reads the types it wants from it.
+        services.AddSingleton<CommittedPayments>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<CommittedPayments>());
+        services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<Risk.RiskLive>());
+        services.AddHostedService<CommittedEvents>();
         services.ConfigureMarten(opts => opts.Schema.For<AlertThresholds>());
         services.AddAuthentication(o =>
             {
