@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using SceneFinance.AdminUi.Campus;
@@ -45,7 +46,8 @@ public static class Configuration
         services.AddSignalR().AddHubOptions<DashboardHub>(o => o.AddFilter<DashboardAccess>());
         services.AddSingleton<LiveFigures>();
         services.AddSingleton<LiveLabels>();
-        services.AddSingleton<LiveFeed>();
+        services.AddSingleton(sp => new LiveFeed<Figures>(sp.GetRequiredService<LiveFigures>().Snapshot, sp.GetRequiredService<LiveLabels>(), sp.GetRequiredService<ILogger<LiveFeed<Figures>>>()));
+        services.AddSingleton(sp => new LiveFeed<Risk.RiskSnapshot>(sp.GetRequiredService<Risk.RiskFigures>().Snapshot, sp.GetRequiredService<LiveLabels>(), sp.GetRequiredService<ILogger<LiveFeed<Risk.RiskSnapshot>>>()));
         // One follower of committed events; each live panel reads the types it wants from it.
         services.AddSingleton<CommittedPayments>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<CommittedPayments>());
         services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<Risk.RiskLive>());

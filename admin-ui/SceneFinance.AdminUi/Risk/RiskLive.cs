@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Marten;
-using Microsoft.Extensions.Logging;
 using SceneFinance.AdminUi.Live;
 using SceneFinance.Grains;
 
@@ -12,43 +10,14 @@ namespace SceneFinance.AdminUi.Risk;
 /// <see cref="CommittedEvents"/>) and pushes interception figures to the cockpit's and dashboards' risk panels in this host.
 /// Figures roll every 5 s, so a rule alert clears by itself when the rule calms down.
 /// </summary>
-public sealed class RiskLive(IDocumentStore store, RiskFigures figures, LiveLabels labels, ILogger<RiskLive> log) : ILiveReader
+public sealed class RiskLive(IDocumentStore store, RiskFigures figures, LiveLabels labels, LiveFeed<RiskSnapshot> feed) : ILiveReader
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    readonly Lock _lock = new();
-    readonly Dictionary<string, List<Func<RiskSnapshot, Task>>> _followers = new();
 
-    /// <summary>Follows a scope (the platform, or a tenant) after the dashboards' access check; dispose to stop.</summary>
-    public IDisposable Follow(ClaimsPrincipal user, string scope, Func<RiskSnapshot, Task> show, out RiskSnapshot current)
-    {
-        DashboardAccess.GroupOf(user, scope);
-        lock (_lock)
-        {
-            if (!_followers.TryGetValue(scope, out var list)) _followers[scope] = list = [];
-            list.Add(show);
-        }
-        current = figures.Snapshot(scope);
-        return new Unfollow(() => { lock (_lock) _followers.GetValueOrDefault(scope)?.Remove(show); });
-    }
-
-    sealed class Unfollow(Action stop) : IDisposable
-    {
-        public void Dispose() => stop();
-    }
-
-    /// <summary>Pushes fresh snapshots of these scopes (after a threshold changed, or new decisions).</summary>
+    /// <summary>Pushes fresh snapshots of these scopes (after a threshold changed, or new decisions) to this host's risk panels.</summary>
     public async Task Push(IEnumerable<string> scopes, CancellationToken ct = default)
     {
-        foreach (var scope in scopes.Distinct())
-        {
-            Func<RiskSnapshot, Task>[] followers;
-            lock (_lock) followers = _followers.TryGetValue(scope, out var list) ? [.. list] : [];
-            if (followers.Length == 0) continue;
-            var snapshot = figures.Snapshot(scope);
-            foreach (var show in followers)
-                try { await show(snapshot); }
-                catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "A risk panel of {Scope} could not be updated", scope); }
-        }
+        foreach (var scope in scopes.Distinct().Where(feed.Followed)) await feed.Publish(scope, figures.Snapshot(scope));
     }
 
     public IReadOnlyCollection<string> Types { get; } = ["risk_decision_recorded"];

@@ -14,7 +14,7 @@ namespace SceneFinance.Tests.AdminUi;
 [Collection(SharedApp.Name)]
 public sealed class LiveFeedSpecs(SceneApp app)
 {
-    LiveFeed Feed => app.Services.GetRequiredService<LiveFeed>();
+    LiveFeed<Figures> Feed => app.Services.GetRequiredService<LiveFeed<Figures>>();
 
     static ClaimsPrincipal Person(string role, string? tenantId) =>
         IssueToken.Principal(new UserAccount { Id = role, UserName = role, Role = role, TenantId = tenantId }, "test");
