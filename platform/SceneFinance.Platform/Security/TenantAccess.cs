@@ -48,4 +48,7 @@ public static class TenantAccess
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } id ? id
             : throw new ProblemException(401, ErrorCodes.Unauthorized, "Sign in again: this sign-in carries no user id.");
+
+    /// <summary>The user id a user name is stored under: trimmed, lower case (the one rule; accounts and old records both use it).</summary>
+    public static string UserIdOf(string userName) => userName.Trim().ToLowerInvariant();
 }

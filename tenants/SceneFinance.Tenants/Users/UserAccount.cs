@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 namespace SceneFinance.Tenants.Users;
 
 /// <summary>A person who signs in. Platform-wide (usernames are unique across tenants); the tenant is a field.</summary>
@@ -27,7 +28,7 @@ public sealed class UserAccount
 
     public string Status => Disabled ? "disabled" : "active";
 
-    public static string IdFor(string userName) => userName.Trim().ToLowerInvariant();
+    public static string IdFor(string userName) => TenantAccess.UserIdOf(userName);
 
     public static string NewStamp() => Guid.NewGuid().ToString("N");
 

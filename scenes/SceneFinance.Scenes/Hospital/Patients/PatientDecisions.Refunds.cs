@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Storage;
@@ -49,7 +50,7 @@ public static partial class PatientDecisions
     {
         if (!s.Refunds.TryGetValue(refundId, out var r)) return NoRefund;
         if (r.Status != HospitalRefund.PendingApproval) return Refusal.Conflict($"This refund is {r.Status}; it needs no approval.");
-        var askerId = r.RequestedById ?? StaffIds.Of(r.RequestedBy); // asked before ids were recorded: the id its name stands for
+        var askerId = r.RequestedById ?? TenantAccess.UserIdOf(r.RequestedBy); // asked before ids were recorded: the id its name stands for
         if (string.Equals(askerId, approverId, StringComparison.Ordinal))
             return Refusal.Forbidden("A second person must approve this refund: not the one who asked for it.");
         return Decided.To(new RefundApproved(s.PatientId, refundId, approver, now, approverId));

@@ -191,9 +191,3 @@ public static class StaffNames
     /// <summary>Who is signed in, as the account's events record it.</summary>
     public static string Who(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 }
-
-public static class StaffIds
-{
-    /// <summary>The user id a user name is stored under (tenants' <c>UserAccount.IdFor</c>: trimmed, lower case).</summary>
-    public static string Of(string userName) => userName.Trim().ToLowerInvariant();
-}
