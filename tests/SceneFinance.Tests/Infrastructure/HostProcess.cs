@@ -40,7 +40,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var probe = new HttpClient { BaseAddress = host.BaseAddress };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode} while starting:\n{string.Join('\n', output)}");
@@ -52,7 +52,7 @@ public sealed class HostProcess : IAsyncDisposable
             catch (HttpRequestException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException("The host did not start within 90 s.");
+        throw new TimeoutException("The host did not start within 180 s.");
     }
 
     /// <summary>SIGTERM, as a service manager stops it: the host shuts down in order.</summary>

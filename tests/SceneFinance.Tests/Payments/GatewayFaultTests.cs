@@ -70,8 +70,12 @@ public sealed class GatewayFaultTests(FaultyGatewayApp app, ITestOutputHelper ou
         {
             var amount = intents[id].Amount;
             var path = $"{s.Base}/payment-intents/{id}/refunds";
-            (await s.Api.Post(path, new { amount = amount / 2 }, finance, $"half-{id}")).Expect(HttpStatusCode.OK);
-            (await s.Api.Post(path, new { amount = amount - amount / 2 + 1 }, finance, $"over-{id}")).ExpectProblem(HttpStatusCode.Conflict, "refund_exceeds_captured");
+            var half = (await s.Api.Post(path, new { amount = amount / 2 }, finance, $"half-{id}")).Expect(HttpStatusCode.OK)["id"].GetValue<string>();
+            var over = await s.Api.Post(path, new { amount = amount - amount / 2 + 1 }, finance, $"over-{id}");
+            if (over.Status == HttpStatusCode.OK) // only when the channel failed the half refund in between (the janitor asked it): its money was refundable again
+                Assert.Equal("failed", (await s.Intent(id))["refunds"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == half)!["status"]!.GetValue<string>());
+            else
+                over.ExpectProblem(HttpStatusCode.Conflict, "refund_exceeds_captured");
             var now = await s.IntentUntil(id, v => v["refunds"]!.AsArray().All(r => r!["status"]!.GetValue<string>() != "pending"), seconds: 60);
             var rest = now["refundableAmount"]!.GetValue<long>();
             (await s.Api.Post(path, new { amount = rest + 1 }, finance, $"over2-{id}")).ExpectProblem(HttpStatusCode.Conflict, "refund_exceeds_captured");

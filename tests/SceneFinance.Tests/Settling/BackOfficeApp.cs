@@ -34,7 +34,7 @@ public static class BackOffice
         for (var attempt = 1; ; attempt++)
         {
             var answer = await s.Api.Post($"{s.Base}/day-end/close", new { day }, s.AdminToken);
-            if (answer.Status == HttpStatusCode.ServiceUnavailable && attempt < 3) continue;
+            if (answer.Status == HttpStatusCode.ServiceUnavailable && attempt < 5) continue;
             return answer.Expect(HttpStatusCode.OK).Body!;
         }
     }
