@@ -143,6 +143,7 @@ public static class Configuration
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();
         Approvals.ApprovalExports.MapApprovalExports(app);
+        CardHolders.CounterTopUpExports.MapCounterTopUpExports(app);
         app.MapStaticAssets().AllowAnonymous();
         // Pages say who may see them ([Authorize], or [AllowAnonymous] for sign-in, kiosk and portal pages); Blazor's own
         // endpoints (the circuit's hub, its scripts) serve every page, so they are open and the page's check stays the gate.

@@ -19,6 +19,7 @@ public static class Configuration
     {
         services.ConfigureMarten(ConfigureGrains);
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
+        services.AddSingleton<ICounterTopUpLedger, CounterTopUpLedger>();
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();

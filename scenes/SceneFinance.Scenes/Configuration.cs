@@ -24,6 +24,8 @@ public static class Configuration
         services.ConfigureMarten(CardHolderSearch.Configure);
         services.ConfigureMarten(Approving.Approvals.Configure);
         services.AddSingleton<Approving.IApprovalAction, Approving.GatewayRefunds.Refund>();
+        services.AddSingleton<Approving.IApprovalAction, CounterTopUps.TopUp>();
+        services.AddSingleton<Approving.IApprovalAction, Approving.ApprovalLimitEndpoints.Change>();
         return services.AddSingleton<TerminalSignature>().AddSingleton<IIntentFulfilment, CardTopUpFulfilment>().AddCampus(campus).AddHospital()
             .AddCanteen(configuration);
     }
@@ -40,6 +42,8 @@ public static class Configuration
         api.MapRisk();
         Approving.Approvals.MapApprovals(api);
         Approving.GatewayRefunds.MapGatewayRefundRequests(api);
+        Approving.ApprovalLimitEndpoints.MapApprovalLimits(api);
+        api.MapCounterTopUps();
         return api;
     }
 }

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using SceneFinance.Platform.Scheduling;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Platform.Notifying;
 
@@ -16,7 +17,8 @@ public static class NotifyingConfiguration
         services.AddSingleton(options);
         services.AddSingleton<Notifier>();
         foreach (var name in NotificationChannels.All)
-            services.AddSingleton<INotificationChannel>(sp => new SimulatedChannel(name, sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>(), options));
+            services.AddSingleton<INotificationChannel>(sp => new SimulatedChannel(name, sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>(), options,
+                sp.GetRequiredService<ITenantDirectory>()));
         services.ConfigureMarten(opts =>
         {
             opts.Schema.For<Notification>().SingleTenanted().Index(n => n.NextAttemptAt).Index(n => n.Status);

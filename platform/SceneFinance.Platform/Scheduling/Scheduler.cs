@@ -22,6 +22,7 @@ public static class Scheduler
             ?? throw new InvalidOperationException("AddScheduler needs the storage's connection string: call AddStorage first.");
         builder.Services.AddQuartz(Name, q =>
         {
+            q.AddJobMiddleware<SystemActorMiddleware>(); // jobs act as the system (the audit log's actor)
             q.UsePersistentStore(store =>
             {
                 store.UsePostgres(connectionString);

@@ -9,6 +9,8 @@ using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Platform.Time;
+using Marten;
 
 namespace SceneFinance.Scenes.CardHolders;
 
@@ -60,16 +62,20 @@ public static class CardHolderEndpoints
             .Doc("listCardHolderTransactions", "A card holder's committed movements, newest first",
                 "Top-ups, payments (approved and declined), refunds and adjustments with the balance after each; limit is 1 to 500 (default 50).");
 
-        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        holders.MapPost("/{id}/topups", async (string tenantId, string id, TopUpRequest body, HttpContext http, IGrainFactory grains, IDocumentStore store,
+                ICounterTopUpLedger ledger, TenantClock clocks, TimeProvider clock) =>
             {
                 http.User.RequireTenantAccess(tenantId, Roles.CardOffice);
                 var key = IdempotencyTicket.RequireKey(http.Request);
-                return (await TopUp(http.User, grains, tenantId, id, key, body, clock.GetUtcNow())).ToOk();
+                return (await TopUp(http.User, grains, store, ledger, clocks, tenantId, id, key, body, clock.GetUtcNow())).ToOk();
             })
             .Idempotent()
             .Doc("topUpCardHolder", "Credit a purse at the counter or by bank transfer",
                 "channel is counter or bank-transfer; purse is cash (default) or subsidy. The same Idempotency-Key and body answer the first "
-                + "top-up again and credit nothing twice; a suspended tenant's top-ups are refused with 409 tenant_suspended.");
+                + "top-up again and credit nothing twice; a suspended tenant's top-ups are refused with 409 tenant_suspended. A person's top-ups "
+                + "beyond the tenant's daily limit per person (getApprovalLimits) are refused with 409 approval_required: ask for them with "
+                + "requestCounterTopUp, a second person approves.")
+            .Problems(StatusCodes.Status409Conflict);
 
         holders.MapPost("/{id}/freeze", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
                 (await Freeze(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
@@ -135,21 +141,26 @@ public static class CardHolderEndpoints
         return IsHolderId(id) ? await Holder(grains, tenantId, id).Transactions(limit ?? 50) : Refusal.NotFound("The card holder");
     }
 
-    /// <summary>Credits a purse under an idempotency key (the header's, or the one an admin page holds for its form).</summary>
-    public static async Task<Outcome<TopUpResult>> TopUp(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, string key, TopUpRequest body, DateTimeOffset now)
+    /// <summary>Credits a purse under an idempotency key, within the person's daily counter limit (<see cref="CounterTopUps"/>).</summary>
+    public static async Task<Outcome<TopUpResult>> TopUp(ClaimsPrincipal user, IGrainFactory grains, IDocumentStore store, ICounterTopUpLedger ledger,
+        TenantClock clocks, string tenantId,
+        string id, string key, TopUpRequest body, DateTimeOffset now)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
+        ValidateTopUp(body);
+        var purse = body.Purse ?? "cash";
+        var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
+        if (!IsHolderId(id)) return Refusal.NotFound("The card holder");
+        return await CounterTopUps.WithinLimit(user, store, ledger, clocks, tenantId, ticket, body.Amount!.Value, () =>
+            Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now, user.UserId())));
+    }
+
+    public static void ValidateTopUp(TopUpRequest body) =>
         new Validation()
             .Amount(body.Amount)
             .OneOf(body.Channel, "channel", TopUpChannels)
             .Require(body.Purse is null || Purses.Contains(body.Purse), "purse", "purse must be cash or subsidy.")
             .ThrowIfInvalid();
-        var purse = body.Purse ?? "cash";
-        var ticket = IdempotencyTicket.For("tenant", key, "topup", id, body.Amount, body.Channel, purse);
-        return IsHolderId(id)
-            ? await Holder(grains, tenantId, id).TopUp(new TopUpCard(Ids.New("tu"), body.Amount!.Value, body.Channel!, purse, ticket, now, user.UserId()))
-            : Refusal.NotFound("The card holder");
-    }
 
     public static Task<Outcome<CardHolderResponse>> Freeze(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now) =>
         Change(user, grains, tenantId, id, h => h.Freeze(now));

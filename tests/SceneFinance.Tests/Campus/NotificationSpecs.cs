@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SceneFinance.Platform.Notifying;
+using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Campus.Reminding;
 using SceneFinance.Tests.Infrastructure;
 
@@ -39,7 +40,8 @@ public sealed class NotificationSpecs(CampusApp app)
     {
         var store = app.Services.GetRequiredService<IDocumentStore>();
         var options = new NotificationOptions { FailFirst = failFirst };
-        return new Notifier(store, [new SimulatedChannel(NotificationChannels.Sms, store, clock, options)], clock, NullLogger<Notifier>.Instance);
+        return new Notifier(store, [new SimulatedChannel(NotificationChannels.Sms, store, clock, options, app.Services.GetRequiredService<ITenantDirectory>())],
+            clock, NullLogger<Notifier>.Instance);
     }
 
     async Task<IReadOnlyList<ReceivedMessage>> Received(string to)
@@ -48,16 +50,18 @@ public sealed class NotificationSpecs(CampusApp app)
         return await session.Query<ReceivedMessage>().Where(m => m.To == to).ToListAsync();
     }
 
-    static Notification Message(string id, string to) => new() { Id = id, Channel = NotificationChannels.Sms, To = to, Template = "top-up-credited", Text = "充值已到账 Top-up credited" };
+    static Notification Message(string id, string to, string tenantId) =>
+        new() { Id = id, Channel = NotificationChannels.Sms, To = to, TenantId = tenantId, Template = "top-up-credited", Text = "充值已到账 Top-up credited" };
 
     [Fact]
     public async Task Each_event_is_sent_once_even_when_told_again_after_a_restart()
     {
+        var s = await Scenario.Start(app, "campus");
         var phone = Phone();
         var id = "spec:topup:" + Guid.NewGuid().ToString("N");
-        var first = await Host(TimeProvider.System).Send(Message(id, phone));
+        var first = await Host(TimeProvider.System).Send(Message(id, phone, s.TenantId));
         Assert.Equal(NotificationStatus.Sent, first.Status);
-        var again = await Host(TimeProvider.System).Send(Message(id, phone)); // another host (a restart) hears of the same event
+        var again = await Host(TimeProvider.System).Send(Message(id, phone, s.TenantId)); // another host (a restart) hears of the same event
         Assert.Equal((NotificationStatus.Sent, 1), (again.Status, again.Attempts));
         Assert.Single(await Received(phone));
     }
@@ -65,6 +69,7 @@ public sealed class NotificationSpecs(CampusApp app)
     [Fact]
     public async Task A_failed_send_is_retried_with_back_off_and_every_attempt_is_recorded()
     {
+        var s = await Scenario.Start(app, "campus");
         var phone = Phone();
         // A day ahead: the product's own delivery job (on the real clock) leaves this message to the spec. On a whole second:
         // PostgreSQL keeps microseconds and rounds a stored time to the nearest, so a tick-precise due time could land a
@@ -73,7 +78,7 @@ public sealed class NotificationSpecs(CampusApp app)
         var clock = new MovableClock(start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond)));
         var notifier = Host(clock, $"{phone}:2");
         var id = "spec:retry:" + Guid.NewGuid().ToString("N");
-        var sent = await notifier.Send(Message(id, phone));
+        var sent = await notifier.Send(Message(id, phone, s.TenantId));
         Assert.Equal((NotificationStatus.Queued, 1), (sent.Status, sent.Attempts));
         Assert.NotNull(sent.LastError);
         // Only this phone's: the product's other queued messages (waiting for quiet hours to end) are due a day ahead too.

@@ -12,6 +12,7 @@ using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Outcomes;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Time;
 
 namespace SceneFinance.Tenants.SigningIn.OneTimeCodes;
 
@@ -29,7 +30,7 @@ public sealed record PhoneTokenResponse(string AccessToken, long ExpiresIn, IRea
 /// tenants' <see cref="IPhoneDirectory"/> say it is (a guardian of the children the rosters name). The API's token and the portal's
 /// cookie use the same two functions.
 /// </summary>
-public sealed class PhoneSignIn(OneTimeCodes codes, IEnumerable<IPhoneDirectory> directories)
+public sealed class PhoneSignIn(OneTimeCodes codes, IEnumerable<IPhoneDirectory> directories, ITenantDirectory tenants)
 {
     public const string Purpose = "phone-sign-in";
 
@@ -37,8 +38,21 @@ public sealed class PhoneSignIn(OneTimeCodes codes, IEnumerable<IPhoneDirectory>
     public async Task<Outcome<CodeSent>> SendCode(string? phone, Func<string, string> text, CancellationToken ct = default)
     {
         new Validation().Require(IsPhone(phone), "phone", "phone must be 6 to 20 digits.").ThrowIfInvalid();
-        if ((await Memberships(phone!, ct)).Count == 0) return new CodeSent(DateTimeOffset.MinValue);
-        return await codes.Send(Purpose, phone!, text, ct: ct);
+        var memberships = await Memberships(phone!, ct);
+        if (memberships.Count == 0) return new CodeSent(DateTimeOffset.MinValue);
+        return await codes.Send(Purpose, phone!, text, await SentFor(memberships), ct);
+    }
+
+    /// <summary>
+    /// The tenant the code is sent for: the code signs in to every tenant that knows the phone, so when one of them is live the code
+    /// is a live tenant's (never shown by the sandbox's simulated phone); otherwise a sandbox one's.
+    /// </summary>
+    async Task<string> SentFor(List<PhoneMembership> memberships)
+    {
+        var ids = memberships.Select(m => m.TenantId).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var id in ids)
+            if (await tenants.Find(id) is not { Live: false }) return id;
+        return ids[0];
     }
 
     /// <summary>The person the code proves: name = the phone, a role and a tenant claim per tenant that knows it.</summary>
