@@ -98,7 +98,6 @@ public sealed partial class Text
         ["Payment {0} of {1} yuan recorded."] = "已登记缴费 {0}，金额 {1} 元。",
         ["Ask for a waiver or scholarship"] = "申请减免或奖助学金",
         ["Nothing moves until a second person approves it."] = "须由另一人审批后方生效。",
-        ["Ask for approval"] = "提交审批",
         ["Asked for {0} yuan; it waits for a second person's approval."] = "已申请 {0} 元，等待另一人审批。",
         ["Cancel the bill"] = "取消账单",
         ["The bill was cancelled."] = "账单已取消。",

@@ -32,10 +32,8 @@ public sealed partial class Text
             "柜台手工入账（现金与银行转账充值），按经办人和日期统计。超出每日限额后，每笔充值须经他人复核。",
         ["Daily limit per person"] = "每人每日限额",
         ["Person (user id)"] = "经办人（用户 ID）",
-        ["Amount (yuan)"] = "金额（元）",
         ["Of the limit"] = "占限额",
         ["Ask to change the daily limit"] = "申请修改每日限额",
-        ["Ask for approval"] = "提交审批",
         ["Asked: someone else approves it in the approval queue."] = "已提交：须由他人在复核队列中复核。",
         ["This top-up would take your counter top-ups today above the daily limit per person: ask for it to be approved by someone else."] =
             "该笔充值将使您今日的柜台充值超出每人每日限额：请提交他人复核。",

@@ -49,6 +49,7 @@ public sealed partial class Text
     static readonly Dictionary<string, string> ShellWords = new()
     {
         // Words several areas use, kept here once: a second area defining the same English words is refused by TextSpecs.
+        ["Ask for approval"] = "提交审批",
         ["Disable"] = "停用",
         ["Net"] = "净额",
         ["Category"] = "类别",
