@@ -114,7 +114,6 @@ public sealed partial class Text
         ["Shift closed at"] = "交班时间",
         ["Shift open"] = "当班中",
         ["Shift closed"] = "已交班",
-        ["Waiting for a second person"] = "待复核",
         ["Float"] = "备用金",
         ["Float in yuan"] = "备用金（元）",
         ["Cash taken"] = "现金收款",
