@@ -140,6 +140,7 @@ public sealed partial class Text
         ["This shift was recounted or closed since this approval was asked for."] = "提交审批后该班次已重新点款或已交班。",
         ["Only the shift's cashier, finance or a tenant admin closes a shift."] = "只有本班收费员、财务或机构管理员可以交班。",
         ["Cash difference threshold in yuan"] = "长短款复核阈值（元）",
+        ["cash-shift-close"] = "收费员交班（长短款超阈值）",
         // The self-pay kiosk 自助缴费机
         ["Self-pay kiosk"] = "自助缴费机",
         ["Home"] = "首页",
