@@ -8,6 +8,7 @@ using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
+using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.Reporting;
 using SceneFinance.Scenes.Terminals;
 using SceneFinance.Tenants.Managing;
@@ -107,6 +108,24 @@ public static class Spreadsheets
                 Xlsx.Yuan<TransactionItem>(t["Balance after"], r => r.BalanceAfter),
                 Xlsx.Text<TransactionItem>(t["Terminal"], r => r.TerminalId),
                 Xlsx.Text<TransactionItem>(t["Status"], r => t[r.Status])));
+        });
+
+        // The cashier shifts as the page lists them (with its status filter): amounts are numbers in yuan, the difference signed.
+        exports.MapGet("/hospital-cash-shifts.xlsx", async (string tenantId, string? status, HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var t = Language(http);
+            var rows = (await CashierShifts.List(http.User, store, tenantId, status, 0, 500)).Items;
+            return File(await clock.For(tenantId), "hospital-cash-shifts", Xlsx.Sheet(t["Cash shifts"], rows,
+                Xlsx.Time<CashShiftListing>(t["Shift opened"], r => r.OpenedAt),
+                Xlsx.Text<CashShiftListing>(t["Cashier"], r => r.CashierName),
+                Xlsx.Yuan<CashShiftListing>(t["Float"], r => r.Float),
+                Xlsx.Yuan<CashShiftListing>(t["Expected cash"], r => r.Expected),
+                Xlsx.Yuan<CashShiftListing>(t["Counted"], r => r.Counted),
+                Xlsx.Yuan<CashShiftListing>(t["Difference"], r => r.Difference),
+                Xlsx.Text<CashShiftListing>(t["Reason"], r => r.Reason ?? ""),
+                Xlsx.Text<CashShiftListing>(t["Status"], r => t[Hospital.CashShiftWords.Status(r.Status)]),
+                Xlsx.Text<CashShiftListing>(t["Approved by"], r => r.ApprovedBy ?? ""),
+                Xlsx.Time<CashShiftListing>(t["Shift closed at"], r => r.ClosedAt)));
         });
 
         // The hospital's day as the scene's own report spreadsheet (the same sheets as the API's daily.xlsx), with the cookie.

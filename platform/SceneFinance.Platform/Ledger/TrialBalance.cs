@@ -11,6 +11,9 @@ namespace SceneFinance.Platform.Ledger;
 public sealed record TrialBalanceLine(string Account, long Debit, long Credit, long Balance);
 public sealed record TrialBalance(IReadOnlyList<TrialBalanceLine> Accounts, long TotalDebit, long TotalCredit);
 
+/// <summary>What events of one type posted to one account, in fen.</summary>
+public sealed record AccountMovement(string EventType, long Debit, long Credit);
+
 public static class TrialBalanceEndpoint
 {
     public static IEndpointRouteBuilder MapTrialBalance(this IEndpointRouteBuilder api)
@@ -51,5 +54,28 @@ public static class TrialBalanceEndpoint
             }
         }
         return new TrialBalance(lines, lines.Sum(l => l.Debit), lines.Sum(l => l.Credit));
+    }
+
+    /// <summary>
+    /// One account's postings summed per event type (a cash drawer: its float, what payments brought, what refunds took), from
+    /// the same committed events as the trial balance. Raw SQL filtered on the session's tenant, like <see cref="Read"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<AccountMovement>> Movements(IDocumentStore store, string tenantId, string account)
+    {
+        await using var session = store.QuerySession(tenantId);
+        await using var command = new NpgsqlCommand(
+            $"""
+             select e.type, sum((p->>'debit')::bigint)::bigint, sum((p->>'credit')::bigint)::bigint
+             from {store.Options.Events.DatabaseSchemaName}.mt_events e, jsonb_array_elements(e.data->'postings') p
+             where e.tenant_id = $1 and e.data->'postings' @> jsonb_build_array(jsonb_build_object('account', $2::text)) and p->>'account' = $2
+             group by 1 order by 1
+             """, session.Connection);
+        command.Parameters.AddWithValue(session.TenantId);
+        command.Parameters.AddWithValue(account);
+        var movements = new List<AccountMovement>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            movements.Add(new AccountMovement(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return movements;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using SceneFinance.Payments.Intents;
+using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Kiosk;
 using SceneFinance.Scenes.Hospital.Patients;
@@ -24,6 +25,8 @@ public static class HospitalConfiguration
     public static IServiceCollection AddHospital(this IServiceCollection services, int jobEverySeconds = 60)
     {
         services.ConfigureMarten(ConfigureHospital);
+        services.ConfigureMarten(CashierShifts.Configure);
+        services.AddSingleton<Approving.IApprovalAction, CashierShifts.ApproveClose>();
         services.AddSingleton<HisSignature>();
         services.AddSingleton<HospitalDesk>();
         services.AddSingleton<RefundRunner>();
@@ -66,6 +69,7 @@ public static class HospitalConfiguration
         HisSignature.MapHisClients(hospital);
         hospital.MapPatients();
         hospital.MapHospitalRefunds();
+        hospital.MapCashierShifts();
         hospital.MapClinicSlots();
         CreditSettlement.MapCreditSettlements(hospital);
         DailyReport.MapDailyReport(hospital);

@@ -13,7 +13,7 @@ namespace SceneFinance.Tests.Hospital;
 
 /// <summary>
 /// A day at the hospital: a few hundred patients register at the kiosk and pay several orders each, from a deposit, with
-/// insurance, on credit care or by QR; some are refunded (and some ask for too much), some are discharged; the night's
+/// insurance, on credit care, by QR or in cash at the cashier window (one cashier shift, counted at the end); some are refunded (and some ask for too much), some are discharged; the night's
 /// credit settlement runs twice. Every refund stays within what was paid, to its own tender; the ledger balances.
 /// </summary>
 [Collection(SharedGatewayApp.Name)]
@@ -31,6 +31,10 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
         for (var i = 0; i < 10; i++)
             slots.Add(Str((await h.Api.Post($"{h.H}/clinic-slots", new { department = $"科室 Dept {i}", doctor = $"医生 Dr {i}", startsAt = DateTimeOffset.UtcNow.AddHours(1 + i), fee = 500 + 100 * i, capacity = Patients / 10 }, h.S.AdminToken))
                 .Expect(HttpStatusCode.Created)["id"]));
+
+        // The cashier window's shift: cash payments go into its drawer, cash-paid refunds come out of it.
+        var shift = (await h.Api.Post($"{h.H}/cash-shifts", new { @float = 50_000 }, h.S.AdminToken, "day-shift")).Expect(HttpStatusCode.Created);
+        var shiftId = Str(shift["id"]);
 
         var figures = new ConcurrentDictionary<string, long>();
         void Count(string what, long by = 1) => figures.AddOrUpdate(what, by, (_, v) => v + by);
@@ -67,8 +71,10 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 Count("orders");
             }
 
-            var tender = profile switch { "deposit" => "deposit", "credit" => "credit", _ => channel };
-            var paid = await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender }, $"pay-{i}");
+            var tender = profile switch { "deposit" => "deposit", "credit" => "credit", _ when i % 8 == 7 => "cash", _ => channel };
+            var paid = tender == "cash"
+                ? await h.Api.Post($"{h.H}/patients/{patient}/payments", new { orderIds = orders, tender }, h.S.AdminToken, $"cash-{i}")
+                : await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = orders, tender }, $"pay-{i}");
             if (paid.Status == HttpStatusCode.Conflict) // the deposit or credit line is short: the rest by QR
             {
                 Assert.True(paid.Code is "insufficient_funds" or "limit_exceeded", paid.Raw);
@@ -185,6 +191,20 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 Assert.True(L(line["balance"]) == 0, $"{name} should be empty: {L(line["balance"])}");
         }
         var report = (await h.Api.Get($"{h.H}/reports/daily", h.S.AdminToken)).Expect(HttpStatusCode.OK);
+
+        // The cashier counts the drawer: it holds the float and the day's cash exactly, and the day's report says the same per cashier.
+        var drawer = (await h.Api.Get($"{h.H}/cash-shifts/current", h.S.AdminToken)).Expect(HttpStatusCode.OK);
+        Assert.True(L(drawer["taken"]) > 0 && L(drawer["refunded"]) > 0, drawer.Raw);
+        var cashier = Assert.Single(report["byCashier"]!.AsArray())!;
+        Assert.Equal((L(drawer["taken"]), L(drawer["refunded"])), (L(cashier["taken"]), L(cashier["refunded"])));
+        var closed = (await h.Api.Post($"{h.H}/cash-shifts/{shiftId}/close", new { counted = L(drawer["expected"]) }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("closed", 0L), (Str(closed["status"]), L(closed["difference"])));
+        tb = await h.S.TrialBalance();
+        Assert.Equal(0, tb.Account($"cash-drawer:{shiftId}"));
+        Assert.Equal(L(drawer["taken"]) - L(drawer["refunded"]), tb.Account("cash-safe"));
+        Assert.Equal(0, tb.Account("cash-over-short"));
+        Count("cash-taken-fen", L(drawer["taken"]));
+        Count("cash-refunded-fen", L(drawer["refunded"]));
 
         output.WriteLine($"Kiosk day: {Patients} patients in {daytime.TotalSeconds:0.0} s ({Patients / daytime.TotalSeconds:0.0} patients/s, whole test {clock.Elapsed.TotalSeconds:0.0} s)");
         foreach (var (k, v) in figures.OrderBy(f => f.Key)) output.WriteLine($"  {k,-24} {v,12:N0}");

@@ -16,12 +16,14 @@ public sealed record OrderCanceled(string PatientId, string OrderId, string Reas
 public sealed record OrderShare(string OrderId, long Amount, long InsurerPart, string? InsurerId = null);
 
 /// <summary>
-/// Orders paid with one tender: <c>deposit</c>, <c>credit</c> (credit care) or <c>channel</c> (a payment intent). Money a
-/// channel brought beyond the orders' dues (they were paid meanwhile) goes to the deposit, refundable to that channel.
+/// Orders paid with one tender: <c>deposit</c>, <c>credit</c> (credit care), <c>channel</c> (a payment intent) or <c>cash</c>
+/// at the window (into the drawer of cashier shift <see cref="ShiftId"/>). Money a channel brought beyond the orders' dues
+/// (they were paid meanwhile) goes to the deposit, refundable to that channel.
 /// </summary>
 public sealed record OrdersPaid(
     string PatientId, string PaymentId, string Tender, string? Channel, string? IntentId, long Amount,
-    IReadOnlyList<OrderShare> Orders, long ToDeposit, string Source, DateTimeOffset PaidAt, IReadOnlyList<Posting> Postings) : IJournalled;
+    IReadOnlyList<OrderShare> Orders, long ToDeposit, string Source, DateTimeOffset PaidAt, IReadOnlyList<Posting> Postings,
+    string? ShiftId = null) : IJournalled;
 
 /// <summary>Money a channel confirmed for the inpatient deposit.</summary>
 public sealed record DepositPaidIn(
@@ -44,15 +46,18 @@ public sealed record CreditRepaid(
 
 public sealed record RefundRequested(
     string PatientId, string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy,
-    bool NeedsApproval, string TicketId, DateTimeOffset RequestedAt, string? RequestedById = null);
+    bool NeedsApproval, string TicketId, DateTimeOffset RequestedAt, string? RequestedById = null, string? Tender = null, string? ShiftId = null);
 
 /// <summary>A second person approved: <see cref="ApprovedById"/> is their user id (never the asker's), <see cref="ApprovedBy"/> their name.</summary>
 public sealed record RefundApproved(string PatientId, string RefundId, string ApprovedBy, DateTimeOffset ApprovedAt, string? ApprovedById = null);
 
 public sealed record RefundRefused(string PatientId, string RefundId, string Reason, DateTimeOffset RefusedAt);
 
-/// <summary>One part of a refund, back to one tender. A channel line waits in <c>refund-hold</c> until the gateway takes it.</summary>
-public sealed record RefundLine(int No, string Tender, string? Channel, string? IntentId, long Amount);
+/// <summary>
+/// One part of a refund, back to one tender. A channel line waits in <c>refund-hold</c> until the gateway takes it; a cash line
+/// is paid out of the drawer of cashier shift <see cref="ShiftId"/>.
+/// </summary>
+public sealed record RefundLine(int No, string Tender, string? Channel, string? IntentId, long Amount, string? ShiftId = null);
 
 /// <summary>The refund split over its tenders (newest first) and the money taken from the order or the deposit.</summary>
 public sealed record RefundExecuted(

@@ -53,7 +53,7 @@ public sealed record ChannelMoney(
 public sealed record RefundAsk(
     [property: Id(0)] string Kind, [property: Id(1)] string? OrderId, [property: Id(2)] long Amount, [property: Id(3)] string Reason,
     [property: Id(4)] string RequestedBy, [property: Id(5)] long ApprovalThreshold, [property: Id(6)] IdempotencyTicket Ticket, [property: Id(7)] DateTimeOffset Now,
-    [property: Id(8)] string RequestedById);
+    [property: Id(8)] string RequestedById, [property: Id(9)] string? Tender = null, [property: Id(10)] string? ShiftId = null);
 
 /// <summary>A refund line waiting for the gateway to take it to its channel.</summary>
 [GenerateSerializer, Immutable]
@@ -81,7 +81,7 @@ public sealed record PostHisOrder([property: Id(0)] OrderSpec Spec, [property: I
 
 [GenerateSerializer, Immutable]
 public sealed record PayOrders([property: Id(0)] IReadOnlyList<string> OrderIds, [property: Id(1)] string Tender, [property: Id(2)] string Source,
-    [property: Id(3)] IdempotencyTicket Ticket, [property: Id(4)] DateTimeOffset Now);
+    [property: Id(3)] IdempotencyTicket Ticket, [property: Id(4)] DateTimeOffset Now, [property: Id(5)] string? ShiftId = null);
 
 [GenerateSerializer, Immutable]
 public sealed record FundRefundLine([property: Id(0)] string GatewayRefundId, [property: Id(1)] string IntentId, [property: Id(2)] string Channel,
@@ -109,7 +109,7 @@ public interface IPatientAccountGrain : IGrainWithStringKey
     /// <summary>Cancels an unpaid order (a paid one is refunded instead: <c>conflict</c>).</summary>
     Task<Outcome<OrderView>> CancelOrder(string orderId, string reason, DateTimeOffset now);
 
-    /// <summary>Pays orders from the deposit or the credit line; the receipt is stored under the ticket.</summary>
+    /// <summary>Pays orders from the deposit, the credit line or with cash (into the shift's drawer); the receipt is stored under the ticket.</summary>
     Task<Outcome<Receipt>> Pay(PayOrders command);
 
     /// <summary>Before a channel payment: the orders are open and due exactly <paramref name="amount"/> (none named: the patient exists).</summary>

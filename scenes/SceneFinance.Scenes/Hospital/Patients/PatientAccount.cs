@@ -14,7 +14,7 @@ public static class Insurance
 
 public static class Tenders
 {
-    public const string Deposit = "deposit", Credit = "credit", Channel = "channel";
+    public const string Deposit = "deposit", Credit = "credit", Channel = "channel", Cash = "cash";
 }
 
 /// <summary>What one tender paid of an order, and how much of it went back to that tender.</summary>
@@ -50,7 +50,8 @@ public sealed record RefundLineState(int No, string Tender, string? Channel, str
 
 public sealed record HospitalRefund(
     string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy, string Status, string? ApprovedBy,
-    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt, string? RequestedById = null, string? ApprovedById = null)
+    string TicketId, ImmutableList<RefundLineState> Lines, DateTimeOffset RequestedAt, string? RequestedById = null, string? ApprovedById = null,
+    string? Tender = null, string? ShiftId = null)
 {
     public const string PendingApproval = "pending_approval", Executed = "executed", Refused = "refused";
 
@@ -129,7 +130,7 @@ public sealed record PatientAccount(
         RefundRequested x => this with
         {
             Refunds = Refunds.SetItem(x.RefundId, new HospitalRefund(x.RefundId, x.Kind, x.OrderId, x.Amount, x.Reason, x.RequestedBy,
-                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt, x.RequestedById)),
+                x.NeedsApproval ? HospitalRefund.PendingApproval : "approved", null, x.TicketId, [], x.RequestedAt, x.RequestedById, Tender: x.Tender, ShiftId: x.ShiftId)),
         },
         RefundApproved x => WithRefund(x.RefundId, r => r with { Status = "approved", ApprovedBy = x.ApprovedBy, ApprovedById = x.ApprovedById }),
         RefundRefused x => WithRefund(x.RefundId, r => r with { Status = HospitalRefund.Refused }),

@@ -71,7 +71,7 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
     Task<Outcome<Receipt>> IPatientAccountGrain.Pay(PayOrders c)
     {
         var paymentId = Ids.New("hpay");
-        return Write(s => D.Pay(s, new PayFromAccount(paymentId, c.OrderIds, c.Tender, c.Source, c.Now)),
+        return Write(s => D.Pay(s, new PayFromAccount(paymentId, c.OrderIds, c.Tender, c.Source, c.Now, c.ShiftId)),
             (next, d) => Receipts.Of(next, d.Event<OrdersPaid>()!), c.Ticket, c.Now);
     }
 
@@ -104,7 +104,7 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
     Task<Outcome<HospitalRefundView>> IPatientAccountGrain.RequestRefund(RefundAsk a)
     {
         var refundId = Ids.New("hre");
-        return Write(s => D.Ask(s, new AskRefund(refundId, a.Kind, a.OrderId, a.Amount, a.Reason, a.RequestedBy, a.ApprovalThreshold, a.Ticket.DocumentId, a.Now, a.RequestedById)),
+        return Write(s => D.Ask(s, new AskRefund(refundId, a.Kind, a.OrderId, a.Amount, a.Reason, a.RequestedBy, a.ApprovalThreshold, a.Ticket.DocumentId, a.Now, a.RequestedById, a.Tender, a.ShiftId)),
             (next, _) => PatientViews.Refund(_id, next.Refunds[refundId]), a.Ticket, a.Now);
     }
 

@@ -6,8 +6,12 @@ using A = SceneFinance.Scenes.Hospital.Patients.HospitalAccounts;
 
 namespace SceneFinance.Scenes.Hospital.Patients;
 
+/// <summary>
+/// Asks for a refund. <see cref="Tender"/> <c>cash</c> pays it out in cash (only what was paid in cash); <see cref="ShiftId"/> is the
+/// asker's open cashier shift, whose drawer pays out any cash line.
+/// </summary>
 public sealed record AskRefund(string RefundId, string Kind, string? OrderId, long Amount, string Reason, string RequestedBy,
-    long ApprovalThreshold, string TicketId, DateTimeOffset Now, string RequestedById);
+    long ApprovalThreshold, string TicketId, DateTimeOffset Now, string RequestedById, string? Tender = null, string? ShiftId = null);
 
 /// <summary>
 /// Refunds and discharge: money goes back to the tenders that paid it, newest first, never beyond what each paid and was not
@@ -29,10 +33,10 @@ public static partial class PatientDecisions
     public static Decided Ask(PatientAccount s, AskRefund c)
     {
         if (c.Kind == RefundKinds.Order && !s.Orders.ContainsKey(c.OrderId!)) return NoOrder;
-        if (Plan(s, c.Kind, c.OrderId, c.Amount).Refusal is { } refused) return refused; // refuses now what could never be paid back
+        if (Plan(s, c.Kind, c.OrderId, c.Amount, c.Tender, c.ShiftId).Refusal is { } refused) return refused; // refuses now what could never be paid back
         var needsApproval = NeedsApproval(s, c.Kind, c.OrderId, c.Amount, c.ApprovalThreshold, c.Now);
         var asked = Decided.To(new RefundRequested(s.PatientId, c.RefundId, c.Kind, c.OrderId, c.Amount, c.Reason, c.RequestedBy,
-            needsApproval, c.TicketId, c.Now, c.RequestedById));
+            needsApproval, c.TicketId, c.Now, c.RequestedById, c.Tender, c.ShiftId));
         return needsApproval ? asked : asked.Then(s, next => Execute(next, c.RefundId, c.Now));
     }
 
@@ -64,7 +68,7 @@ public static partial class PatientDecisions
     public static Decided Execute(PatientAccount s, string refundId, DateTimeOffset now)
     {
         if (!s.Refunds.TryGetValue(refundId, out var r)) return NoRefund;
-        var plan = Plan(s, r.Kind, r.OrderId, r.Amount);
+        var plan = Plan(s, r.Kind, r.OrderId, r.Amount, r.Tender, r.ShiftId);
         return plan.Refusal is { } refused
             ? Decided.To(new RefundRefused(s.PatientId, refundId, refused.Detail, now))
             : Decided.To(new RefundExecuted(s.PatientId, refundId, r.Kind, r.OrderId, plan.Value!, now, RefundPostings(s, r.Kind, plan.Value!)));
@@ -119,22 +123,40 @@ public static partial class PatientDecisions
         return Decided.Nothing;
     }
 
-    /// <summary>Splits a refund over the tenders that paid, newest first, never beyond what each paid and was not yet refunded.</summary>
-    public static Outcome<IReadOnlyList<RefundLine>> Plan(PatientAccount s, string kind, string? orderId, long amount)
+    /// <summary>
+    /// Splits a refund over the tenders that paid, newest first, never beyond what each paid and was not yet refunded. Asked in
+    /// <c>cash</c>, only what was paid in cash goes back (<see cref="NotCashPaid"/> when nothing was): cash never stands in for
+    /// a card or a channel. A cash line is paid out of the drawer of <paramref name="shiftId"/> (<see cref="NoOpenShift"/> without one).
+    /// </summary>
+    public static Outcome<IReadOnlyList<RefundLine>> Plan(PatientAccount s, string kind, string? orderId, long amount, string? tender = null, string? shiftId = null)
     {
         var lines = new List<RefundLine>();
         var left = amount;
+        if (tender == Tenders.Cash)
+        {
+            var cash = kind == RefundKinds.Order && s.Orders.TryGetValue(orderId!, out var paid)
+                ? paid.Slices.Where(x => x.Tender == Tenders.Cash).Sum(x => x.Left) : 0;
+            if (kind == RefundKinds.Order && !s.Orders.ContainsKey(orderId!)) return NoOrder;
+            if (cash == 0) return Refusal.Conflict("Only what was paid in cash is refunded in cash; this goes back to the tender that paid it.", NotCashPaid);
+            if (amount > cash) return ExceedsPaid($"At most {cash} fen of this order was paid in cash and not yet refunded.", cash);
+        }
         if (kind == RefundKinds.Order)
         {
             if (!s.Orders.TryGetValue(orderId!, out var o)) return NoOrder;
             if (amount > o.Refundable) return ExceedsPaid($"At most {o.Refundable} fen of this order can still be refunded.", o.Refundable);
             var owed = s.CreditOutstanding;
             var settlers = s.ChannelSettlements.Reverse().Select(t => (t.IntentId, t.Channel, Left: t.Left)).ToList();
-            foreach (var slice in o.Slices.Where(x => x.Left > 0))
+            foreach (var slice in o.Slices.Where(x => x.Left > 0 && (tender is null || x.Tender == tender)))
             {
                 if (left == 0) break;
                 var take = Math.Min(left, slice.Left);
                 left -= take;
+                if (slice.Tender == Tenders.Cash)
+                {
+                    if (shiftId is null) return NoShift;
+                    lines.Add(new RefundLine(lines.Count + 1, Tenders.Cash, null, null, take, shiftId));
+                    continue;
+                }
                 if (slice.Tender != Tenders.Credit)
                 {
                     lines.Add(new RefundLine(lines.Count + 1, slice.Tender, slice.Channel, slice.IntentId, take));
@@ -187,6 +209,7 @@ public static partial class PatientDecisions
             new Posting(A.RefundHold(s.PatientId), 0, lines.Where(l => PatientAccount.ThroughGateway(l.Tender, l.IntentId)).Sum(l => l.Amount)),
             new Posting(A.Credit(s.PatientId), 0, toOutstanding),
             new Posting(A.Deposit(s.PatientId), 0, credit - toOutstanding + lines.Where(l => l.Tender == Tenders.Deposit).Sum(l => l.Amount)),
+            .. lines.Where(l => l.Tender == Tenders.Cash).GroupBy(l => l.ShiftId!).Select(g => new Posting(A.CashDrawer(g.Key), 0, g.Sum(l => l.Amount))),
         ]);
     }
 }

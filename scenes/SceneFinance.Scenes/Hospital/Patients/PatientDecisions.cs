@@ -8,7 +8,8 @@ namespace SceneFinance.Scenes.Hospital.Patients;
 // Commands: imperative, time passed in.
 public sealed record PostOrder(string OrderId, string HisOrderId, string VisitId, string Kind, string Description, long Amount,
     long InsuredAmount, string? InsurerId, string PostedBy, DateTimeOffset Now);
-public sealed record PayFromAccount(string PaymentId, IReadOnlyList<string> OrderIds, string Tender, string Source, DateTimeOffset Now);
+/// <summary>Pays from the deposit, the credit line, or with cash into the drawer of cashier shift <see cref="ShiftId"/>.</summary>
+public sealed record PayFromAccount(string PaymentId, IReadOnlyList<string> OrderIds, string Tender, string Source, DateTimeOffset Now, string? ShiftId = null);
 public sealed record ApplyChannelMoney(string IntentId, string Channel, long Amount, IReadOnlyList<string> OrderIds, string Source, DateTimeOffset Now);
 
 /// <summary>
@@ -22,6 +23,10 @@ public static partial class PatientDecisions
     public const string CreditUnsettled = "credit_unsettled";
     public const string RefundExceedsPaid = "refund_exceeds_paid";
     public const string NotRefundable = "not_refundable";
+    public const string NotCashPaid = "not_cash_paid";
+    public const string NoOpenShift = "no_open_shift";
+
+    static readonly Refusal NoShift = Refusal.Conflict("Cash needs an open cashier shift: open one with its float first.", NoOpenShift);
 
     static readonly Refusal NoOrder = Refusal.NotFound("The order");
     static readonly Refusal Unsettled = Refusal.Conflict("This patient has unpaid credit care charges: settle them before registering again.", CreditUnsettled);
@@ -42,7 +47,7 @@ public static partial class PatientDecisions
         return Decided.To(new OrderCanceled(s.PatientId, orderId, reason, now));
     }
 
-    /// <summary>Pays the orders' whole dues from the deposit or the credit line; all or nothing.</summary>
+    /// <summary>Pays the orders' whole dues from the deposit, the credit line or with cash at the window; all or nothing.</summary>
     public static Decided Pay(PatientAccount s, PayFromAccount c)
     {
         var payable = Payable(s, c.OrderIds);
@@ -58,10 +63,17 @@ public static partial class PatientDecisions
             if (amount > s.CreditAvailable)
                 return Refusal.Conflict($"The credit line has {s.CreditAvailable} fen left; these orders need {amount}.", ErrorCodes.LimitExceeded);
         }
+        if (c.Tender == Tenders.Cash && c.ShiftId is null) return NoShift;
         var shares = Shares(orders);
-        var from = c.Tender == Tenders.Deposit ? A.Deposit(s.PatientId) : A.Credit(s.PatientId);
+        var from = c.Tender switch
+        {
+            Tenders.Deposit => A.Deposit(s.PatientId),
+            Tenders.Cash => A.CashDrawer(c.ShiftId!),
+            _ => A.Credit(s.PatientId),
+        };
         return Decided.To(new OrdersPaid(s.PatientId, c.PaymentId, c.Tender, null, null, amount, shares, 0, c.Source, c.Now,
-            Journal.Balanced([new Posting(from, amount, 0), .. InsurerPostings(shares), new Posting(A.HospitalPayable, 0, amount + shares.Sum(x => x.InsurerPart))])));
+            Journal.Balanced([new Posting(from, amount, 0), .. InsurerPostings(shares), new Posting(A.HospitalPayable, 0, amount + shares.Sum(x => x.InsurerPart))]),
+            c.Tender == Tenders.Cash ? c.ShiftId : null));
     }
 
     /// <summary>Before a channel payment of orders is created: they are the patient's, open, and the amount is exactly their dues.</summary>

@@ -10,6 +10,7 @@ using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
+using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.Kiosk;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.Refunding;
@@ -47,13 +48,14 @@ public static class PatientEndpoints
                 (await Account(http.User, desk, tenantId, id)).ToOk())
             .Doc("getPatientAccount", "Read a patient's account", "Orders with their insurer and self-pay parts, the deposit, credit care and refunds.");
 
-        patients.MapPost("/{id}/payments", async (string tenantId, string id, PayOrdersRequest body, HttpContext http, HospitalDesk desk) =>
+        patients.MapPost("/{id}/payments", async (string tenantId, string id, PayOrdersRequest body, HttpContext http, HospitalDesk desk, IDocumentStore store) =>
             {
                 http.RequireTenantAccess(tenantId, Roles.CardOffice);
-                return (await Pay(http.User, desk, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToPayment(IntentLocation(tenantId));
+                return (await Pay(http.User, desk, store, tenantId, id, IdempotencyTicket.RequireKey(http.Request), body)).ToPayment(IntentLocation(tenantId));
             })
             .Doc("payPatientOrders", "Pay orders at the cashier window",
-                "From the deposit or on credit care: 200 with a receipt. Through a channel: 201 with a payment intent (its QR code and checkout link).")
+                "From the deposit, on credit care or in cash (tender cash, into the caller's open cashier shift; 409 no_open_shift without one): 200 with a receipt. "
+                + "Through a channel: 201 with a payment intent (its QR code and checkout link).")
             .Idempotent();
 
         patients.MapPost("/{id}/deposits", async (string tenantId, string id, DepositRequest body, HttpContext http, HospitalDesk desk) =>
@@ -128,11 +130,18 @@ public static class PatientEndpoints
         return desk.Patient(tenantId, id, p => p.Get());
     }
 
-    /// <summary>Pays orders at the cashier window: a receipt (deposit, credit), or a payment intent (a channel's QR).</summary>
-    public static Task<Outcome<HospitalPayment>> Pay(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, PayOrdersRequest body)
+    /// <summary>Pays orders at the cashier window: a receipt (deposit, credit, cash into the cashier's open shift), or a payment intent (a channel's QR).</summary>
+    public static async Task<Outcome<HospitalPayment>> Pay(ClaimsPrincipal user, HospitalDesk desk, IDocumentStore store, string tenantId, string id, string key, PayOrdersRequest body)
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
-        return desk.PayOrders(tenantId, id, body.OrderIds ?? [], body.Tender ?? "", $"cashier:{user.Who()}", "tenant", key);
+        string? shiftId = null;
+        if (body.Tender == Tenders.Cash)
+        {
+            var shift = await CashierShifts.RequireOpenShift(store, tenantId, user);
+            if (shift.Refusal is { } none) return none;
+            shiftId = shift.Value;
+        }
+        return await desk.PayOrders(tenantId, id, body.OrderIds ?? [], body.Tender ?? "", $"cashier:{user.Who()}", "tenant", key, shiftId);
     }
 
     public static Task<Outcome<PaymentIntentView>> PayIntoDeposit(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string key, DepositRequest body)

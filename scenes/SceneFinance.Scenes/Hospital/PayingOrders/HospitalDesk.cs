@@ -41,18 +41,22 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
     public async Task<Outcome<T>> Patient<T>(string tenantId, string patientId, Func<IPatientAccountGrain, Task<Outcome<T>>> ask) =>
         IsPatientId(patientId) ? await ask(Account(tenantId, patientId)) : NoPatient;
 
-    /// <summary>Pays the orders' dues: a receipt from the deposit or credit line, or a payment intent (QR) for a channel.</summary>
-    public async Task<Outcome<HospitalPayment>> PayOrders(string tenantId, string patientId, IReadOnlyList<string> orderIds, string tender, string source, string scope, string key)
+    /// <summary>
+    /// Pays the orders' dues: a receipt from the deposit or credit line, or with cash at the window (into the drawer of
+    /// <paramref name="shiftId"/>, the cashier's open shift; nobody else takes cash), or a payment intent (QR) for a channel.
+    /// </summary>
+    public async Task<Outcome<HospitalPayment>> PayOrders(string tenantId, string patientId, IReadOnlyList<string> orderIds, string tender, string source, string scope, string key,
+        string? shiftId = null)
     {
         new Validation()
             .Require(orderIds is { Count: > 0 and <= 50 }, "orderIds", "Name 1 to 50 orders to pay.")
-            .OneOf(tender, "tender", AllTenders).ThrowIfInvalid();
+            .OneOf(tender, "tender", shiftId is null ? AllTenders : [.. AllTenders, Tenders.Cash]).ThrowIfInvalid();
         if (!IsPatientId(patientId)) return NoPatient;
         var ticket = IdempotencyTicket.For(scope, key, "hospital-pay", patientId, string.Join(',', orderIds), tender);
         var patient = Account(tenantId, patientId);
         var now = clock.GetUtcNow();
-        if (AccountTenders.Contains(tender))
-            return (await patient.Pay(new PayOrders(orderIds, tender, source, ticket, now))).Map(HospitalPayment.Paid);
+        if (AccountTenders.Contains(tender) || tender == Tenders.Cash)
+            return (await patient.Pay(new PayOrders(orderIds, tender, source, ticket, now, tender == Tenders.Cash ? shiftId : null))).Map(HospitalPayment.Paid);
         var account = await patient.Get();
         if (account.Refusal is { } refused) return refused;
         // What the orders are due now; the fulfilment's check refuses an amount that is not exactly that (unknown or paid orders).

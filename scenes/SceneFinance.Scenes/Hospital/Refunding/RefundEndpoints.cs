@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.Routing;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.Patients;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.Settings;
 
 namespace SceneFinance.Scenes.Hospital.Refunding;
 
-public sealed record HospitalRefundRequest(string? Kind, string? OrderId, long? Amount, string? Reason);
+/// <summary><see cref="Tender"/> <c>cash</c> pays an order's refund out of the asker's open cashier shift: only what was paid in cash.</summary>
+public sealed record HospitalRefundRequest(string? Kind, string? OrderId, long? Amount, string? Reason, string? Tender = null);
 
 /// <summary>
 /// Refunds of an order or of the deposit, back to the tenders that paid, never more than was paid. A cashier refunds small
@@ -34,7 +36,9 @@ public static class RefundEndpoints
             })
             .Doc("requestHospitalRefund", "Refund an order or the deposit back to the tenders that paid it",
                 "200 executed at once; 202 pending_approval when it would take what one person alone refunded (this order ever, this patient " +
-                "the last 24 h) past the tenant's threshold (a second person approves); 409 refund_exceeds_paid beyond what was paid.")
+                "the last 24 h) past the tenant's threshold (a second person approves); 409 refund_exceeds_paid beyond what was paid. tender cash pays it "
+                + "out of the asker's open cashier shift, only of what was paid in cash (409 not_cash_paid for an order paid otherwise, 409 no_open_shift "
+                + "without a shift); an order refund that reaches a cash payment needs the asker's open shift too.")
             .Idempotent();
 
         hospital.MapPost("/patients/{id}/refunds/{refundId}/approve", async (string tenantId, string id, string refundId, HttpContext http, HospitalDesk desk,
@@ -57,12 +61,17 @@ public static class RefundEndpoints
     {
         user.RequireTenantAccess(tenantId, Askers);
         new Validation().OneOf(body.Kind, "kind", RefundKinds.Order, RefundKinds.Deposit).Amount(body.Amount).Text(body.Reason, "reason")
+            .Require(body.Tender is null || body.Tender == Tenders.Cash, "tender", "tender is cash or left out (back to the tenders that paid).")
             .Require(body.Kind != RefundKinds.Order || body.OrderId is { Length: > 0 }, "orderId", "An order refund names its order.").ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
-        var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason);
+        var ticket = IdempotencyTicket.For("tenant", key, "hospital-refund", id, body.Kind, body.OrderId, body.Amount, body.Reason, body.Tender);
+        // A cash line is paid out of the asker's drawer: without an open shift the plan refuses it (no_open_shift).
+        var shiftId = (await CashierShifts.OpenShiftOf(store, tenantId, user.UserId()))?.Id;
+        if (body.Tender == Tenders.Cash && shiftId is null)
+            return CashierShifts.NoOpenShift;
         var refund = await desk.Patient(tenantId, id, p => p.RequestRefund(new RefundAsk(
             body.Kind!, body.Kind == RefundKinds.Order ? body.OrderId : null, body.Amount!.Value, body.Reason!.Trim(), user.Who(),
-            settings.RefundApprovalThreshold, ticket, now, user.UserId())));
+            settings.RefundApprovalThreshold, ticket, now, user.UserId(), body.Tender, shiftId)));
         if (refund.Value is { Status: not HospitalRefund.PendingApproval }) await refunds.Drive(tenantId, id, user.Who());
         return refund;
     }

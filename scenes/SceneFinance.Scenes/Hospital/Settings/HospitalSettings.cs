@@ -28,6 +28,9 @@ public sealed class HospitalSettings
     /// <summary>Refunds above 500 yuan need a second person.</summary>
     public long RefundApprovalThreshold { get; set; } = 50_000;
 
+    /// <summary>A cashier's count more than 50 yuan over or short of the drawer needs a second person to close the shift.</summary>
+    public long CashDifferenceThreshold { get; set; } = 5_000;
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>A raise of the refund approval threshold or the credit limit that waits for a second person.</summary>
@@ -48,17 +51,20 @@ public sealed class HospitalSettingsChange
     public string Id { get; set; } = "";
     public long? CreditLimit { get; set; }
     public long? RefundApprovalThreshold { get; set; }
+    public long? CashDifferenceThreshold { get; set; }
     public string RequestedById { get; set; } = "";
     public string RequestedBy { get; set; } = "";
     public DateTimeOffset RequestedAt { get; set; }
 }
 
-public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold);
+public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold, long? CashDifferenceThreshold = null);
 
-public sealed record HospitalSettingsChangeView(string Id, long? CreditLimit, long? RefundApprovalThreshold, string RequestedBy, DateTimeOffset RequestedAt);
+public sealed record HospitalSettingsChangeView(string Id, long? CreditLimit, long? RefundApprovalThreshold, string RequestedBy, DateTimeOffset RequestedAt,
+    long? CashDifferenceThreshold = null);
 
 /// <summary>The settings in force, and a raise waiting for a second person (<c>pendingChange</c>), if any.</summary>
-public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold, HospitalSettingsChangeView? PendingChange = null);
+public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold, HospitalSettingsChangeView? PendingChange = null,
+    long CashDifferenceThreshold = 5_000);
 
 public static class HospitalSettingsEndpoints
 {
@@ -74,7 +80,8 @@ public static class HospitalSettingsEndpoints
                 TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())))
             .Doc("updateHospitalSettings", "Change the hospital's settings",
                 "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00. Lowering the refund approval " +
-                "threshold or the credit limit applies at once; raising either waits for a second person (pendingChange, approved by another user).");
+                "threshold, the cash difference threshold (a cashier's count off by more needs a second person to close the shift) or the credit limit " +
+                "applies at once; raising any of them waits for a second person (pendingChange, approved by another user).");
 
         hospital.MapPost("/settings/changes/{changeId}/approve", async (string tenantId, string changeId, HttpContext http, IDocumentStore store, TimeProvider clock) =>
                 (await ApproveChange(http.User, store, tenantId, changeId, clock.GetUtcNow())).ToOk())
@@ -103,18 +110,21 @@ public static class HospitalSettingsEndpoints
             .Require(body.CreditLimit is null or (>= 0 and <= Validation.MaxAmount), "creditLimit", $"creditLimit must be fen between 0 and {Validation.MaxAmount}.")
             .Require(body.CreditSettlementTime is null || TimeOnly.TryParseExact(body.CreditSettlementTime, "HH:mm", out _), "creditSettlementTime", "creditSettlementTime must be a local time like 02:00.")
             .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
+            .Require(body.CashDifferenceThreshold is null or (>= 0 and <= Validation.MaxAmount), "cashDifferenceThreshold", "cashDifferenceThreshold must be fen, 0 or more.")
             .ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
         var before = View(settings);
         var raisedLimit = body.CreditLimit > settings.CreditLimit ? body.CreditLimit : null;
         var raisedThreshold = body.RefundApprovalThreshold > settings.RefundApprovalThreshold ? body.RefundApprovalThreshold : null;
+        var raisedCash = body.CashDifferenceThreshold > settings.CashDifferenceThreshold ? body.CashDifferenceThreshold : null;
         if (raisedLimit is null) settings.CreditLimit = body.CreditLimit ?? settings.CreditLimit;
         if (raisedThreshold is null) settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
+        if (raisedCash is null) settings.CashDifferenceThreshold = body.CashDifferenceThreshold ?? settings.CashDifferenceThreshold;
         settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
-        if (raisedLimit is not null || raisedThreshold is not null)
+        if (raisedLimit is not null || raisedThreshold is not null || raisedCash is not null)
             settings.PendingChange = new HospitalSettingsChange
             {
-                Id = Ids.New("hsc"), CreditLimit = raisedLimit, RefundApprovalThreshold = raisedThreshold,
+                Id = Ids.New("hsc"), CreditLimit = raisedLimit, RefundApprovalThreshold = raisedThreshold, CashDifferenceThreshold = raisedCash,
                 RequestedById = user.UserId(), RequestedBy = user.Who(), RequestedAt = now,
             };
         settings.UpdatedAt = now;
@@ -137,6 +147,7 @@ public static class HospitalSettingsEndpoints
         var before = View(settings);
         settings.CreditLimit = change.CreditLimit ?? settings.CreditLimit;
         settings.RefundApprovalThreshold = change.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
+        settings.CashDifferenceThreshold = change.CashDifferenceThreshold ?? settings.CashDifferenceThreshold;
         settings.PendingChange = null;
         settings.UpdatedAt = now;
         // Approved twice at once, the same values apply twice; a raise asked meanwhile replaced this one and is not applied by it.
@@ -147,5 +158,6 @@ public static class HospitalSettingsEndpoints
     }
 
     static HospitalSettingsView View(HospitalSettings s) => new(s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold,
-        s.PendingChange is { } c ? new HospitalSettingsChangeView(c.Id, c.CreditLimit, c.RefundApprovalThreshold, c.RequestedBy, c.RequestedAt) : null);
+        s.PendingChange is { } c ? new HospitalSettingsChangeView(c.Id, c.CreditLimit, c.RefundApprovalThreshold, c.RequestedBy, c.RequestedAt, c.CashDifferenceThreshold) : null,
+        s.CashDifferenceThreshold);
 }
