@@ -13,11 +13,22 @@ public static class Interrupt
     static long _next;
     static PosixSignalRegistration[] _signals = [];
 
-    public static void Arm() => _signals =
-    [
-        PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
-        PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop),
-    ];
+    static volatile bool _stopping;
+
+    public static void Arm()
+    {
+        _signals =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop),
+        ];
+        // Stopping the host makes the phase that waits for it fail ("the host exited"): that failure must not end the process
+        // before the clean-up has stopped PostgreSQL too. The failing thread waits; the clean-up exits the process.
+        AppDomain.CurrentDomain.UnhandledException += (_, _) =>
+        {
+            if (_stopping) Thread.Sleep(Timeout.Infinite);
+        };
+    }
 
     /// <summary>Remembers how to stop something until the returned handle is disposed (it stopped the normal way).</summary>
     public static IDisposable OnSignal(string what, Action stop)
@@ -30,6 +41,7 @@ public static class Interrupt
     static void Stop(PosixSignalContext signal)
     {
         signal.Cancel = true; // we exit ourselves, after the clean-up
+        _stopping = true;
         Console.Error.WriteLine($"\nbench: {signal.Signal}: stopping what it started");
         foreach (var (id, (what, stop)) in Running.OrderByDescending(r => r.Key))
         {

@@ -60,6 +60,12 @@ public sealed class CpuMeter(int? hostPid)
         catch (IOException) { return TimeSpan.Zero; }
     }
 
+    /// <summary>
+    /// The bench's own server (its postmaster, from postmaster.pid): on a shared machine other PostgreSQL servers (other
+    /// checkouts' tests) must not be billed to our payments. Null counts every postgres process, as before.
+    /// </summary>
+    public static int? Postmaster { get; set; }
+
     static TimeSpan PostgresCpu()
     {
         var total = TimeSpan.Zero;
@@ -69,12 +75,20 @@ public sealed class CpuMeter(int? hostPid)
             if (!int.TryParse(name, out var pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "postgres") total += ProcessCpu(pid);
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres") continue;
+                if (Postmaster is { } postmaster && pid != postmaster && ParentOf(pid) != postmaster) continue;
+                total += ProcessCpu(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
         return total;
+    }
+
+    static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
     }
 
     /// <summary>Peak resident memory (VmHWM) of a process, in MiB.</summary>
@@ -171,5 +185,30 @@ public sealed class Workload(int cardHolders, int terminals, int seed)
         var r = _random.Value!;
         var terminal = r.Next(100) < 50 ? 0 : 1 + r.Next(terminals - 1);
         return (r.Next(cardHolders), terminal, 1 + r.Next(500));
+    }
+}
+
+/// <summary>What PostgreSQL did in one database (its statistics view): transactions and rows written, per payment.</summary>
+public sealed class DbCounters(string connectionString)
+{
+    public sealed record Reading(long Commits, long Inserted, long Updated, long Deleted, long Fetched);
+
+    public async Task<Reading> Read()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // backends report their counts at most once a second
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "select xact_commit, tup_inserted, tup_updated, tup_deleted, tup_fetched from pg_stat_database where datname = current_database()", conn);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return new Reading(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+    }
+
+    public static string PerPayment(Reading a, Reading b, long payments)
+    {
+        double Per(long x, long y) => payments == 0 ? 0 : (double)(y - x) / payments;
+        return $"per payment: commits {Per(a.Commits, b.Commits):F3}, rows inserted {Per(a.Inserted, b.Inserted):F2}, updated {Per(a.Updated, b.Updated):F2}, " +
+               $"deleted {Per(a.Deleted, b.Deleted):F2}, fetched {Per(a.Fetched, b.Fetched):F2}";
     }
 }

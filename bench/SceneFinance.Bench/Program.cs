@@ -9,8 +9,10 @@ var options = BenchOptions.Parse(args);
 Console.WriteLine($"SceneFinance benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {options}");
 
 Interrupt.Arm();
-using var pg = EmbeddedPostgres.Start(Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres"), log: m => Console.WriteLine("  " + m));
+var pgRoot = Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres");
+using var pg = EmbeddedPostgres.Start(pgRoot, log: m => Console.WriteLine("  " + m));
 using var stopPostgres = Interrupt.OnSignal("PostgreSQL", pg.Stop);
+CpuMeter.Postmaster = int.Parse(File.ReadLines(Path.Combine(pgRoot, "pgdata", "postmaster.pid")).First()); // only this server's CPU
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 
 if (options.Scale > 0)
@@ -78,12 +80,21 @@ if (options.Only == "risk")
 if (options.Only == "inproc")
 {
     // Profiling aid: only the in-process phase, for as long as asked (dotnet-trace attaches meanwhile).
-    await using var only = new InProcess(pg.CreateDatabase($"bench_grains_{stamp}"), options.CardHolders, options.Terminals);
+    var grainsOnly = pg.CreateDatabase($"bench_grains_{stamp}");
+    await using var only = new InProcess(grainsOnly, options.CardHolders, options.Terminals);
     await only.Start();
     await only.Populate();
+    await Settle.Postgres(grainsOnly);
     Console.WriteLine($"  ready (pid {Environment.ProcessId})");
+    await only.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 1), "warm");
+    var cpu = new CpuMeter(null);
+    var db = new DbCounters(grainsOnly);
+    var (before, rowsBefore) = (cpu.Read(), await db.Read());
     var run = await only.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.CardHolders, options.Terminals, 2), "run");
+    var (after, rowsAfter) = (cpu.Read(), await db.Read());
     Console.WriteLine($"  {run.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, run.Summary.Count, withHost: false).Replace("bench process", "bench process (silo inside)")}");
+    Console.WriteLine($"  {DbCounters.PerPayment(rowsBefore, rowsAfter, run.Summary.Count)}");
     return;
 }
 

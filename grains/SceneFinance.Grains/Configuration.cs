@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains.CardHolders;
@@ -23,6 +24,7 @@ public static class Configuration
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
+        services.TryAddSingleton<ICanteenTermsBook, NoCanteenTermsBook>(); // the canteen module's book replaces this
         return services;
     }
 

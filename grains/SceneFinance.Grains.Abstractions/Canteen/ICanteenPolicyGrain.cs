@@ -20,3 +20,26 @@ public interface ICanteenPolicyGrain : IGrainWithStringKey
     /// <summary>Reads the rules again (after a slice changed them).</summary>
     Task Refresh();
 }
+
+/// <summary>
+/// This silo's copy of the tenants' canteen rules, so a till prices a tap from memory instead of asking the tenant's
+/// <see cref="ICanteenPolicyGrain"/> on every tap (a grain call per payment). The canteen module keeps it: loaded when a till
+/// activates, known at once on the silo where a rule changed (the policy grain's refresh), on the others within seconds.
+/// Without the canteen module nothing is known and a till asks the grain.
+/// </summary>
+public interface ICanteenTermsBook
+{
+    /// <summary>The terms from memory; null when this silo does not know the tenant or the merchant yet (ask the grain).</summary>
+    CanteenTapPolicy? TermsFor(string tenantId, string merchantId, DateTimeOffset occurredAt, bool offline);
+
+    /// <summary>On a till's activation: loads the tenant's rules the first time on this silo.</summary>
+    Task Ensure(string tenantId, CancellationToken ct = default);
+}
+
+/// <summary>No canteen module in this host: every till asks the grain.</summary>
+public sealed class NoCanteenTermsBook : ICanteenTermsBook
+{
+    public CanteenTapPolicy? TermsFor(string tenantId, string merchantId, DateTimeOffset occurredAt, bool offline) => null;
+
+    public Task Ensure(string tenantId, CancellationToken ct = default) => Task.CompletedTask;
+}

@@ -38,7 +38,7 @@ public sealed partial class MerchantTerminalGrain
             if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
             var merchantId = _record.MerchantOf(_tenantId);
             var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
-            var tap = await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(merchantId, p.OccurredAt, offline: true);
+            var tap = await CanteenTerms(merchantId, p.OccurredAt, offline: true);
             var day = TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt);
             var paymentId = Ids.New("pay");
             var active = _record.Status == "active";

@@ -20,7 +20,8 @@ namespace SceneFinance.Grains.Terminals;
 /// </summary>
 [Reentrant]
 public sealed partial class MerchantTerminalGrain(
-    IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals)
+    IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals,
+    ICanteenTermsBook canteen)
     : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
@@ -38,7 +39,7 @@ public sealed partial class MerchantTerminalGrain(
         _record = await session.LoadAsync<TerminalRecord>(_id, ct);
         _lastSeen = _lastSeenSaved = (await session.LoadAsync<TerminalActivity>(_id, ct))?.LastSeenAt;
         if (_record is not null) FlushLastSeenPeriodically();
-        await Task.WhenAll(risk.Ensure(_tenantId, ct), meals.Ensure(_tenantId, ct)); // read from memory on every tap
+        await Task.WhenAll(risk.Ensure(_tenantId, ct), meals.Ensure(_tenantId, ct), canteen.Ensure(_tenantId, ct)); // read from memory on every tap
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct) => SaveLastSeen();
@@ -148,7 +149,7 @@ public sealed partial class MerchantTerminalGrain(
         _lastSeen = now;
         if (await grains.GetGrain<ITenantGrain>(_tenantId).GetPaymentPolicy() is not { } policy) return Refusal.NotFound("The tenant");
         var holderId = await grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, p.CardNumber)).Holder();
-        var canteen = await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(_record.MerchantOf(_tenantId), p.OccurredAt, offline: false);
+        var terms = await CanteenTerms(_record.MerchantOf(_tenantId), p.OccurredAt, offline: false);
         _scene ??= $"{(await grains.GetGrain<ITenantGrain>(_tenantId).Get())?.Kind}/{_record.Kind}";
         var paymentId = Ids.New("pay");
         // Read after the awaits: this grain is reentrant, and a disable may have committed meanwhile.
@@ -163,10 +164,15 @@ public sealed partial class MerchantTerminalGrain(
         var facts = await Facts(merchantId, policy.TimeZone, p.OccurredAt, now);
         var paid = Measured(await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(
             paymentId, _id, merchantId, p.CardNumber, p.Amount, p.OccurredAt, TenantTime.In(policy.TimeZone, now).DayOf(p.OccurredAt),
-            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts, canteen.Terms)), now);
+            policy.Active, active, policy.SinglePaymentCap, p.Ticket, now, facts, terms.Terms)), now);
         if (paid.Value is { PaymentId: not null } result && result.PaymentId == paymentId) _trail.Add(p.OccurredAt, p.Amount, result.Approved);
         return paid;
     }
+
+    /// <summary>The canteen's terms for a tap: from this silo's book (no grain call), or from the tenant's policy grain when the book does not know the merchant yet.</summary>
+    async ValueTask<CanteenTapPolicy> CanteenTerms(string merchantId, DateTimeOffset occurredAt, bool offline) =>
+        canteen.TermsFor(_tenantId, merchantId, occurredAt, offline)
+        ?? await grains.GetGrain<ICanteenPolicyGrain>(_tenantId).TermsFor(merchantId, occurredAt, offline);
 
     /// <summary>What this till knows for the risk rules: its merchant's category, the tap's local time and meal, its windows.</summary>
     async Task<TapFacts> Facts(string merchantId, string timeZone, DateTimeOffset occurredAt, DateTimeOffset now)

@@ -33,6 +33,9 @@ public static class Configuration
         services.AddSingleton<TenantMealPeriods>();
         services.Replace(ServiceDescriptor.Singleton<Grains.ITenantMealPeriods>(sp => sp.GetRequiredService<TenantMealPeriods>()));
         services.AddHostedService<TenantMealPeriodsFollower>();
+        // Tills price their taps from this silo's copy of the canteen rules, not by a grain call per tap.
+        services.AddSingleton<CanteenTermsBook>();
+        services.Replace(ServiceDescriptor.Singleton<Grains.ICanteenTermsBook>(sp => sp.GetRequiredService<CanteenTermsBook>()));
         services.AddSingleton<SubsidyProgress>();
         // An offline tap may be uploaded (again) for 30 days: the answers to terminal payments are kept a day longer than that,
         // whatever the general retention, so a re-uploaded item always replays instead of paying twice.

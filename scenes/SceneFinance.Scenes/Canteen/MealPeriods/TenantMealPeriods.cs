@@ -42,8 +42,11 @@ public sealed class TenantMealPeriods(IDocumentStore store) : ITenantMealPeriods
     }
 }
 
-/// <summary>Each silo reads the known tenants' meal periods again every few seconds (changes are rare; a tap never waits for this).</summary>
-public sealed class TenantMealPeriodsFollower(TenantMealPeriods meals, ILogger<TenantMealPeriodsFollower> log) : BackgroundService
+/// <summary>
+/// Each silo reads the known tenants' meal periods and canteen rules (<see cref="CanteenTermsBook"/>) again every few seconds
+/// (changes are rare; a tap never waits for this).
+/// </summary>
+public sealed class TenantMealPeriodsFollower(TenantMealPeriods meals, CanteenTermsBook book, ILogger<TenantMealPeriodsFollower> log) : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 
@@ -55,6 +58,7 @@ public sealed class TenantMealPeriodsFollower(TenantMealPeriods meals, ILogger<T
             {
                 await Task.Delay(Every, stop);
                 await meals.Follow(stop);
+                await book.Follow(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
