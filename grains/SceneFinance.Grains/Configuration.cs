@@ -22,6 +22,7 @@ public static class Configuration
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
+        services.AddHostedService<TerminalSecrets>(); // seals the secrets from before sealing existed
         return services;
     }
 

@@ -29,7 +29,7 @@ public sealed partial class Text
 
     // Each module's words live in their own file (Text.Campus.cs, Text.Hospital.cs...): one dictionary per area.
     // Built on first use: static fields in several files initialize in no fixed order.
-    static FrozenDictionary<string, string> Zh => _zh ??= new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords }
+    static FrozenDictionary<string, string> Zh => _zh ??= new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords, SecretWords }
         .SelectMany(words => words)
         .GroupBy(w => w.Key).Select(g => g.First())
         .ToFrozenDictionary(w => w.Key, w => w.Value);

@@ -25,6 +25,7 @@ public static class HospitalConfiguration
     {
         services.ConfigureMarten(ConfigureHospital);
         services.AddSingleton<HisSignature>();
+        services.AddHostedService<SealHisSecretsAtRest>();
         services.AddSingleton<HospitalDesk>();
         services.AddSingleton<RefundRunner>();
         services.AddSingleton<CreditSettlement>();
