@@ -19,7 +19,8 @@ public class SceneApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString); // the schema owner: it migrates
+        builder.UseSetting("SceneFinance:Postgres:AppRole", "scenefinance_app"); // the product runs as the least-privilege role, as ./sf run does
         builder.UseSetting("SceneFinance:DataPath", DataPath);
         builder.UseSetting("SceneFinance:BootstrapAdminPassword", AdminPassword);
         builder.UseSetting("SceneFinance:Orleans:SiloPort", EmbeddedPostgres.FreePort().ToString());
