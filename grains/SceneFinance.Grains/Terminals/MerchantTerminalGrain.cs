@@ -132,14 +132,14 @@ public sealed partial class MerchantTerminalGrain(
 
     async Task<Outcome<TerminalView>> IMerchantTerminalGrain.Enable(DateTimeOffset now)
     {
-        if (_record is not { } record) return Refusal.NotFound("The terminal");
+        if (Known() is not { } record) return Refusal.NotFound("The terminal");
         if (record.Status == "active") return record.View(_tenantId, _lastSeen);
         return await Save(Copy(record, status: "active"), "terminal.enabled");
     }
 
     async Task<Outcome<TerminalRegistered>> IMerchantTerminalGrain.RotateSecret(DateTimeOffset now, TimeSpan grace)
     {
-        if (_record is not { } record) return Refusal.NotFound("The terminal");
+        if (Known() is not { } record) return Refusal.NotFound("The terminal");
         var secret = SecretRotation.NewSecret();
         var next = Copy(record);
         (next.Secret, next.PreviousSecret, next.PreviousSecretUntil) = (sealer.Seal(secret)!, record.Secret, now + grace);
