@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.Canteen;
@@ -25,6 +25,10 @@ public static class Configuration
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
         services.TryAddSingleton<ICanteenTermsBook, NoCanteenTermsBook>(); // the canteen module's book replaces this
+        // A terminal's secret is sealed at rest: the platform's Sealer (hosts without AddPlatform, the bench, get the default key ring).
+        services.AddDataProtection();
+        services.TryAddSingleton<SceneFinance.Platform.Security.Sealer>();
+        services.AddHostedService<TerminalSecrets>(); // seals the secrets from before sealing existed
         return services;
     }
 

@@ -30,11 +30,26 @@ public static class HostDefaults
         // Bad bodies throw in every environment (not only Development), so they all become problem+json validation_failed.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => SceneJson.Configure(o.SerializerOptions));
-        // Tokens and cookies survive restarts: keys live in the data folder.
-        builder.Services.AddDataProtection()
+        // Tokens and cookies survive restarts, and sealed secrets open again: keys live in the data folder.
+        var keyRing = builder.Services.AddDataProtection()
             .SetApplicationName("SceneFinance")
             .PersistKeysToFileSystem(PrivateFolder(Path.Combine(Storage.DataPath(builder.Configuration), "keys")));
+        if (KeyRingCertificate(builder.Configuration) is { } certificate) keyRing.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         return builder;
+    }
+
+    /// <summary>
+    /// The certificate that encrypts the key ring at rest (<c>SceneFinance:KeyRing:Certificate</c>, a .pfx with its private key,
+    /// and <c>:CertificatePassword</c>); none configured: the key files are protected by their folder's mode only (this OS user).
+    /// Keys written before a certificate was configured stay readable; keys written after need the certificate to be read.
+    /// </summary>
+    static System.Security.Cryptography.X509Certificates.X509Certificate2? KeyRingCertificate(IConfiguration configuration)
+    {
+        if (configuration["SceneFinance:KeyRing:Certificate"] is not { Length: > 0 } path) return null;
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+            path, configuration["SceneFinance:KeyRing:CertificatePassword"]);
+        return certificate.HasPrivateKey ? certificate
+            : throw new InvalidOperationException($"SceneFinance:KeyRing:Certificate ({path}) must hold the private key: the key ring is read with it.");
     }
 
     /// <summary>The key ring signs tokens and cookies: only this OS user may read it.</summary>

@@ -30,7 +30,8 @@ public static class Silo
         {
             if (clustered)
             {
-                var connectionString = builder.Configuration.GetConnectionString(Platform.Storage.Storage.ConnectionStringName)!;
+                // The schema owner's: it applies the membership SQL (not yet split from running as the app role).
+                var connectionString = Platform.Storage.Storage.OwnerConnectionString(builder.Configuration);
                 ClusterMembership.Apply(connectionString);
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "scenefinance"));
                 silo.ConfigureEndpoints(IPAddress.Parse(config["AdvertisedAddress"] ?? "127.0.0.1"), siloPort, gatewayPort, listenOnAnyHostAddress: false);

@@ -23,6 +23,9 @@ public static class Configuration
         builder.Services.AddAudit();
         builder.Services.AddDataProtection(); // the host says where the key ring lives (HostDefaults)
         builder.Services.AddSingleton<SceneFinance.Platform.Security.Sealer>();
+        var rotation = new SceneFinance.Platform.Security.SecretRotation();
+        builder.Configuration.GetSection("SceneFinance:Security").Bind(rotation); // SecretGrace
+        builder.Services.AddSingleton(rotation);
         var notifications = new NotificationOptions();
         builder.Configuration.GetSection("SceneFinance:Notifications").Bind(notifications);
         builder.Services.AddNotifications(notifications);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using SceneFinance.Grains;
+using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.AdminUi.Kiosk;
@@ -36,7 +37,9 @@ public static class KioskSession
         var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
         if (terminalId.Length is 0 or > 64 || await grains.GetGrain<ITerminalDirectoryGrain>(terminalId).TenantOf() is not { } tenantId) return null;
         var credentials = await grains.GetGrain<IMerchantTerminalGrain>(GrainKeys.For(tenantId, terminalId)).Credentials();
-        if (credentials is null || !CryptographicOperations.FixedTimeEquals(credentials.Secret, Encoding.UTF8.GetBytes(secret))) return null;
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (credentials is null || !credentials.Secrets(http.RequestServices.GetRequiredService<Sealer>(), now)
+                .Any(s => CryptographicOperations.FixedTimeEquals(s, Encoding.UTF8.GetBytes(secret)))) return null;
         var terminal = await Active(http, tenantId, terminalId);
         if (terminal is null) return null;
         http.Response.Cookies.Append(Cookie, Protector(http).Protect($"{tenantId}|{terminalId}"),

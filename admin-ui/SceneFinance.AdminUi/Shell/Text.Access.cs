@@ -13,7 +13,6 @@ public sealed partial class Text
         ["Address"] = "IP 地址",
         ["system"] = "系统",
         ["Access"] = "访问权限",
-        ["Enable"] = "启用",
         ["Reset password"] = "重置密码",
         ["New password"] = "新密码",
         ["Current password"] = "当前密码",

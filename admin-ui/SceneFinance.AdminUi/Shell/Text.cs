@@ -34,7 +34,7 @@ public sealed partial class Text
 
     static FrozenDictionary<string, string> Build()
     {
-        var words = new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords }
+        var words = new[] { ShellWords, CampusWords, HospitalWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords, SecretWords }
             .SelectMany(area => area).ToList();
         var twice = words.GroupBy(w => w.Key).Where(g => g.Count() > 1).Select(g => $"\"{g.Key}\"").ToList();
         if (twice.Count > 0)
@@ -49,6 +49,7 @@ public sealed partial class Text
     static readonly Dictionary<string, string> ShellWords = new()
     {
         // Words several areas use, kept here once: a second area defining the same English words is refused by TextSpecs.
+        ["Enable"] = "启用",
         ["Ask for approval"] = "提交审批",
         ["Disable"] = "停用",
         ["Net"] = "净额",

@@ -7,6 +7,7 @@ using JasperFx;
 using SceneFinance.Grains.Risk;
 using SceneFinance.Platform.Operations;
 using SceneFinance.Platform.Problems;
+using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Platform.Time;
@@ -21,7 +22,7 @@ namespace SceneFinance.Grains.Terminals;
 [Reentrant]
 public sealed partial class MerchantTerminalGrain(
     IDocumentStore store, StreamWriters writers, GroupCommit commits, IGrainFactory grains, RiskBook risk, ITenantMealPeriods meals,
-    ICanteenTermsBook canteen)
+    ICanteenTermsBook canteen, Sealer sealer)
     : Grain, IMerchantTerminalGrain
 {
     string _tenantId = "", _id = "";
@@ -60,10 +61,11 @@ public sealed partial class MerchantTerminalGrain(
     {
         if (_record is not null) return Refusal.Conflict("This terminal already exists.");
         if (await OpenMerchant(merchantId ?? MerchantIds.DefaultId(_tenantId), now) is { } refused) return refused;
+        var secret = SecretRotation.NewSecret();
         var record = new TerminalRecord
         {
             Id = _id, Name = name, Kind = kind, CreatedAt = now, MerchantId = merchantId ?? MerchantIds.DefaultId(_tenantId),
-            Secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant(),
+            Secret = sealer.Seal(secret)!,
         };
         await using var session = store.LightweightSession(_tenantId);
         session.Insert(record);
@@ -79,7 +81,7 @@ public sealed partial class MerchantTerminalGrain(
         }
         _record = record;
         FlushLastSeenPeriodically();
-        return new TerminalRegistered(record.View(_tenantId, null), record.Secret);
+        return new TerminalRegistered(record.View(_tenantId, null), secret);
     }
 
     /// <summary>
@@ -111,8 +113,9 @@ public sealed partial class MerchantTerminalGrain(
 
     Task<TerminalView?> IMerchantTerminalGrain.Get() => Task.FromResult(Known()?.View(_tenantId, _lastSeen));
 
+    // Sealed as stored: the signature check opens them.
     Task<TerminalCredentials?> IMerchantTerminalGrain.Credentials() => Task.FromResult(
-        Known() is { } record ? new TerminalCredentials(_tenantId, _id, Encoding.UTF8.GetBytes(record.Secret)) : null);
+        Known() is { } record ? new TerminalCredentials(_tenantId, _id, record.Secret, record.PreviousSecret, record.PreviousSecretUntil) : null);
 
     /// <summary>The terminal, or null; a made-up id does not stay in memory.</summary>
     TerminalRecord? Known()
@@ -128,13 +131,32 @@ public sealed partial class MerchantTerminalGrain(
         return await Save(Copy(record, status: "disabled"), "terminal.disabled");
     }
 
+    async Task<Outcome<TerminalView>> IMerchantTerminalGrain.Enable(DateTimeOffset now)
+    {
+        if (Known() is not { } record) return Refusal.NotFound("The terminal");
+        if (record.Status == "active") return record.View(_tenantId, _lastSeen);
+        return await Save(Copy(record, status: "active"), "terminal.enabled");
+    }
+
+    async Task<Outcome<TerminalRegistered>> IMerchantTerminalGrain.RotateSecret(DateTimeOffset now, TimeSpan grace)
+    {
+        if (Known() is not { } record) return Refusal.NotFound("The terminal");
+        var secret = SecretRotation.NewSecret();
+        var next = Copy(record);
+        (next.Secret, next.PreviousSecret, next.PreviousSecretUntil) = (sealer.Seal(secret)!, record.Secret, now + grace);
+        return new TerminalRegistered(await Save(next, "terminal.secret-rotated"), secret);
+    }
+
     static TerminalRecord Copy(TerminalRecord r, string? status = null, string? merchantId = null) => new()
     {
-        Id = r.Id, Name = r.Name, Kind = r.Kind, Secret = r.Secret, CreatedAt = r.CreatedAt, Status = status ?? r.Status, MerchantId = merchantId ?? r.MerchantId,
+        Id = r.Id, Name = r.Name, Kind = r.Kind, Secret = r.Secret, PreviousSecret = r.PreviousSecret, PreviousSecretUntil = r.PreviousSecretUntil,
+        CreatedAt = r.CreatedAt, Status = status ?? r.Status, MerchantId = merchantId ?? r.MerchantId,
     };
 
     async Task<TerminalView> Save(TerminalRecord next, string action)
     {
+        // Whatever was loaded, what is written is sealed (a record read before the startup sealing ran, on an older host).
+        (next.Secret, next.PreviousSecret) = (sealer.Seal(next.Secret)!, sealer.Seal(next.PreviousSecret));
         await using var session = store.LightweightSession(_tenantId);
         session.Store(next);
         session.Audit(_tenantId, action, _id, _record?.View(_tenantId, null), next.View(_tenantId, null));

@@ -10,14 +10,15 @@ namespace SceneFinance.Platform.Audit;
 /// asks (a bug, a hand in psql with the product's login). Applied at every start (Marten may recreate the table when the
 /// document changes), once at a time across the cluster.
 /// </summary>
-sealed class AuditTrigger(IDocumentStore store) : IHostedService
+sealed class AuditTrigger(IDocumentStore store, Microsoft.Extensions.Configuration.IConfiguration configuration) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(AuditEntry), ct);
         await using var held = await ClusterLock.Acquire(store, "audit-trigger", ct);
         var schema = store.Options.DatabaseSchemaName;
-        await using var conn = store.Storage.Database.CreateConnection();
+        // As the schema owner: the product's own role may not create triggers on a table it does not own.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Storage.Storage.OwnerConnectionString(configuration)) { Pooling = false }.ConnectionString);
         await conn.OpenAsync(ct);
         await using var command = new NpgsqlCommand($"""
             create or replace function {schema}.sf_audit_append_only() returns trigger language plpgsql as $$

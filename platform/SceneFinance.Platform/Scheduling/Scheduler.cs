@@ -18,8 +18,8 @@ public static class Scheduler
     /// <summary>Call after <c>AddStorage</c>: the job store uses its database.</summary>
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(Storage.Storage.ConnectionStringName)
-            ?? throw new InvalidOperationException("AddScheduler needs the storage's connection string: call AddStorage first.");
+        // The schema owner's: Quartz provisions its own tables when it starts (not yet split from running as the app role).
+        var connectionString = Storage.Storage.OwnerConnectionString(builder.Configuration);
         builder.Services.AddQuartz(Name, q =>
         {
             q.AddJobMiddleware<SystemActorMiddleware>(); // jobs act as the system (the audit log's actor)

@@ -46,8 +46,16 @@ public static class RequestSignature
     /// <param name="find">The signer and its secret, or null for an unknown id (answered like a wrong signature, so ids don't leak).</param>
     /// <param name="maxBodyBytes">The route's body limit (default <see cref="MaxBodyBytes"/>).</param>
     /// <param name="nonces">Where version 1.1's nonces are remembered; without it, version 1.1 is refused.</param>
+    public static Task<Signed<TSigner>> Verify<TSigner>(HttpRequest request, string idHeader, DateTimeOffset now,
+        Func<string, Task<(TSigner Signer, byte[] Secret)?>> find, int maxBodyBytes = MaxBodyBytes, SignatureNonces? nonces = null) =>
+        Verify<TSigner>(request, idHeader, now, async id => await find(id) is { } known ? (known.Signer, [known.Secret]) : null, maxBodyBytes, nonces);
+
+    /// <summary>
+    /// The same check for a signer that holds more than one secret: during a rotation's grace (<see cref="SecretRotation"/>)
+    /// the new secret and the previous one both verify; <paramref name="find"/> leaves out a previous secret whose grace is over.
+    /// </summary>
     public static async Task<Signed<TSigner>> Verify<TSigner>(HttpRequest request, string idHeader, DateTimeOffset now,
-        Func<string, Task<(TSigner Signer, byte[] Secret)?>> find, int maxBodyBytes = MaxBodyBytes, SignatureNonces? nonces = null)
+        Func<string, Task<(TSigner Signer, IReadOnlyList<byte[]> Secrets)?>> find, int maxBodyBytes = MaxBodyBytes, SignatureNonces? nonces = null)
     {
         var id = request.Headers[idHeader].ToString();
         var timestamp = request.Headers["X-Timestamp"].ToString();
@@ -69,10 +77,15 @@ public static class RequestSignature
         var body = await ReadBody(request, maxBodyBytes);
         var known = await find(id) ?? throw Invalid("The signature does not match.");
         var path = request.Path.Value ?? "";
-        var expected = version == V11
-            ? SignV11(known.Secret, timestamp, nonce, request.Method, path, key, body)
-            : Sign(known.Secret, timestamp, request.Method, path, body);
-        if (!CryptographicOperations.FixedTimeEquals(expected, given)) throw Invalid("The signature does not match.");
+        var matches = false;
+        foreach (var secret in known.Secrets)
+        {
+            var expected = version == V11
+                ? SignV11(secret, timestamp, nonce, request.Method, path, key, body)
+                : Sign(secret, timestamp, request.Method, path, body);
+            matches |= CryptographicOperations.FixedTimeEquals(expected, given);
+        }
+        if (!matches) throw Invalid("The signature does not match.");
         // Only a request signed with the secret reaches here, so nobody else can use up a signer's nonces. The nonce is kept
         // past the furthest time its timestamp is still accepted.
         if (version == V11 && !await nonces!.FirstUse($"{idHeader}:{id}", nonce, DateTimeOffset.FromUnixTimeSeconds(unix).AddSeconds(WindowSeconds + 60)))

@@ -10,7 +10,7 @@ namespace SceneFinance.Platform.Security;
 /// </summary>
 public sealed class Sealer(IDataProtectionProvider provider)
 {
-    const string Prefix = "sealed:v1:";
+    public const string Prefix = "sealed:v1:";
     readonly IDataProtector _protector = provider.CreateProtector("SceneFinance.AtRest.v1");
 
     public static bool IsSealed(string? stored) => stored?.StartsWith(Prefix, StringComparison.Ordinal) == true;

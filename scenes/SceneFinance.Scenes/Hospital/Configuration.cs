@@ -28,6 +28,7 @@ public static class HospitalConfiguration
         services.ConfigureMarten(CashierShifts.Configure);
         services.AddSingleton<Approving.IApprovalAction, CashierShifts.ApproveClose>();
         services.AddSingleton<HisSignature>();
+        services.AddHostedService<SealHisSecretsAtRest>();
         services.AddSingleton<HospitalDesk>();
         services.AddSingleton<RefundRunner>();
         services.AddSingleton<CreditSettlement>();

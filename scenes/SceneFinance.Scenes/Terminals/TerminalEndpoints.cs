@@ -12,8 +12,9 @@ namespace SceneFinance.Scenes.Terminals;
 /// <summary><c>merchantId</c> absent: the tenant's first merchant.</summary>
 public sealed record RegisterTerminalRequest(string? Name, string? Kind, string? MerchantId = null);
 
-/// <summary>The answer to creating a terminal: the only time its secret is shown.</summary>
-public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt, string MerchantId);
+/// <summary>The answer to creating a terminal or rotating its secret: the only time the secret is shown.</summary>
+public sealed record RegisteredTerminalResponse(string Id, string Name, string Kind, string Status, string Secret, DateTimeOffset CreatedAt, string MerchantId,
+    DateTimeOffset? PreviousSecretUntil = null);
 
 public static class TerminalEndpoints
 {
@@ -39,6 +40,19 @@ public static class TerminalEndpoints
                 (await Disable(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
             .Doc("disableTerminal", "Disable a terminal: its payments are declined terminal_disabled from now on",
                 "Tenant-admin only. Disabling a disabled terminal changes nothing.");
+
+        terminals.MapPost("/{id}/enable", async (string tenantId, string id, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+                (await Enable(http.User, grains, tenantId, id, clock.GetUtcNow())).ToOk())
+            .Doc("enableTerminal", "Enable a disabled terminal: its payments are taken again",
+                "Tenant-admin only, audited. Enabling an active terminal changes nothing.");
+
+        terminals.MapPost("/{id}/rotate-secret", async (string tenantId, string id, RotateSecretRequest? body, HttpContext http, IGrainFactory grains,
+                SecretRotation rotation, TerminalSignature signature, TimeProvider clock) =>
+                (await RotateSecret(http.User, grains, rotation, signature, tenantId, id, body?.GraceSeconds, clock.GetUtcNow())).ToOk())
+            .Doc("rotateTerminalSecret", "Issue a terminal a new secret; the old one keeps working for a grace period",
+                "Tenant-admin only, audited. The new secret is shown in this answer only. The old secret keeps verifying until "
+                + "previousSecretUntil (the configured grace, 24 h by default, or the shorter graceSeconds asked for: 0 refuses it at once, "
+                + "for a secret that leaked), then is refused with 401 signature_invalid. Only the last two secrets ever verify.");
     }
 
     // The slice's functions, for the routes above and the admin shell alike: access and validation throw (the edge's
@@ -67,6 +81,25 @@ public static class TerminalEndpoints
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
         return IsTerminalId(id) ? await Terminal(grains, tenantId, id).Disable(now) : Refusal.NotFound("The terminal");
+    }
+
+    public static async Task<Outcome<TerminalView>> Enable(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        return IsTerminalId(id) ? await Terminal(grains, tenantId, id).Enable(now) : Refusal.NotFound("The terminal");
+    }
+
+    /// <summary>A new secret for the terminal (shown once); the old one verifies for the grace (the setting, or the shorter one asked for).</summary>
+    public static async Task<Outcome<RegisteredTerminalResponse>> RotateSecret(ClaimsPrincipal user, IGrainFactory grains, SecretRotation rotation,
+        TerminalSignature signature, string tenantId, string id, int? graceSeconds, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        rotation.Validate(graceSeconds);
+        if (!IsTerminalId(id)) return Refusal.NotFound("The terminal");
+        var rotated = await Terminal(grains, tenantId, id).RotateSecret(now, rotation.GraceFor(graceSeconds));
+        signature.Forget(id);
+        return rotated.Map(r => new RegisteredTerminalResponse(r.Terminal.Id, r.Terminal.Name, r.Terminal.Kind, r.Terminal.Status, r.Secret,
+            r.Terminal.CreatedAt, r.Terminal.MerchantId, r.Terminal.PreviousSecretUntil));
     }
 
     static bool IsTerminalId(string id) => id.StartsWith("trm_", StringComparison.Ordinal);

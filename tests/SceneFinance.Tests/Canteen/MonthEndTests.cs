@@ -25,7 +25,7 @@ public sealed class MonthEndTests(ITestOutputHelper output)
     sealed class MovableClockApp : SceneApp
     {
         public MovableClockApp(ShiftedClock clock) => Clock = clock;
-        public MovableClockApp(ShiftedClock clock, string connectionString) : base(connectionString) => Clock = clock;
+        public MovableClockApp(ShiftedClock clock, string connectionString, string dataPath) : base(connectionString, dataPath) => Clock = clock;
 
         public ShiftedClock Clock { get; }
 
@@ -48,12 +48,12 @@ public sealed class MonthEndTests(ITestOutputHelper output)
     public async Task The_meal_remainder_goes_back_to_the_funder_once_whatever_the_timing_of_runs_and_restarts()
     {
         var clock = new ShiftedClock();
-        string connectionString, meal, holiday;
+        string connectionString, dataPath, meal, holiday;
         Scenario s;
         (string Id, string Card) a, b, c, d;
         await using (var before = new MovableClockApp(clock))
         {
-            connectionString = before.ConnectionString;
+            (connectionString, dataPath) = (before.ConnectionString, before.DataPath);
             s = await Scenario.Start(before);
             var canteen = await s.Merchant();
             var till = await s.TerminalAt(canteen);
@@ -92,7 +92,7 @@ public sealed class MonthEndTests(ITestOutputHelper output)
             await Books(s, meal, holiday, a, b, c, d);
         }
 
-        await using var after = new MovableClockApp(clock, connectionString);
+        await using var after = new MovableClockApp(clock, connectionString, dataPath);
         s = await s.On(after.Api());
         var period = (await s.Api.Get($"{s.Canteen()}/subsidy-programs/{meal}/runs", s.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray()
             .First(r => r!["action"]!.GetValue<string>() == "end")!["periodKey"]!.GetValue<string>();

@@ -12,7 +12,7 @@ public sealed class RestartTests
     [Fact]
     public async Task Top_ups_and_payments_replay_their_first_answer_after_a_restart()
     {
-        string connectionString;
+        string connectionString, dataPath;
         Scenario s;
         string holder, card;
         Terminal terminal;
@@ -20,7 +20,7 @@ public sealed class RestartTests
 
         await using (var before = new SceneApp())
         {
-            connectionString = before.ConnectionString;
+            (connectionString, dataPath) = (before.ConnectionString, before.DataPath);
             s = await Scenario.Start(before);
             (holder, card) = await s.CardHolder();
             terminal = await s.Terminal();
@@ -30,7 +30,7 @@ public sealed class RestartTests
             Assert.Equal(("approved", 700L), (payment["status"].GetValue<string>(), payment["balanceAfter"].GetValue<long>()));
         }
 
-        await using var after = new SceneApp(connectionString);
+        await using var after = new SceneApp(connectionString, dataPath); // the same data folder: its key ring opens the sealed secrets
         s = await s.On(after.Api());
         Assert.Equal(700, await s.Balance(holder));
 

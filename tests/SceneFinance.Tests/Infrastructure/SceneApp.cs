@@ -10,16 +10,24 @@ public class SceneApp : WebApplicationFactory<Program>
     public const string AdminPassword = "Admin-Passw0rd-for-tests";
 
     public string ConnectionString { get; }
-    public string DataPath { get; } = Directory.CreateTempSubdirectory("scenefinance-app-").FullName;
+    public string DataPath { get; }
 
     public SceneApp() : this(TestPostgres.NewDatabase("app")) { }
 
-    /// <summary>Another instance on the same database: a restart.</summary>
-    internal SceneApp(string connectionString) => ConnectionString = connectionString;
+    /// <summary>
+    /// Another instance on the same database: a restart. Given the first one's data folder, it keeps its key ring, so what the
+    /// first sealed (terminal secrets) opens again, as on a real host.
+    /// </summary>
+    internal SceneApp(string connectionString, string? dataPath = null)
+    {
+        ConnectionString = connectionString;
+        DataPath = dataPath ?? Directory.CreateTempSubdirectory("scenefinance-app-").FullName;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString); // the schema owner: it migrates
+        builder.UseSetting("SceneFinance:Postgres:AppRole", "scenefinance_app"); // the product runs as the least-privilege role, as ./sf run does
         builder.UseSetting("SceneFinance:DataPath", DataPath);
         builder.UseSetting("SceneFinance:BootstrapAdminPassword", AdminPassword);
         builder.UseSetting("SceneFinance:Orleans:SiloPort", EmbeddedPostgres.FreePort().ToString());
