@@ -22,6 +22,7 @@ public static class Configuration
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
+        services.AddHostedService<KeyedDigestsMigration>(); // once per deployment: cards and ID numbers kept under unkeyed digests
         return services;
     }
 
@@ -47,6 +48,7 @@ public static class Configuration
         opts.Schema.For<TerminalRecord>();
         opts.Schema.For<TerminalActivity>();
         opts.Schema.For<CardAssignment>();
+        opts.Schema.For<DataMigration>().SingleTenanted();
         opts.Schema.For<ExternalIdClaim>();
         opts.Schema.For<CardHolderListing>();
     }
