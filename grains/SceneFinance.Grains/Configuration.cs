@@ -1,5 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SceneFinance.Grains.CardHolders;
 using SceneFinance.Grains.Cards;
 using SceneFinance.Grains.Canteen;
@@ -18,6 +20,8 @@ public static class Configuration
     public static IServiceCollection AddSceneGrains(this IServiceCollection services)
     {
         services.ConfigureMarten(ConfigureGrains);
+        services.AddDataProtection();
+        services.TryAddSingleton<SceneFinance.Platform.Security.Sealer>(); // the platform registers it; a grains-only silo (tests) too
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'

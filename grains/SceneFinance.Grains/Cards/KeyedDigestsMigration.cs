@@ -27,16 +27,16 @@ public sealed class DataMigration
 /// <para>Safe on a cluster: one host migrates under a <see cref="ClusterLock"/>, the others wait and find it recorded. Running it
 /// again changes nothing (only keys found under the old digests move).</para>
 /// </summary>
-public sealed class KeyedDigestsMigration(IDocumentStore store, ILogger<KeyedDigestsMigration> log) : IHostedService
+public sealed class KeyedDigestsMigration(IDocumentStore store, Sealer sealer, ILogger<KeyedDigestsMigration> log) : IHostedService
 {
     public const string Id = "keyed-digests-v1";
 
-    public Task StartAsync(CancellationToken ct) => Run(store, log, ct);
+    public Task StartAsync(CancellationToken ct) => Run(store, sealer, log, ct);
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Migrates unless recorded as done; true when it ran.</summary>
-    public static async Task<bool> Run(IDocumentStore store, ILogger log, CancellationToken ct = default)
+    public static async Task<bool> Run(IDocumentStore store, Sealer sealer, ILogger log, CancellationToken ct = default)
     {
         await using var held = await ClusterLock.Acquire(store, "migration/" + Id, ct);
         List<string> tenants;
@@ -57,7 +57,7 @@ public sealed class KeyedDigestsMigration(IDocumentStore store, ILogger<KeyedDig
             var own = (await CardNumbers.All(session, ct: ct)).ToDictionary(CardKeys.ForTill, n => n);
             foreach (var (old, number) in own) cards[old] = number;
             if (legacyIdKey is not null)
-                foreach (var id in await session.Events.QueryRawEventDataOnly<CardHolders.CardHolderRegistered>().Where(e => e.IdNumber != null).Select(e => e.IdNumber!).ToListAsync(ct))
+                foreach (var id in (await session.Events.QueryRawEventDataOnly<CardHolders.CardHolderRegistered>().Where(e => e.IdNumber != null).Select(e => e.IdNumber!).ToListAsync(ct)).Select(n => sealer.Open(n)!))
                     idNumbers[LegacyIdDigest(legacyIdKey, id)] = id;
             var olds = own.Keys.ToArray();
             foreach (var a in await session.Query<CardAssignment>().Where(a => a.Id.IsOneOf(olds)).ToListAsync(ct))

@@ -96,7 +96,7 @@ public sealed class KeyedDigestSpecs(SceneApp app)
         Assert.Equal("approved", await s.Declined(till, flagged, 100));      // the ID number's old digest no longer matches
         Assert.Equal("approved", await s.Declined(till, stolen, 100));
 
-        Assert.True(await KeyedDigestsMigration.Run(store, NullLogger.Instance));
+        Assert.True(await KeyedDigestsMigration.Run(store, app.Services.GetRequiredService<Sealer>(), NullLogger.Instance));
 
         await Until("the card is found again", async () => await s.Declined(till, card, 100) == "approved");
         await Until("the blacklisted card is refused", async () => await s.Declined(till, stolen, 100) == "risk_rejected");
@@ -110,7 +110,7 @@ public sealed class KeyedDigestSpecs(SceneApp app)
             Assert.Null(await read.LoadAsync<RiskDigestKey>("id-number")); // the clear key is gone
             Assert.NotNull(await read.LoadAsync<DataMigration>(KeyedDigestsMigration.Id));
         }
-        Assert.False(await KeyedDigestsMigration.Run(store, NullLogger.Instance)); // once
+        Assert.False(await KeyedDigestsMigration.Run(store, app.Services.GetRequiredService<Sealer>(), NullLogger.Instance)); // once
     }
 
     static string LegacyIdDigest(byte[] key, string idNumber) =>
