@@ -26,8 +26,12 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
     string[] _cards = [];
     string[] _terminals = [];
 
+    /// <summary>One bench process runs several hosts on databases of their own: one digest key for all (a deployment has one).</summary>
+    static readonly byte[] DigestKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     public async Task Start()
     {
+        SceneFinance.Platform.Security.Digests.Use(DigestKey); // card digests are grain ids (no platform loader in this host)
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
         builder.Configuration["SceneFinance:Orleans:SiloPort"] = EmbeddedPostgres.FreePort().ToString();

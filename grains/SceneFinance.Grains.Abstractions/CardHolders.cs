@@ -157,9 +157,19 @@ public interface ICardHolderGrain : IGrainWithStringKey
 /// Card numbers are personal data: grain ids and document ids (which Orleans and PostgreSQL may log)
 /// carry a digest of the number, never the number itself.
 /// </summary>
+/// <summary>
+/// What a card number is kept as. <see cref="Of"/>, the keyed digest (<see cref="SceneFinance.Platform.Security.Digests"/>), is the
+/// card's grain id, its assignment's document id and the risk lists' key: a dump or a log cannot be brute-forced back to numbers.
+/// <see cref="ForTill"/> is the offline card list's <c>cardKey</c>, which tills compute themselves from the number they read
+/// (SHA-256, the published contract), so it stays unkeyed and is only ever kept for the few cards on that list.
+/// </summary>
 public static class CardKeys
 {
     public static string Of(string cardNumber) =>
+        SceneFinance.Platform.Security.Digests.Of(SceneFinance.Platform.Security.Digests.Card, cardNumber);
+
+    /// <summary>The offline card list's key for a card (also the key every card was kept by before digests were keyed).</summary>
+    public static string ForTill(string cardNumber) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cardNumber)), 0, 16).ToLowerInvariant();
 
     public static string Grain(string tenantId, string cardNumber) => SceneFinance.Platform.Tenancy.GrainKeys.For(tenantId, Of(cardNumber));

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SceneFinance.Grains.CardHolders;
@@ -19,16 +20,16 @@ public static class Configuration
     public static IServiceCollection AddSceneGrains(this IServiceCollection services)
     {
         services.ConfigureMarten(ConfigureGrains);
+        services.AddDataProtection();
+        services.TryAddSingleton<SceneFinance.Platform.Security.Sealer>(); // the platform registers it; a grains-only silo (tests) too
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
         services.AddSingleton<ICounterTopUpLedger, CounterTopUpLedger>();
         services.AddSingleton<IOfflineListSource, CardStatusSource>();
         services.AddSingleton<IOfflineListSource, RiskBlacklistSource>(); // the offline list's blacklisted cards are the risk rules'
         services.AddRiskGrains();
         services.TryAddSingleton<ICanteenTermsBook, NoCanteenTermsBook>(); // the canteen module's book replaces this
-        // A terminal's secret is sealed at rest: the platform's Sealer (hosts without AddPlatform, the bench, get the default key ring).
-        services.AddDataProtection();
-        services.TryAddSingleton<SceneFinance.Platform.Security.Sealer>();
         services.AddHostedService<TerminalSecrets>(); // seals the secrets from before sealing existed
+        services.AddHostedService<KeyedDigestsMigration>(); // once per deployment: cards and ID numbers kept under unkeyed digests
         return services;
     }
 
@@ -54,6 +55,7 @@ public static class Configuration
         opts.Schema.For<TerminalRecord>();
         opts.Schema.For<TerminalActivity>();
         opts.Schema.For<CardAssignment>();
+        opts.Schema.For<DataMigration>().SingleTenanted();
         opts.Schema.For<ExternalIdClaim>();
         opts.Schema.For<CardHolderListing>();
     }

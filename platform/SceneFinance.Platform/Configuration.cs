@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using SceneFinance.Platform.Ledger;
 using SceneFinance.Platform.Notifying;
 using SceneFinance.Platform.Scheduling;
+using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Time;
 
@@ -18,6 +19,7 @@ public static class Configuration
     public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
     {
         builder.AddStorage();
+        builder.Services.AddDigests(); // before the scheduler and the silo: card digests are grain ids
         builder.AddScheduler();
         builder.Services.AddSingleton<TenantClock>();
         builder.Services.AddAudit();

@@ -12,7 +12,7 @@ public static class OfflineListReasons
     public const string Blacklisted = "blacklisted";
 }
 
-/// <summary>A card on the list: its key (<see cref="CardKeys.Of"/>, the hex digest a till computes from the number it reads) and why.</summary>
+/// <summary>A card on the list: its key (<see cref="CardKeys.ForTill"/>, the hex digest a till computes from the number it reads) and why.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ListedCard([property: Id(0)] string CardKey, [property: Id(1)] string Reason);
 

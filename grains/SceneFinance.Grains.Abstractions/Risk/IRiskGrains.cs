@@ -71,7 +71,7 @@ public interface IRiskCaseGrain : IGrainWithStringKey
 /// <summary>The cards on a tenant's blacklists (and the platform's), for the tills' offline card list (issue 9) to read.</summary>
 public interface IRiskBlacklist
 {
-    /// <summary>Digests (<see cref="CardKeys.Of"/>) of the blacklisted cards that apply to the tenant, and the stamp they were read at.</summary>
+    /// <summary>The tills' keys (<see cref="CardKeys.ForTill"/>) of the blacklisted cards that apply to the tenant, and the stamp they were read at.</summary>
     Task<(IReadOnlyCollection<string> CardDigests, string Version)> BlacklistedCards(string tenantId, CancellationToken ct = default);
 }
 

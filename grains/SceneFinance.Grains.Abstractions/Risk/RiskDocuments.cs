@@ -26,8 +26,11 @@ public sealed class RiskListEntry
     public string List { get; set; } = "";
     public string Subject { get; set; } = "";
 
-    /// <summary>The card's digest, the holder's or terminal's id, the ID number's keyed digest: never a card or ID number.</summary>
+    /// <summary>The card's keyed digest (<see cref="CardKeys.Of"/>), the holder's or terminal's id, the ID number's keyed digest: never a card or ID number.</summary>
     public string Key { get; set; } = "";
+
+    /// <summary>A card's key on the tills' offline card list (<see cref="CardKeys.ForTill"/>), so a blacklisted card reaches the tills.</summary>
+    public string? TillKey { get; set; }
 
     /// <summary>What a person may see of the subject: a card's or ID number's last 4, an id.</summary>
     public string Label { get; set; } = "";
@@ -65,7 +68,7 @@ public sealed class RiskInterception
     public string CardHolderId { get; set; } = "";
     public string CardLast4 { get; set; } = "";
 
-    /// <summary>The card's digest (<see cref="CardKeys.Of"/>), to blacklist it.</summary>
+    /// <summary>The card's keyed digest (<see cref="CardKeys.Of"/>), to blacklist it.</summary>
     public string CardKey { get; set; } = "";
     public string TerminalId { get; set; } = "";
     public long Amount { get; set; }
@@ -91,7 +94,7 @@ public sealed class RiskCase
     [Id(2)] public string CardHolderId { get; set; } = "";
     [Id(3)] public string CardLast4 { get; set; } = "";
 
-    /// <summary>The card's digest (<see cref="CardKeys.Of"/>), to blacklist it.</summary>
+    /// <summary>The card's keyed digest (<see cref="CardKeys.Of"/>), to blacklist it.</summary>
     [Id(4)] public string CardKey { get; set; } = "";
     [Id(5)] public string TerminalId { get; set; } = "";
     [Id(6)] public long Amount { get; set; }

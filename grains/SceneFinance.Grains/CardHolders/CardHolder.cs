@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Grains.CardHolders;
 
@@ -26,9 +27,18 @@ public sealed record CardHolder(
 
     public long SpentOn(DateOnly day) => SpentByDay.GetValueOrDefault(day);
 
+    /// <summary>The ID number's keyed digest (<see cref="Digests.OfIdNumber"/>), for the risk lists.</summary>
+    public string? IdNumberDigest { get; init; }
+
+    /// <summary>The ID number and phone are kept as the API shows them (masked): the event holds them sealed.</summary>
     public static CardHolder Open(CardHolderRegistered e) =>
         new(e.CardHolderId, e.ExternalId, e.Name, e.Kind, e.CardNumber, CardStatus.Active, e.DailyLimit,
-            0, 0, ImmutableSortedDictionary<DateOnly, long>.Empty, e.IdNumber, e.Phone);
+            0, 0, ImmutableSortedDictionary<DateOnly, long>.Empty,
+            e.IdNumberShown ?? (Sealer.IsSealed(e.IdNumber) ? null : Masking.KeepLast4(e.IdNumber)),
+            e.PhoneShown ?? (Sealer.IsSealed(e.Phone) ? null : Masking.Phone(e.Phone)))
+        {
+            IdNumberDigest = e.IdNumberDigest ?? (Sealer.IsSealed(e.IdNumber) ? null : Digests.OfIdNumber(e.IdNumber)),
+        };
 
     /// <summary>Folds one event; <paramref name="state"/> is null before registration.</summary>
     public static CardHolder? Fold(CardHolder? state, object @event) => (state, @event) switch

@@ -15,12 +15,11 @@ namespace SceneFinance.Grains.CardHolders;
 /// The canteen's side of the wallet (subsidy purses, refunds, limits) is in CardHolderGrain.Canteen.cs: one grain, one
 /// stream, split in two files so each stays readable.
 /// </summary>
-public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk)
+public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk, Sealer sealer)
     : Grain, ICardHolderGrain, ICanteenWalletGrain
 {
     StreamWriter<CardHolder> _wallet = null!;
     Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
-    string? _idNumberDigest; // an ID number never changes: digested once, for the ID number lists
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -48,7 +47,8 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     Task<Outcome<CardHolderView>> ICardHolderGrain.Register(RegisterCardHolder c) => _wallet.Start(
         state => state is not null
             ? Refusal.Conflict("This card holder already exists.")
-            : Decided.To(new CardHolderRegistered(Id, c.ExternalId, c.Name, c.Kind, c.CardNumber, c.IdNumber, c.Phone, c.DailyLimit, c.Now))
+            : Decided.To(new CardHolderRegistered(Id, c.ExternalId, c.Name, c.Kind, c.CardNumber, sealer.Seal(c.IdNumber), sealer.Seal(c.Phone), c.DailyLimit, c.Now,
+                    Masking.KeepLast4(c.IdNumber), Masking.Phone(c.Phone), Digests.OfIdNumber(c.IdNumber)))
                 .Claim(new CardAssignment { Id = CardKeys.Of(c.CardNumber), CardHolderId = Id },
                     Refusal.Taken("cardNumber", "This card number is already in use in the tenant."))
                 .Claim(new ExternalIdClaim { Id = c.ExternalId, CardHolderId = Id },
@@ -93,7 +93,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     /// </summary>
     Decided Decide(CardHolder s, Pay c) => c.Canteen?.Offline is not null
         ? Decided.To(Wallet.Decide(s, c))
-        : RiskGate.Decide(s, c, risk.Current(TenantId), _idNumberDigest ??= risk.IdNumberDigestNow(s.IdNumber), Wallet.Decide(s, c));
+        : RiskGate.Decide(s, c, risk.Current(TenantId), s.IdNumberDigest, Wallet.Decide(s, c));
 
     Task<bool> ICardHolderGrain.IsCurrentCard(string cardNumber) =>
         Task.FromResult(_wallet.State is { Status: not CardStatus.Lost } s && string.Equals(s.CardNumber, cardNumber, StringComparison.Ordinal));

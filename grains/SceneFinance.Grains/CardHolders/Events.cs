@@ -5,9 +5,15 @@ namespace SceneFinance.Grains.CardHolders;
 // The card holder stream's events: past tense, the stream id first, fen, and when.
 // Money events carry their own balanced journal entry (IJournalled).
 
+/// <remarks>
+/// <see cref="IdNumber"/> and <see cref="Phone"/> are sealed (<see cref="SceneFinance.Platform.Security.Sealer"/>); events written
+/// before sealing hold them clear. What the API shows of them (<see cref="IdNumberShown"/>, <see cref="PhoneShown"/>) and the ID
+/// number's keyed digest (the risk lists') are kept beside them, so nothing needs them opened.
+/// </remarks>
 public sealed record CardHolderRegistered(
     string CardHolderId, string ExternalId, string Name, string Kind, string CardNumber,
-    string? IdNumber, string? Phone, long? DailyLimit, DateTimeOffset RegisteredAt);
+    string? IdNumber, string? Phone, long? DailyLimit, DateTimeOffset RegisteredAt,
+    string? IdNumberShown = null, string? PhoneShown = null, string? IdNumberDigest = null);
 
 /// <summary>Money into a purse; <see cref="By"/> is the user id of the cashier who took it (null for a channel's confirmation).</summary>
 public sealed record CardToppedUp(

@@ -18,8 +18,15 @@ public sealed class CardStatusSource(IDocumentStore store) : IOfflineListSource
         var statuses = (await session.Query<CardHolderListing>().Where(l => l.Status == "frozen" || l.Status == "lost")
             .Select(l => new { l.Id, l.Status }).ToListAsync(ct)).ToDictionary(l => l.Id, l => l.Status);
         var ids = statuses.Keys.ToArray();
-        var cards = await session.Query<CardAssignment>().Where(a => a.Retired || ids.Contains(a.CardHolderId)).ToListAsync(ct);
-        return cards.Select(a => new ListedCard(a.Id, a.Retired ? OfflineListReasons.Lost : statuses[a.CardHolderId])).ToList();
+        // The tills' keys are made from card numbers (assignments are keyed by the keyed digest): the numbers are in the events.
+        var replaced = await session.Events.QueryRawEventDataOnly<CardHolders.CardReplaced>().ToListAsync(ct);
+        var registered = await session.Events.QueryRawEventDataOnly<CardHolders.CardHolderRegistered>()
+            .Where(e => ids.Contains(e.CardHolderId)).Select(e => new { e.CardHolderId, e.CardNumber }).ToListAsync(ct);
+        var current = registered.ToDictionary(e => e.CardHolderId, e => e.CardNumber);
+        foreach (var r in replaced.OrderBy(r => r.ReplacedAt)) if (current.ContainsKey(r.CardHolderId)) current[r.CardHolderId] = r.NewCardNumber;
+        var retired = replaced.Select(r => r.OldCardNumber).ToHashSet();
+        return [.. retired.Select(n => new ListedCard(CardKeys.ForTill(n), OfflineListReasons.Lost)),
+            .. current.Where(c => !retired.Contains(c.Value)).Select(c => new ListedCard(CardKeys.ForTill(c.Value), statuses[c.Key]))];
     }
 
     /// <summary>The reasons a card of a holder is listed for: a card that is not the holder's current one is retired (lost).</summary>
@@ -37,8 +44,8 @@ public sealed class CardStatusSource(IDocumentStore store) : IOfflineListSource
         {
             var was = ReasonsOf(before, card).ToHashSet();
             var now_ = ReasonsOf(after, card).ToHashSet();
-            foreach (var reason in now_.Except(was)) await list.Set(CardKeys.Of(card), reason, true, now);
-            foreach (var reason in was.Except(now_)) await list.Set(CardKeys.Of(card), reason, false, now);
+            foreach (var reason in now_.Except(was)) await list.Set(CardKeys.ForTill(card), reason, true, now);
+            foreach (var reason in was.Except(now_)) await list.Set(CardKeys.ForTill(card), reason, false, now);
         }
     }
 }

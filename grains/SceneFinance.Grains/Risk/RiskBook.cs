@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using JasperFx;
 using Marten;
-using Marten.Exceptions;
+using SceneFinance.Platform.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SceneFinance.Grains.Risk;
 
-/// <summary>The key ID numbers are digested with: made once, kept in the database so every silo digests alike.</summary>
+/// <summary>
+/// The key ID numbers were digested with before the platform's keyed digests (<see cref="Digests"/>): kept in clear. Read once by
+/// the keyed-digest migration (to digest the listed ID numbers again) and then deleted.
+/// </summary>
 public sealed class RiskDigestKey
 {
     public string Id { get; set; } = "id-number";
@@ -21,13 +22,13 @@ public sealed class RiskDigestKey
 /// rules, its lists and the platform's). Loaded when the first grain of the tenant activates, reloaded when its stamp
 /// changes. Card holder and terminal grains read it from memory on every tap: no tenant-wide grain, no database read.
 /// </summary>
-public sealed class RiskBook(IDocumentStore store, ILogger<RiskBook> log) : IRiskBook
+public sealed class RiskBook(IDocumentStore store) : IRiskBook
 {
     readonly ConcurrentDictionary<string, RiskRuleSet> _sets = new();
     readonly ConcurrentDictionary<string, string> _known = new();
-    volatile (string Subject, string Key, string List)[]? _platform;
+    readonly ConcurrentDictionary<string, string[]> _blacklistedForTills = new();
+    volatile (string Subject, string Key, string List, string? TillKey)[]? _platform;
     readonly SemaphoreSlim _one = new(1, 1); // one reload at a time: an older read never overwrites a newer one
-    byte[]? _key;
 
     public RiskRuleSet Current(string tenantId) => _sets.GetValueOrDefault(tenantId) ?? RiskRuleSet.Empty;
 
@@ -86,57 +87,34 @@ public sealed class RiskBook(IDocumentStore store, ILogger<RiskBook> log) : IRis
 
     async Task Reload(string tenantId, CancellationToken ct)
     {
-        _key ??= await DigestKey(ct);
         var platform = _platform ??= await Entries(RiskOwners.Platform, ct);
         await using var session = store.QuerySession(tenantId);
         var stamp = (await session.LoadAsync<RiskStamp>(tenantId, ct))?.Version ?? "";
         var rules = await session.Query<RiskRuleListing>().Where(r => r.Status == "live").ToListAsync(ct);
         var own = await Entries(tenantId, ct);
+        _blacklistedForTills[tenantId] = [.. own.Concat(platform)
+            .Where(e => e is { Subject: RiskListSubjects.Card, List: RiskListKinds.Black, TillKey: not null }).Select(e => e.TillKey!).Distinct()];
         _sets[tenantId] = new RiskRuleSet(stamp,
-            rules.Where(r => r.Live is not null).Select(r => new LiveRule(r.Id, r.LiveVersion ?? 0, r.Live!)), [.. own, .. platform]);
+            rules.Where(r => r.Live is not null).Select(r => new LiveRule(r.Id, r.LiveVersion ?? 0, r.Live!)), [.. own.Select(e => (e.Subject, e.Key, e.List)), .. platform.Select(e => (e.Subject, e.Key, e.List))]);
     }
 
-    async Task<(string Subject, string Key, string List)[]> Entries(string owner, CancellationToken ct)
+    async Task<(string Subject, string Key, string List, string? TillKey)[]> Entries(string owner, CancellationToken ct)
     {
         await using var session = store.QuerySession(owner);
-        var entries = await session.Query<RiskListEntry>().Select(e => new { e.Subject, e.Key, e.List }).ToListAsync(ct);
-        return [.. entries.Select(e => (e.Subject, e.Key, e.List))];
+        var entries = await session.Query<RiskListEntry>().Select(e => new { e.Subject, e.Key, e.List, e.TillKey }).ToListAsync(ct);
+        return [.. entries.Select(e => (e.Subject, e.Key, e.List, e.TillKey))];
     }
 
     public async Task<(IReadOnlyCollection<string> CardDigests, string Version)> BlacklistedCards(string tenantId, CancellationToken ct = default)
     {
         await Ensure(tenantId, ct);
-        var set = Current(tenantId);
-        return ([.. set.Keys(RiskListSubjects.Card, ListKinds.Black)], set.Stamp);
+        return (_blacklistedForTills.GetValueOrDefault(tenantId) ?? [], Current(tenantId).Stamp);
     }
 
-    public async Task<string> IdNumberDigest(string idNumber, CancellationToken ct = default) => Digest(_key ??= await DigestKey(ct), idNumber);
+    public Task<string> IdNumberDigest(string idNumber, CancellationToken ct = default) => Task.FromResult(Digests.OfIdNumber(idNumber)!);
 
-    /// <summary>The digest of a holder's ID number from memory (the key is read with the first tenant's set).</summary>
-    public string? IdNumberDigestNow(string? idNumber) => idNumber is null || _key is null ? null : Digest(_key, idNumber);
-
-    static string Digest(byte[] key, string idNumber)
-    {
-        var normal = new string([.. idNumber.Where(c => !char.IsWhiteSpace(c))]).ToUpperInvariant();
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(normal)), 0, 16);
-    }
-
-    async Task<byte[]> DigestKey(CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<RiskDigestKey>("id-number", ct) is { } found) return Convert.FromBase64String(found.Key);
-        session.Insert(new RiskDigestKey { Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is DocumentAlreadyExistsException or MartenCommandException)
-        {
-            log.LogDebug("Another silo made the ID number key first");
-        }
-        await using var read = store.QuerySession();
-        return Convert.FromBase64String((await read.LoadAsync<RiskDigestKey>("id-number", ct))!.Key);
-    }
+    /// <summary>The keyed digest of a holder's ID number (<see cref="Digests.OfIdNumber"/>).</summary>
+    public string? IdNumberDigestNow(string? idNumber) => Digests.OfIdNumber(idNumber);
 }
 
 /// <summary>Each silo looks at the stamps every second and reloads the tenants whose rules or lists changed.</summary>

@@ -50,7 +50,7 @@ public sealed class RiskCaseGrain(IDocumentStore store, IGrainFactory grains, Ri
             session.Store(new RiskListEntry
             {
                 Id = RiskListEntry.IdOf(RiskListKinds.Black, RiskListSubjects.Card, _case.CardKey), List = RiskListKinds.Black,
-                Subject = RiskListSubjects.Card, Key = _case.CardKey, Label = "****" + _case.CardLast4, Note = $"case {_case.Id}",
+                Subject = RiskListSubjects.Card, Key = _case.CardKey, TillKey = await Cards.CardNumbers.TillKeyOf(session, _case.CardHolderId, _case.CardKey), Label = "****" + _case.CardLast4, Note = $"case {_case.Id}",
                 Source = "case", AddedBy = by, AddedAt = now,
             });
             await session.SaveChangesAsync();

@@ -44,7 +44,7 @@ public sealed partial class MerchantTerminalGrain
             var active = _record.Status == "active";
             if (holderId is null) return await UnknownCard(p, paymentId, policy.Active, active, merchantId, day, listVersion, now);
 
-            var listed = await grains.GetGrain<IOfflineCardListGrain>(_tenantId).ListedAt(CardKeys.Of(p.CardNumber), listVersion);
+            var listed = await grains.GetGrain<IOfflineCardListGrain>(_tenantId).ListedAt(CardKeys.ForTill(p.CardNumber), listVersion);
             var till = await TillDayOf(day);
             var offline = new OfflineTap(listVersion, listed, till.Total, till.ByHolder.GetValueOrDefault(holderId), tap.OfflineTillCap, tap.OfflineHolderCap);
             var outcome = await grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, holderId)).Pay(new Pay(

@@ -34,6 +34,6 @@ public static class CampusAccess
         user.RequireTenantAccess(tenantId, [.. staffRoles ?? Staff, Roles.Guardian]);
         await using var session = store.QuerySession(tenantId);
         var student = await session.LoadAsync<StudentRecord>(studentNumber);
-        return student is null || (user.IsGuardian() && !student.GuardianPhones.Contains(user.UserName())) ? Refusal.NotFound("The student") : student;
+        return student is null || (user.IsGuardian() && !student.NamesGuardian(user.UserName())) ? Refusal.NotFound("The student") : student;
     }
 }

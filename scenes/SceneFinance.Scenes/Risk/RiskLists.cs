@@ -56,7 +56,7 @@ public static class RiskLists
     {
         Check(user, owner, change: true);
         var errors = new List<(string Field, string Message)>();
-        var entry = await Entry(book, body, user.Identity?.Name ?? "anonymous", "manual", now, errors);
+        var entry = Entry(body, user.Identity?.Name ?? "anonymous", "manual", now, errors);
         if (entry is null) throw ProblemException.Invalid(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
         await using (var session = store.LightweightSession(owner))
         {
@@ -106,7 +106,7 @@ public static class RiskLists
             var cells = raw.Where(kv => Columns.ContainsKey(kv.Key.Trim())).ToDictionary(kv => Columns[kv.Key.Trim()], kv => kv.Value);
             var rowErrors = new List<(string Field, string Message)>();
             if (cells.GetValueOrDefault("value") is not (string or null)) rowErrors.Add(("value", "value must be a text cell (a number cell loses digits)."));
-            var entry = rowErrors.Count > 0 ? null : await Entry(book, new RiskListEntryRequest(Text(cells, "list"), Text(cells, "subject"), Text(cells, "value"), Text(cells, "note")),
+            var entry = rowErrors.Count > 0 ? null : Entry(new RiskListEntryRequest(Text(cells, "list"), Text(cells, "subject"), Text(cells, "value"), Text(cells, "note")),
                 by, "import", now, rowErrors);
             if (entry is null) errors.AddRange(rowErrors.Select(e => new RiskImportRowError(row, e.Field, e.Message)));
             else entries[entry.Id] = entry;
@@ -133,7 +133,7 @@ public static class RiskLists
     static string? Text(Dictionary<string, object?> cells, string column) => cells.GetValueOrDefault(column)?.ToString()?.Trim();
 
     /// <summary>The entry a request names (digests instead of numbers), or null with the reasons in <paramref name="errors"/>.</summary>
-    static async Task<RiskListEntry?> Entry(IRiskBook book, RiskListEntryRequest body, string by, string source, DateTimeOffset now, List<(string, string)> errors)
+    static RiskListEntry? Entry(RiskListEntryRequest body, string by, string source, DateTimeOffset now, List<(string, string)> errors)
     {
         if (!RiskListKinds.All.Contains(body.List)) errors.Add(("list", "list must be black, allow or watch."));
         if (!RiskListSubjects.All.Contains(body.Subject)) errors.Add(("subject", "subject must be card, holder, terminal or idNumber."));
@@ -152,7 +152,7 @@ public static class RiskLists
         var key = body.Subject switch
         {
             RiskListSubjects.Card => CardKeys.Of(value),
-            RiskListSubjects.IdNumber => await book.IdNumberDigest(value),
+            RiskListSubjects.IdNumber => Digests.OfIdNumber(value)!,
             _ => value,
         };
         // As lists show them everywhere: a card by its last 4, an ID number masked but for its last 4.
@@ -160,6 +160,7 @@ public static class RiskLists
         return new RiskListEntry
         {
             Id = RiskListEntry.IdOf(body.List!, body.Subject!, key), List = body.List!, Subject = body.Subject!, Key = key, Label = label,
+            TillKey = body.Subject == RiskListSubjects.Card ? CardKeys.ForTill(value) : null,
             Note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim(), Source = source, AddedBy = by, AddedAt = now,
         };
     }

@@ -31,6 +31,7 @@ public sealed class ClusterProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["ConnectionStrings__Postgres"] = connectionString;
         psi.Environment["SceneFinance__DataPath"] = dataPath;
+        psi.Environment.Remove(TestSecrets.DigestKeyVariable); // the silos make and keep their own digest key, one for all
         psi.Environment["SceneFinance__BootstrapAdminPassword"] = SceneApp.AdminPassword;
         psi.Environment["SceneFinance__Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
         var process = Process.Start(psi)!;

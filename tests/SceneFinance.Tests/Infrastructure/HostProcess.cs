@@ -25,6 +25,7 @@ public sealed class HostProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         if (connectionString is not null) psi.Environment["ConnectionStrings__Postgres"] = connectionString;
         psi.Environment["SceneFinance__DataPath"] = dataPath;
+        psi.Environment.Remove(TestSecrets.DigestKeyVariable); // the product makes and keeps its own digest key
         psi.Environment["SceneFinance__BootstrapAdminPassword"] = SceneApp.AdminPassword;
         psi.Environment["SceneFinance__Orleans__SiloPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();

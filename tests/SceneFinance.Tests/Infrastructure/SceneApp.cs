@@ -30,6 +30,7 @@ public class SceneApp : WebApplicationFactory<Program>
         builder.UseSetting("SceneFinance:Postgres:AppRole", "scenefinance_app"); // the product runs as the least-privilege role, as ./sf run does
         builder.UseSetting("SceneFinance:DataPath", DataPath);
         builder.UseSetting("SceneFinance:BootstrapAdminPassword", AdminPassword);
+        builder.UseSetting(SceneFinance.Platform.Security.DigestKeyLoader.ConfigurationKey, TestSecrets.DigestKey);
         builder.UseSetting("SceneFinance:Orleans:SiloPort", EmbeddedPostgres.FreePort().ToString());
         builder.UseSetting("SceneFinance:Orleans:GatewayPort", EmbeddedPostgres.FreePort().ToString());
         builder.UseSetting("SceneFinance:Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..8]);

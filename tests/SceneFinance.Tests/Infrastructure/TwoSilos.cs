@@ -43,6 +43,7 @@ public sealed class TwoSilos : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration["ConnectionStrings:Postgres"] = connectionString;
+            host.Configuration[SceneFinance.Platform.Security.DigestKeyLoader.ConfigurationKey] = TestSecrets.DigestKey;
             host.Configuration["SceneFinance:Gateway:JanitorEverySeconds"] = "3600"; // the races are the test's, not the janitor's
             host.Configuration["SceneFinance:BackOffice:DayEndEverySeconds"] = "3600"; // nor the day-end job's
             host.Services.AddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using SceneFinance.Grains.CardHolders;
+using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Grains.Risk.Backtesting;
 
@@ -40,7 +41,7 @@ public sealed class BacktestReplay(
         switch (e)
         {
             case CardHolderRegistered r:
-                _holders[r.CardHolderId] = new Holder(r.CardNumber, idNumberDigest(r.IdNumber));
+                _holders[r.CardHolderId] = new Holder(r.CardNumber, r.IdNumberDigest ?? (Sealer.IsSealed(r.IdNumber) ? null : idNumberDigest(r.IdNumber)));
                 break;
             case CardReplaced x when _holders.TryGetValue(x.CardHolderId, out var h):
                 h.CardNumber = x.NewCardNumber;

@@ -11,9 +11,12 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 public sealed record RosterRow(int Row, string StudentNumber, string Name, string Grade, string Class, string? CardNumber, IReadOnlyList<GuardianContact> Guardians)
     : IRosterRow
 {
-    /// <summary>What the row says, so the same row imported again is recognised as unchanged.</summary>
-    public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f',
-        [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation })]))), 0, 16);
+    /// <summary>
+    /// What the row says, so the same row imported again is recognised as unchanged. Keyed (<see cref="Digests"/>): the record
+    /// keeps every other field in clear, so a plain hash would give the guardians' phones away to a brute force.
+    /// </summary>
+    public string Hash => Digests.Of("roster-row", string.Join('\u001f',
+        [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation })]));
 }
 
 /// <summary>A row of any roster: where in the file it was.</summary>

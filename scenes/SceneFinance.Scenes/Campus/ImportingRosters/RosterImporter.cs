@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -15,7 +16,7 @@ namespace SceneFinance.Scenes.Campus.ImportingRosters;
 /// in place; an unchanged row changes nothing. Bad rows never stop good ones. One import per tenant at a time. Its progress is
 /// saved and told (<see cref="CampusNews"/>) after every batch, so the import page follows it without asking.
 /// </summary>
-public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, TimeProvider clock, CampusNews news, ILogger<RosterImporter> log)
+public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, TimeProvider clock, CampusNews news, Sealer sealer, ILogger<RosterImporter> log)
 {
     const int Parallelism = 16;
     const int BatchSize = 500;
@@ -157,7 +158,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
         return (new StudentRecord
         {
             Id = row.StudentNumber, TenantId = tenantId, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
-            Guardians = [.. row.Guardians], GuardianPhones = [.. row.Guardians.Select(g => g.Phone)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
+            Guardians = [.. row.Guardians.Select(g => g.Sealed(sealer))], GuardianPhones = [.. row.Guardians.Select(g => Digests.OfPhone(g.Phone)!)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
         }, null);
     }
 

@@ -12,7 +12,9 @@ public sealed class GuardianDirectory(IDocumentStore store) : IPhoneDirectory
     public async Task<IReadOnlyList<PhoneMembership>> Memberships(string phone, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        var schools = await session.Query<StudentRecord>().Where(s => s.AnyTenant() && s.GuardianPhones.Contains(phone) && s.TenantId != "")
+        var (digest, clear) = StudentRecord.PhoneKeys(phone);
+        var schools = await session.Query<StudentRecord>()
+            .Where(s => s.AnyTenant() && (s.GuardianPhones.Contains(digest) || s.GuardianPhones.Contains(clear)) && s.TenantId != "")
             .Select(s => s.TenantId).Distinct().ToListAsync(ct);
         return [.. schools.Select(t => new PhoneMembership(t, Roles.Guardian))];
     }

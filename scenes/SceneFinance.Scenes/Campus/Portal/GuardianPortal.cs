@@ -26,7 +26,7 @@ public sealed record GuardianView(string Name, string? Phone, string Relation);
 public sealed record StudentView(string StudentNumber, string Name, string Grade, string Class, string CardHolderId, IReadOnlyList<GuardianView> Guardians)
 {
     public static StudentView Of(StudentRecord s) => new(s.Id, s.Name, s.Grade, s.Class, s.CardHolderId,
-        [.. s.Guardians.Select(g => new GuardianView(g.Name, Masking.Phone(g.Phone), g.Relation))]);
+        [.. s.Guardians.Select(g => new GuardianView(g.Name, g.Masked, g.Relation))]);
 }
 
 public sealed record StudentList(IReadOnlyList<StudentView> Items);
@@ -72,7 +72,8 @@ public static class GuardianPortal
         user.RequireTenantAccess(tenantId, [Roles.Guardian]);
         var phone = user.UserName();
         await using var session = store.QuerySession(tenantId);
-        var students = await session.Query<StudentRecord>().Where(s => s.GuardianPhones.Contains(phone)).ToListAsync();
+        var (digest, clear) = StudentRecord.PhoneKeys(phone);
+        var students = await session.Query<StudentRecord>().Where(s => s.GuardianPhones.Contains(digest) || s.GuardianPhones.Contains(clear)).ToListAsync();
         var numbers = students.Select(s => s.Id).ToArray();
         var bills = await session.Query<BillListing>().Where(b => numbers.Contains(b.StudentNumber)).ToListAsync();
         var children = new List<ChildView>();

@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -41,7 +42,7 @@ public sealed record ReminderRun(int BillsLooked, int MarkedOverdue, int Queued,
 /// Reminders before due dates and on overdue, and late fees. Safe to run any number of times: an installment becomes overdue (and
 /// gets its late fee) once, in its bill's own stream; a reminder is queued once, under an id that names it.
 /// </summary>
-public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TenantClock clock, IEnumerable<IReminderSender> senders, ILogger<Reminders> log)
+public sealed class Reminders(IDocumentStore store, IGrainFactory grains, TenantClock clock, IEnumerable<IReminderSender> senders, Sealer sealer, ILogger<Reminders> log)
 {
     /// <summary>Runs for every tenant; <paramref name="today"/> (the tenants' local day) only when a test or a catch-up run says so.</summary>
     public async Task<ReminderRun> Run(DateOnly? today = null, CancellationToken ct = default)
@@ -76,7 +77,8 @@ public sealed class Reminders(IDocumentStore store, IGrainFactory grains, Tenant
         var overdue = 0;
         foreach (var listing in bills)
         {
-            var phones = students.GetValueOrDefault(listing.StudentNumber)?.GuardianPhones ?? [];
+            // The phones to text are the guardians' own (sealed in the record); the digests beside them are only for lookups.
+            var phones = students.GetValueOrDefault(listing.StudentNumber)?.Guardians.Select(g => sealer.Open(g.Phone)!).ToList() ?? [];
             if (listing.NextDueDate < today)
             {
                 var marking = await grains.GetGrain<IBillGrain>(GrainKeys.For(tenantId, listing.Id)).MarkOverdue(today, now);

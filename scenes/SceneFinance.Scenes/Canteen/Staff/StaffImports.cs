@@ -104,7 +104,7 @@ public static class StaffImports
 
     static Dictionary<string, string?> Cells(StaffRow row) => new()
     {
-        ["staffNumber"] = row.StaffNumber, ["name"] = row.Name, ["department"] = row.Department, ["cardNumber"] = row.CardNumber, ["phone"] = row.Phone,
+        ["staffNumber"] = row.StaffNumber, ["name"] = row.Name, ["department"] = row.Department, ["cardNumber"] = row.CardNumber, ["phone"] = Masking.Phone(row.Phone),
     };
 
     /// <summary>16 digits, not starting with 0, so spreadsheets keep them intact.</summary>

@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using System.Security.Cryptography;
 using System.Text;
 using SceneFinance.Scenes.Campus.ImportingRosters;
@@ -7,8 +8,8 @@ namespace SceneFinance.Scenes.Canteen.Staff;
 /// <summary>A staff roster row: an employee of an enterprise park or a government office who eats at the canteen.</summary>
 public sealed record StaffRow(int Row, string StaffNumber, string Name, string? Department, string? CardNumber, string? Phone) : IRosterRow
 {
-    /// <summary>What the row says, so the same row imported again is recognised as unchanged.</summary>
-    public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', StaffNumber, Name, Department, Phone))), 0, 16);
+    /// <summary>What the row says, so the same row imported again is recognised as unchanged (keyed: it covers the phone).</summary>
+    public string Hash => Digests.Of("roster-row", string.Join('\u001f', StaffNumber, Name, Department, Phone));
 }
 
 /// <summary>

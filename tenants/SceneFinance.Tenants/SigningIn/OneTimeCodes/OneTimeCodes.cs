@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using System.Security.Cryptography;
 using System.Text;
 using JasperFx;
@@ -12,7 +13,7 @@ namespace SceneFinance.Tenants.SigningIn.OneTimeCodes;
 /// <summary>The code last sent to one phone for one purpose (platform-wide; only its hash is kept).</summary>
 public sealed class OneTimeCode
 {
-    /// <summary><c>{purpose}:{phone}</c>.</summary>
+    /// <summary><c>{purpose}:{phone digest}</c> (<see cref="Digests.OfPhone"/>).</summary>
     public string Id { get; set; } = "";
     public string Hash { get; set; } = "";
     public DateTimeOffset ExpiresAt { get; set; }
@@ -49,7 +50,7 @@ public sealed class OneTimeCodes(IDocumentStore store, Notifier notifier, TimePr
     public async Task<Outcome<CodeSent>> Send(string purpose, string phone, Func<string, string> text, string? tenantId = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var id = $"{purpose}:{phone}";
+        var id = $"{purpose}:{Digests.OfPhone(phone)}"; // the phone by its digest: the code table names no one
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         await using (var session = store.LightweightSession())
         {
@@ -77,7 +78,7 @@ public sealed class OneTimeCodes(IDocumentStore store, Notifier notifier, TimePr
     public async Task<Outcome<bool>> Redeem(string purpose, string phone, string code, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var id = $"{purpose}:{phone}";
+        var id = $"{purpose}:{Digests.OfPhone(phone)}"; // the phone by its digest: the code table names no one
         await using var session = store.LightweightSession();
         var sent = await session.LoadAsync<OneTimeCode>(id, ct);
         if (sent is null || sent.UsedAt is not null || sent.ExpiresAt <= now) return Invalid;
