@@ -184,6 +184,18 @@ public sealed partial class Text
         ["Pay with"] = "支付方式",
         ["No children are registered under your phone."] = "学校名册中没有您的孩子。",
         ["Card balance"] = "校园卡余额",
+        // Copying a school
+        ["Copy a school"] = "复制学校",
+        ["A new school with the template's settings, fee plans (dates moved to the new term) and canteen settings; no money and no people."] =
+            "以模板学校的设置、收费方案（日期移至新学期）和食堂设置新建学校；不复制资金和人员。",
+        ["Template school"] = "模板学校",
+        ["New term"] = "新学期",
+        ["Template's term start (yyyy-MM-dd)"] = "模板学期开始日（yyyy-MM-dd）",
+        ["New term start (yyyy-MM-dd)"] = "新学期开始日（yyyy-MM-dd）",
+        ["Copy school"] = "复制学校",
+        ["{0} created: {1} fee plans, {2} meal periods copied."] = "已创建{0}：复制收费方案 {1} 个、餐次 {2} 个。",
+        ["Choose the template school."] = "请选择模板学校。",
+        ["A day as yyyy-MM-dd."] = "请按 yyyy-MM-dd 填写日期。",
         // The parent portal's notices
         ["Notices"] = "消息通知",
         ["Sent by SMS to the phone you signed in with. Only a frozen or lost card is sent during the night."] = "以短信发送到您登录所用的手机；夜间只发送卡片冻结和挂失通知。",

@@ -104,6 +104,7 @@ public static class Configuration
         api.MapGateTaps();
         api.MapGuardianPortal();
         Notices.NoticePreferenceEndpoints.MapNoticePreferences(api);
+        CopyingSchools.SchoolCopies.MapSchoolCopies(api);
         return api;
     }
 }
