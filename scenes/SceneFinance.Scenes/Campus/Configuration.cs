@@ -25,6 +25,9 @@ public sealed class CampusOptions
 
     /// <summary>How often overpaid online payments are looked for and refunded.</summary>
     public int ExcessRefundEverySeconds { get; set; } = 10;
+
+    /// <summary>How often new card and bill events are turned into the notices guardians asked for.</summary>
+    public int NoticesEverySeconds { get; set; } = 3;
 }
 
 public static class Configuration
@@ -44,6 +47,7 @@ public static class Configuration
         services.AddSingleton<IIntentFulfilment, BillFulfilment>();
         services.AddSingleton<IPhoneDirectory, GuardianDirectory>();
         services.AddSingleton<IReminderSender, SmsReminderSender>();
+        services.AddSingleton<Notices.GuardianNotices>();
         services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.CancelBill>();
         services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.FundedPayment>();
         services.AddJobs(q =>
@@ -55,6 +59,10 @@ public static class Configuration
                 trigger => trigger.WithIdentity("campus-excess-refunds", "campus").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.ExcessRefundEverySeconds))).RepeatForever()),
                 job => job.WithIdentity(ExcessRefundJob.Key));
+            q.ScheduleJob<Notices.GuardianNoticeJob>(
+                trigger => trigger.WithIdentity("campus-guardian-notices", "campus").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, options.NoticesEverySeconds))).RepeatForever()),
+                job => job.WithIdentity(Notices.GuardianNoticeJob.Key));
         });
         return services;
     }
@@ -76,6 +84,8 @@ public static class Configuration
         opts.Schema.For<Waiver>();
         opts.Schema.For<OutboxMessage>().Index(x => x.Status);
         opts.Schema.For<GateTap>().Index(x => x.LocalDay);
+        opts.Schema.For<Notices.NoticePreferences>();
+        opts.Schema.For<Notices.NoticeCheckpoint>();
     }
 
     public static IEndpointRouteBuilder MapCampus(this IEndpointRouteBuilder api)
@@ -93,6 +103,8 @@ public static class Configuration
         api.MapAttendance();
         api.MapGateTaps();
         api.MapGuardianPortal();
+        Notices.NoticePreferenceEndpoints.MapNoticePreferences(api);
+        CopyingSchools.SchoolCopies.MapSchoolCopies(api);
         return api;
     }
 }
