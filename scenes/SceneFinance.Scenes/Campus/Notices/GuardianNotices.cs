@@ -1,3 +1,4 @@
+using SceneFinance.Platform.Security;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -35,7 +36,7 @@ public sealed record NoticeEvent(Guid Id, string Type, string? CardHolderId, str
 /// (<c>now()</c>), so the end is the start of the oldest transaction still open (or the database's clock). An event committed later
 /// always falls after it, into the next window; none is passed over.</para>
 /// </summary>
-public sealed class GuardianNotices(IDocumentStore store, Notifier notifier, TenantClock clock, ILogger<GuardianNotices> log)
+public sealed class GuardianNotices(IDocumentStore store, Notifier notifier, TenantClock clock, Sealer sealer, ILogger<GuardianNotices> log)
 {
     public const string BillIssuedType = "bill_issued", BillPaidType = "bill_paid", ToppedUpType = "card_topped_up", ApprovedType = "payment_approved",
         FrozenType = "card_frozen", LostType = "card_reported_lost";
@@ -145,8 +146,10 @@ public sealed class GuardianNotices(IDocumentStore store, Notifier notifier, Ten
         var students = await session.Query<StudentRecord>().Where(s => holders.Contains(s.CardHolderId) || numbers.Contains(s.Id)).ToListAsync(ct);
         var byHolder = students.Where(s => s.CardHolderId != "").GroupBy(s => s.CardHolderId).ToDictionary(g => g.Key, g => g.First());
         var byNumber = students.ToDictionary(s => s.Id);
-        var phones = students.SelectMany(s => s.GuardianPhones).Distinct().ToArray();
-        var prefs = phones.Length == 0 ? [] : (await session.LoadManyAsync<NoticePreferences>(ct, phones)).ToDictionary(p => p.Id);
+        // The record keeps each guardian's phone sealed: opened here, where a message must be addressed; preferences are kept under its digest.
+        var phonesOf = students.ToDictionary(s => s.Id, s => s.Guardians.Select(g => sealer.Open(g.Phone)!).Where(p => p != "").Distinct().ToList());
+        var keys = phonesOf.Values.SelectMany(p => p).Distinct().Select(p => NoticePreferences.KeyOf(p)).ToArray();
+        var prefs = keys.Length == 0 ? [] : (await session.LoadManyAsync<NoticePreferences>(ct, keys)).ToDictionary(p => p.Id);
 
         var notices = new List<Notification>();
         foreach (var e in events)
@@ -159,15 +162,15 @@ public sealed class GuardianNotices(IDocumentStore store, Notifier notifier, Ten
                 _ => byHolder.GetValueOrDefault(e.CardHolderId ?? ""),
             };
             if (student is null || (e.Type == BillPaidType && e.Applied <= 0)) continue;
-            foreach (var phone in student.GuardianPhones.Distinct())
+            foreach (var phone in phonesOf[student.Id])
             {
-                var wants = prefs.GetValueOrDefault(phone) ?? NoticePreferences.Default(phone);
+                var wants = prefs.GetValueOrDefault(NoticePreferences.KeyOf(phone)) ?? NoticePreferences.Default(phone);
                 foreach (var (template, text) in Said(e, student.Name, bill is null ? null : planNames.GetValueOrDefault(bill.PlanId), wants))
                 {
                     if (!wants.Wants(template)) continue;
                     notices.Add(new Notification
                     {
-                        Id = $"campus-notice:{tenantId}:{e.Id:N}:{template}:{phone}", Channel = NotificationChannels.Sms, To = phone, TenantId = tenantId,
+                        Id = $"campus-notice:{tenantId}:{e.Id:N}:{template}:{NoticePreferences.KeyOf(phone)}", Channel = NotificationChannels.Sms, To = phone, TenantId = tenantId,
                         Template = template, Text = text,
                     });
                 }

@@ -9,7 +9,7 @@ using SceneFinance.Platform.Security;
 namespace SceneFinance.Scenes.Campus.Notices;
 
 /// <summary>
-/// What one guardian (per school, id = the phone they sign in with) wants to be told: every notice unless turned off, the low-balance
+/// What one guardian (per school, id = the keyed digest of the phone they sign in with, <see cref="KeyOf"/>) wants to be told: every notice unless turned off, the low-balance
 /// notice only below a threshold they set, in the language they read.
 /// </summary>
 public sealed class NoticePreferences
@@ -23,7 +23,10 @@ public sealed class NoticePreferences
 
     public bool Wants(string template) => !Off.Contains(template) && (template != NoticeTemplates.LowBalance || LowBalanceBelow is not null);
 
-    public static NoticePreferences Default(string phone) => new() { Id = phone };
+    public static NoticePreferences Default(string phone) => new() { Id = KeyOf(phone) };
+
+    /// <summary>A phone is personal data: preferences are kept under its keyed digest, never the number.</summary>
+    public static string KeyOf(string phone) => Digests.OfPhone(phone) ?? phone;
 }
 
 /// <summary>The preferences as the portal shows and sets them: the notices received (of <see cref="NoticeTemplates.All"/>), threshold in fen.</summary>
@@ -57,7 +60,7 @@ public static class NoticePreferenceEndpoints
     {
         user.RequireTenantAccess(tenantId, [Roles.Guardian]);
         await using var session = store.QuerySession(tenantId);
-        return NoticePreferencesView.Of(await session.LoadAsync<NoticePreferences>(user.UserName()) ?? NoticePreferences.Default(user.UserName()));
+        return NoticePreferencesView.Of(await session.LoadAsync<NoticePreferences>(NoticePreferences.KeyOf(user.UserName())) ?? NoticePreferences.Default(user.UserName()));
     }
 
     public static async Task<Outcome<NoticePreferencesView>> Put(ClaimsPrincipal user, IDocumentStore store, string tenantId, NoticePreferencesRequest body, DateTimeOffset now)
@@ -70,7 +73,7 @@ public static class NoticePreferenceEndpoints
         validation.ThrowIfInvalid();
 
         await using var session = store.LightweightSession(tenantId);
-        var prefs = await session.LoadAsync<NoticePreferences>(user.UserName()) ?? NoticePreferences.Default(user.UserName());
+        var prefs = await session.LoadAsync<NoticePreferences>(NoticePreferences.KeyOf(user.UserName())) ?? NoticePreferences.Default(user.UserName());
         if (body.Receive is not null) prefs.Off = [.. NoticeTemplates.All.Where(t => !body.Receive.Contains(t))];
         prefs.LowBalanceBelow = body.LowBalanceBelow ?? (body.Receive is not null && !body.Receive.Contains(NoticeTemplates.LowBalance) ? null : prefs.LowBalanceBelow);
         if (body.Language is not null) prefs.Language = body.Language;
