@@ -129,7 +129,7 @@ public sealed class GuardianNoticeSpecs(CampusApp app)
         }
         var store = app.Services.GetRequiredService<IDocumentStore>();
         var restarted = new GuardianNotices(store, new Notifier(store, app.Services.GetServices<INotificationChannel>(), TimeProvider.System, NullLogger<Notifier>.Instance),
-            app.Services.GetRequiredService<TenantClock>(), NullLogger<GuardianNotices>.Instance);
+            app.Services.GetRequiredService<TenantClock>(), app.Services.GetRequiredService<SceneFinance.Platform.Security.Sealer>(), NullLogger<GuardianNotices>.Instance);
         await restarted.RunSchool(s.TenantId);
         Assert.Equal(6, (await Told(s.TenantId, phone)).Count);
         await using var read = store.QuerySession();
