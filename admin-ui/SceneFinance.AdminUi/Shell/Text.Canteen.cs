@@ -5,6 +5,7 @@ public sealed partial class Text
     /// <summary>The canteen pages' words (English key, zh-CN value), in the glossary's terms.</summary>
     static readonly Dictionary<string, string> CanteenWords = new()
     {
+        ["Grant sent for approval: someone else approves it in the approval queue."] = "补贴发放已提交审批：由另一人在审批队列中通过。",
         ["Canteen"] = "食堂",
         ["Merchants and terminals"] = "商户与终端",
         ["Merchants"] = "商户",

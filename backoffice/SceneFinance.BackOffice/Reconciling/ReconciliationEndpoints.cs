@@ -78,11 +78,11 @@ public static class ReconciliationEndpoints
     {
         var exception = await Exception(user, grains, tenantId, id); // access first: another tenant's caller hears 404, not what the body lacks
         new Validation().Text(body.DebitAccount, "debitAccount", 128).Text(body.CreditAccount, "creditAccount", 128).Amount(body.Amount).Text(body.Memo, "memo", 500).ThrowIfInvalid();
-        return await exception.ProposeAdjustment(body.DebitAccount!.Trim(), body.CreditAccount!.Trim(), body.Amount!.Value, body.Memo!.Trim(), user.Name(), now);
+        return await exception.ProposeAdjustment(body.DebitAccount!.Trim(), body.CreditAccount!.Trim(), body.Amount!.Value, body.Memo!.Trim(), user.UserId(), now); // by user id: the second person is compared by who they are, not a name
     }
 
     public static async Task<Outcome<ExceptionView>> Approve(ClaimsPrincipal user, IGrainFactory grains, string tenantId, string id, string key, DateTimeOffset now) =>
-        await (await Exception(user, grains, tenantId, id)).ApproveAdjustment(user.Name(), IdempotencyTicket.For($"{user.Name()}|adjustment", key, id), now);
+        await (await Exception(user, grains, tenantId, id)).ApproveAdjustment(user.UserId(), IdempotencyTicket.For($"{user.UserId()}|adjustment", key, id), now);
 
     public static IEndpointRouteBuilder MapReconciliation(this IEndpointRouteBuilder api)
     {

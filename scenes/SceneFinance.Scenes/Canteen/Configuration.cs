@@ -29,6 +29,7 @@ public static class Configuration
     {
         services.ConfigureMarten(ConfigureCanteen);
         services.AddSingleton<SubsidyRunner>();
+        services.AddSingleton<Approving.IApprovalAction, SubsidyGrantApprovals.Grant>();
         // The risk rules' meal facts come from the tenant's own meal periods (replacing the risk module's standard windows).
         services.AddSingleton<TenantMealPeriods>();
         services.Replace(ServiceDescriptor.Singleton<Grains.ITenantMealPeriods>(sp => sp.GetRequiredService<TenantMealPeriods>()));
@@ -72,6 +73,7 @@ public static class Configuration
         api.MapHolderLimits();
         api.MapOfflineTills();
         api.MapVoids();
+        api.MapSubsidyGrantRequests();
         var canteen = api.MapGroup("/tenants/{tenantId}/canteen").WithTags("Canteen");
         canteen.MapCanteenSettings();
         canteen.MapCampaigns();

@@ -99,25 +99,31 @@ public static class SubsidyPrograms
     {
         user.RequireTenantAccess(tenantId, CanteenAccess.Managers);
         if (await Load(store, tenantId, programId) is not { } program) return Refusal.NotFound("The subsidy program");
-        var time = await clock.For(tenantId);
-        string? periodKey = null;
-        if (action != SubsidyRun.Close)
-        {
-            var p = period is null ? program.PeriodOf(time.Today, time) : Periods.ByKey(program, period, time);
-            if (p is null) return Refusal.Invalid("period", period is null ? "Today is outside the program's dates: name the period." : "No such period in this program.");
-            if (action == SubsidyRun.End && p.EndsAt > time.Now) return Refusal.Conflict($"The period {p.Key} has not ended yet.");
-            if (action == SubsidyRun.End && !program.ResetAtEnd) return Refusal.Conflict("This program rolls over: its periods do not end with a return.");
-            periodKey = p.Key;
-        }
-        if (program.Status == "closed" && action != SubsidyRun.Close) return Refusal.Conflict("This program is closed.");
+        var periodKey = Period(program, action, period, await clock.For(tenantId));
+        if (periodKey.Refusal is { } wrong) return wrong;
 
-        var ticket = IdempotencyTicket.For("tenant", key, "subsidy-run", programId, action, periodKey);
+        var ticket = IdempotencyTicket.For("tenant", key, "subsidy-run", programId, action, periodKey.Value);
         var runId = Ids.Derived("run", tenantId + "|" + ticket.DocumentId);
         await using (var session = store.QuerySession(tenantId))
             if (await session.LoadAsync<SubsidyRunKey>(runId) is { } known)
                 return known.RequestHash == ticket.RequestHash ? (await session.LoadAsync<SubsidyRun>(runId))!.View() : Refusal.IdempotencyConflict;
-        var run = await runner.Queue(tenantId, program, action, periodKey, user.Identity?.Name ?? "", runId, ticket.RequestHash);
+        if (action == SubsidyRun.Grant && !user.IsInRole(Roles.PlatformAdmin) // platform admins make users anywhere: no second person could stop them
+            && await SubsidyGrantApprovals.Amount(runner, tenantId, program) is var amount && amount > (await Approving.ApprovalLimits.Load(store, tenantId)).SubsidyGrantLimit)
+            return Campus.WritingOff.WriteOffs.ApprovalRequired($"A grant of {Platform.Money.Yuan(amount)} yuan (above the tenant's limit per grant)");
+        var run = await runner.Queue(tenantId, program, action, periodKey.Value, user.Identity?.Name ?? "", runId, ticket.RequestHash);
         return run.View();
+    }
+
+    /// <summary>The period a run is for (null for a close): the one named, or today's; refused when it cannot be run now.</summary>
+    public static Outcome<string?> Period(SubsidyProgram program, string action, string? period, TenantTime time)
+    {
+        if (program.Status == "closed" && action != SubsidyRun.Close) return Refusal.Conflict("This program is closed.");
+        if (action == SubsidyRun.Close) return (string?)null;
+        var p = period is null ? program.PeriodOf(time.Today, time) : Periods.ByKey(program, period, time);
+        if (p is null) return Refusal.Invalid("period", period is null ? "Today is outside the program's dates: name the period." : "No such period in this program.");
+        if (action == SubsidyRun.End && p.EndsAt > time.Now) return Refusal.Conflict($"The period {p.Key} has not ended yet.");
+        if (action == SubsidyRun.End && !program.ResetAtEnd) return Refusal.Conflict("This program rolls over: its periods do not end with a return.");
+        return p.Key;
     }
 
     public static async Task<IReadOnlyList<SubsidyRunView>> Runs(ClaimsPrincipal user, IDocumentStore store, string tenantId, string programId)
@@ -136,7 +142,7 @@ public static class SubsidyPrograms
         return await session.LoadAsync<SubsidyRun>(runId) is { } run && run.ProgramId == programId ? run.View() : Refusal.NotFound("The run");
     }
 
-    static async Task<SubsidyProgram?> Load(IDocumentStore store, string tenantId, string programId)
+    internal static async Task<SubsidyProgram?> Load(IDocumentStore store, string tenantId, string programId)
     {
         if (!programId.StartsWith("sp_", StringComparison.Ordinal)) return null;
         await using var session = store.QuerySession(tenantId);

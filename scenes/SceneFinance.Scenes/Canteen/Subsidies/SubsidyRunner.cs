@@ -130,7 +130,7 @@ public sealed class SubsidyRunner(IDocumentStore store, IGrainFactory grains, Te
     /// A grant goes to the eligible holders: the imported list when there is one, else the kinds and groups (neither: all). An end
     /// or close goes to every holder of the tenant, so one who stopped being eligible still gives back what is left.
     /// </summary>
-    async Task<IReadOnlyList<string>> Holders(string tenantId, SubsidyProgram program, string action)
+    internal async Task<IReadOnlyList<string>> Holders(string tenantId, SubsidyProgram program, string action)
     {
         await using var session = store.QuerySession(tenantId);
         var listings = session.Query<CardHolderListing>().AsQueryable();
