@@ -56,6 +56,8 @@ public sealed class CanteenTermsBook(IDocumentStore store, IGrainFactory grains,
         meals.Know(tenantId, settings.MealPeriods); // the risk rules' meal facts from the same read
     }
 
+    public bool Knows(string tenantId) => _rules.ContainsKey(tenantId);
+
     /// <summary>Reads again the rules of every tenant this silo knows.</summary>
     public async Task Follow(CancellationToken ct)
     {

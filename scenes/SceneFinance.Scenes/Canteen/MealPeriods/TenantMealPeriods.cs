@@ -29,10 +29,10 @@ public sealed class TenantMealPeriods(IDocumentStore store) : ITenantMealPeriods
 
     public void Know(string tenantId, IReadOnlyList<MealPeriod> periods) => _periods[tenantId] = [.. periods];
 
-    /// <summary>Reads again the windows of every tenant this silo knows.</summary>
-    public async Task Follow(CancellationToken ct)
+    /// <summary>Reads again the windows of every tenant this silo knows, but those <paramref name="readElsewhere"/> (the terms book's read tells them).</summary>
+    public async Task Follow(Func<string, bool> readElsewhere, CancellationToken ct)
     {
-        foreach (var tenantId in _periods.Keys.ToList()) await Load(tenantId, ct);
+        foreach (var tenantId in _periods.Keys.Where(t => !readElsewhere(t)).ToList()) await Load(tenantId, ct);
     }
 
     async Task Load(string tenantId, CancellationToken ct)
@@ -57,8 +57,8 @@ public sealed class TenantMealPeriodsFollower(TenantMealPeriods meals, CanteenTe
             try
             {
                 await Task.Delay(Every, stop);
-                await meals.Follow(stop);
-                await book.Follow(stop);
+                await book.Follow(stop); // its read of a tenant's settings tells the meal periods too
+                await meals.Follow(book.Knows, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
