@@ -15,7 +15,8 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
     const string AdminPassword = "bench-admin-password";
     Process _host = null!;
     IDisposable? _stopOnSignal;
-    HttpClient _http = null!;
+    HttpClient _http = null!;   // the administrator's calls: setting up and checking
+    HttpClient _tills = null!;  // the terminals' signed taps carry no bearer token, as at a real till
     string _token = "", _tenantId = "";
     string[] _cards = [], _holders = [];
     (string Id, byte[] Secret)[] _terminals = [];
@@ -48,10 +49,9 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         _host.BeginOutputReadLine();
         _host.BeginErrorReadLine();
 
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60),
-        };
+        var connections = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(connections) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        _tills = new HttpClient(connections, disposeHandler: false) { BaseAddress = _http.BaseAddress, Timeout = _http.Timeout };
         for (var deadline = DateTime.UtcNow.AddSeconds(120); ; await Task.Delay(250))
         {
             if (_host.HasExited) throw new InvalidOperationException("The host exited while starting.");
@@ -115,7 +115,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         request.Headers.Add("X-Timestamp", timestamp);
         request.Headers.Add("X-Signature", signature);
         request.Headers.Add("Idempotency-Key", key);
-        using var response = await _http.SendAsync(request);
+        using var response = await _tills.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"payment failed: {(int)response.StatusCode} {text}");
         return text;
@@ -185,7 +185,8 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
 
     public async ValueTask DisposeAsync()
     {
-        _http?.Dispose();
+        _tills?.Dispose();
+        _http?.Dispose(); // and the connections both used
         if (_host is { HasExited: false })
         {
             using (var term = Process.Start("kill", ["-TERM", _host.Id.ToString()])) await term.WaitForExitAsync();

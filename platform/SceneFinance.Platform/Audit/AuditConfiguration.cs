@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SceneFinance.Platform.Http;
 
 namespace SceneFinance.Platform.Audit;
 
@@ -23,7 +24,10 @@ public static class AuditConfiguration
     public static IApplicationBuilder UseAuditActor(this IApplicationBuilder app) =>
         app.Use(async (HttpContext http, RequestDelegate next) =>
         {
-            if (AuditActor.Of(http.User, http.Connection.RemoteIpAddress?.ToString()) is not { } actor)
+            // A signed caller (a till, the HIS, a channel) is its own record, whatever bearer token came along with it: a tap
+            // is the terminal's, not an audit entry of the person whose token the device happened to carry.
+            if (http.GetEndpoint()?.Metadata.GetMetadata<CallerMetadata>()?.Kind is CallerKind.Terminal or CallerKind.SystemClient or CallerKind.Channel
+                || AuditActor.Of(http.User, http.Connection.RemoteIpAddress?.ToString()) is not { } actor)
             {
                 await next(http);
                 return;

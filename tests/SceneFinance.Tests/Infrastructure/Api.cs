@@ -74,7 +74,7 @@ public sealed class Api(HttpClient http)
     /// </summary>
     public async Task<Answer> Signed(Terminal terminal, string path, string body, string? idempotencyKey,
         long? timestamp = null, string? secret = null, Func<string, string>? tamperBody = null,
-        string? signedPath = null, string? sentTimestamp = null)
+        string? signedPath = null, string? sentTimestamp = null, string? bearer = null)
     {
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString();
         var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? terminal.Secret),
@@ -87,6 +87,7 @@ public sealed class Api(HttpClient http)
         request.Headers.Add("X-Timestamp", sentTimestamp ?? ts);
         request.Headers.Add("X-Signature", signature);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (bearer is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
         using var response = await http.SendAsync(request);
         return await Answer.From(response);
     }

@@ -114,6 +114,22 @@ public sealed class AuditSpecs(SceneApp app)
     }
 
     [Fact]
+    public async Task A_terminal_tap_is_the_terminals_own_record_even_with_a_persons_token_attached()
+    {
+        // The tap's events name the terminal; a bearer token a device happens to send does not make it that person's action
+        // (nor cost every tap an audit row).
+        var s = await Scenario.Start(app);
+        var (_, card) = await s.CardHolder(cash: 1000);
+        var terminal = await s.Terminal();
+        var before = (await Entries(s.TenantId)).Count;
+
+        (await s.Api.Signed(terminal, "/api/v1/terminal/payments", System.Text.Json.JsonSerializer.Serialize(new { cardNumber = card, amount = 100 }),
+            "tap-with-a-token", bearer: s.AdminToken)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(before, (await Entries(s.TenantId)).Count);
+    }
+
+    [Fact]
     public async Task A_refused_action_leaves_no_entry()
     {
         var s = await Scenario.Start(app);
