@@ -63,7 +63,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
         return Task.FromResult(_wallet.State is null ? null : View(_wallet.State));
     }
 
-    Task<string?> ICardHolderGrain.ContactPhone() => Task.FromResult(_wallet.State?.Phone is { } sealedPhone ? sealer.Open(sealedPhone) : null);
+    Task<string?> ICardHolderGrain.ContactPhone() => Task.FromResult(_wallet.State?.ContactPhone is { } sealedPhone ? sealer.Open(sealedPhone) : null);
 
     async Task<Outcome<TopUpResult>> ICardHolderGrain.TopUp(TopUpCard c)
     {

@@ -61,6 +61,9 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         }
         var agreed = await withholding.Active(tenantId);
         var debits = (before?.Debits ?? []).ToDictionary(d => d.PatientId);
+        // Run again: a debit whose outcome was unknown may be known by now.
+        foreach (var d in debits.Values.Where(d => d.Status == IntentStatus.Processing).ToList())
+            debits[d.PatientId] = await Follow(tenantId, localDate, d);
         int settled = 0, requests = 0;
         long fromDeposit = 0, stillOpen = 0;
         foreach (var p in open)
@@ -129,6 +132,18 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         };
     }
 
+    /// <summary>A debit whose outcome was unknown, as the intent knows it now; failed, the patient is asked in the wallet instead (once).</summary>
+    async Task<DirectDebit> Follow(string tenantId, string localDate, DirectDebit d)
+    {
+        var now = await Debit(tenantId, d.PatientId, localDate, null, d) ?? d;
+        if (now.Status == IntentStatus.Failed)
+        {
+            var linked = (await desk.Patient(tenantId, d.PatientId, a => a.Get())).Value?.Credit?.LinkedChannel;
+            await AskWallet(tenantId, d.PatientId, localDate, linked ?? d.Channel);
+        }
+        return now;
+    }
+
     /// <summary>Asks the patient to approve what is owed in the channel's wallet app; keyed by patient and date, so asked once.</summary>
     async Task<bool> AskWallet(string tenantId, string patientId, string localDate, string? channel)
     {
@@ -152,15 +167,7 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         {
             var debits = new List<DirectDebit>();
             foreach (var d in day.Debits)
-            {
-                var now = await Debit(day.TenantId, d.PatientId, day.Id, null, d) ?? d;
-                if (d.Status == IntentStatus.Processing && now.Status == IntentStatus.Failed)
-                {
-                    var linked = (await desk.Patient(day.TenantId, d.PatientId, a => a.Get())).Value?.Credit?.LinkedChannel;
-                    await AskWallet(day.TenantId, d.PatientId, day.Id, linked ?? d.Channel);
-                }
-                debits.Add(now);
-            }
+                debits.Add(d.Status == IntentStatus.Processing ? await Follow(day.TenantId, day.Id, d) : d);
             await using var write = store.LightweightSession(day.TenantId);
             day.Debits = debits;
             day.DebitsOpen = debits.Any(x => x.Status == IntentStatus.Processing);
