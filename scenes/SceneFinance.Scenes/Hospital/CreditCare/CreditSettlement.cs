@@ -203,16 +203,21 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         await reminders.Sweep(ct);
     }
 
+    /// <summary>The slice's function, for the route and the admin shell alike: a date's settlement run by the finance office.</summary>
+    public static async Task<SettlementRun> RunByHand(System.Security.Claims.ClaimsPrincipal user, CreditSettlement settlement, IGrainFactory grains, TenantClock clock,
+        string tenantId, CreditSettlementRequest? body)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
+        await grains.FindTenant(tenantId).OrThrow();
+        new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        var today = (await clock.For(tenantId)).Today;
+        return await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd"));
+    }
+
     public static void MapCreditSettlements(IEndpointRouteBuilder hospital) =>
         // The finance office may run a day's settlement by hand (again: it settles once).
         hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TenantClock clock) =>
-            {
-                http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-                await grains.FindTenant(tenantId).OrThrow();
-                new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
-                var today = (await clock.For(tenantId)).Today;
-                return TypedResults.Ok(await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd")));
-            })
+                TypedResults.Ok(await RunByHand(http.User, settlement, grains, clock, tenantId, body)))
             .Doc("runCreditSettlement", "Run a date's credit care settlement by hand",
                 "date (yyyy-MM-dd, default today in the tenant's zone): deposits pay open credit first; a patient with an active withholding agreement is " +
                 "then debited directly through the channel (debited lists them), the others' linked channel is asked (approve in the wallet), as is a " +
