@@ -124,6 +124,9 @@ public interface ICardHolderGrain : IGrainWithStringKey
     /// <summary>The holder with current balances, or null when there is none.</summary>
     Task<CardHolderView?> Get();
 
+    /// <summary>The holder's own phone, unmasked, for telling them something through the notifier (never for an answer); null when none.</summary>
+    [ReadOnly] Task<string?> ContactPhone();
+
     /// <summary>Credits a purse; the outcome is stored under the idempotency ticket in the same commit.</summary>
     Task<Outcome<TopUpResult>> TopUp(TopUpCard command);
 

@@ -71,6 +71,7 @@ public static class Configuration
             typeof(IntentRefundRejected), typeof(IntentRefundSucceeded), typeof(IntentRefundFailed), typeof(IntentRefundReleased),
         ]);
         opts.Schema.For<ChannelOrder>().SingleTenanted();
+        opts.Schema.For<AgreementOwner>().SingleTenanted();
         opts.Schema.For<ReceivedNotification>().SingleTenanted();
         opts.Schema.For<IntentListing>().Index(x => x.NeedsAttention).Index(x => x.CreatedAt);
     }

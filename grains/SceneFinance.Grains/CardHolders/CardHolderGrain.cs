@@ -63,6 +63,8 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
         return Task.FromResult(_wallet.State is null ? null : View(_wallet.State));
     }
 
+    Task<string?> ICardHolderGrain.ContactPhone() => Task.FromResult(_wallet.State?.ContactPhone is { } sealedPhone ? sealer.Open(sealedPhone) : null);
+
     async Task<Outcome<TopUpResult>> ICardHolderGrain.TopUp(TopUpCard c)
     {
         var active = await grains.GetGrain<ITenantGrain>(TenantId).GetPaymentPolicy() is { Active: true };

@@ -48,11 +48,15 @@ public sealed record ChannelRefund(string OrderNo, string RefundNo, string Statu
 /// <summary>A notification exactly as it arrived: headers (lower-case names), body, content type.</summary>
 public sealed record InboundNotification(IReadOnlyDictionary<string, string> Headers, string Body, string? ContentType);
 
-/// <summary>A verified notification in the common model. <see cref="RefundNo"/> is set for refund outcomes.</summary>
+/// <summary>
+/// A verified notification in the common model. <see cref="RefundNo"/> is set for refund outcomes; <see cref="AgreementNo"/> for
+/// a withholding agreement's (then <see cref="Status"/> is an <see cref="AgreementStatus"/> value and <see cref="OrderNo"/> is empty).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChannelNotice(
     [property: Id(0)] string NotificationId, [property: Id(1)] string OrderNo, [property: Id(2)] string? RefundNo,
-    [property: Id(3)] string Status, [property: Id(4)] long Amount, [property: Id(5)] string? TransactionId);
+    [property: Id(3)] string Status, [property: Id(4)] long Amount, [property: Id(5)] string? TransactionId,
+    [property: Id(6)] string? AgreementNo = null);
 
 /// <summary>The HTTP answer the channel expects to a notification (each channel has its own words for "got it").</summary>
 public sealed record ChannelAnswer(int StatusCode, string ContentType, string Body);

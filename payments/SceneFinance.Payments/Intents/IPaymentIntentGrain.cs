@@ -12,7 +12,8 @@ public sealed record CreateIntent(
     [property: Id(4)] IdempotencyTicket Ticket,
     [property: Id(5)] string RequestedBy,
     [property: Id(6)] DateTimeOffset Now,
-    [property: Id(7)] bool Live = false);
+    [property: Id(7)] bool Live = false,
+    [property: Id(8)] string? AgreementNo = null);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundIntent(

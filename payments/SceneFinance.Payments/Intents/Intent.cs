@@ -18,7 +18,7 @@ public sealed record Intent(
     string Id, string Channel, string OrderNo, long Amount, string Description, IntentPurpose Purpose,
     string TicketId, string RequestHash, string ClientSecret, string Status, string? PayUrl, string? TransactionId, string? FailureCode,
     bool Fulfilled, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset UpdatedAt, ImmutableList<IntentRefund> Refunds,
-    DateTimeOffset? SucceededAt = null, bool Live = false)
+    DateTimeOffset? SucceededAt = null, bool Live = false, string? AgreementNo = null)
 {
     public long Captured => Status == IntentStatus.Succeeded ? Amount : 0;
     public long Refunded => Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount);
@@ -34,7 +34,7 @@ public sealed record Intent(
     public static Intent? Fold(Intent? s, object e) => (s, e) switch
     {
         (null, PaymentIntentCreated c) => new Intent(c.IntentId, c.Channel, c.OrderNo, c.Amount, c.Description, c.Purpose, c.TicketId, c.RequestHash,
-            c.ClientSecret, IntentStatus.RequiresPayment, null, null, null, false, c.CreatedAt, c.ExpiresAt, c.CreatedAt, [], Live: c.Live),
+            c.ClientSecret, IntentStatus.RequiresPayment, null, null, null, false, c.CreatedAt, c.ExpiresAt, c.CreatedAt, [], Live: c.Live, AgreementNo: c.AgreementNo),
         (null, _) => null,
         ({ } i, PaymentIntentSubmitted x) => i with { PayUrl = x.PayUrl, UpdatedAt = x.SubmittedAt },
         ({ } i, PaymentIntentProcessing x) => i with { Status = IntentStatus.Processing, UpdatedAt = x.At },

@@ -12,7 +12,7 @@ public sealed record IntentPurpose([property: Id(0)] string Kind, [property: Id(
 public sealed record PaymentIntentCreated(
     string IntentId, string Channel, string OrderNo, long Amount, string Description, IntentPurpose Purpose,
     string TicketId, string RequestHash, string RequestedBy, string ClientSecret, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
-    bool Live = false);
+    bool Live = false, string? AgreementNo = null);
 
 /// <summary>The channel took the order: the payer can pay at <see cref="PayUrl"/> (the channel's QR content).</summary>
 public sealed record PaymentIntentSubmitted(string IntentId, string PayUrl, DateTimeOffset SubmittedAt);

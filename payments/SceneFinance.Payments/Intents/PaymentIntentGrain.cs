@@ -47,7 +47,7 @@ public sealed class PaymentIntentGrain(
         if (adapters.Find(c.Channel, c.Live) is not { } adapter) return PaymentGateway.ChannelNotConfigured(c.Channel);
         var created = new PaymentIntentCreated(Id, c.Channel, adapter.OrderNo(Id), c.Amount, c.Description, c.Purpose,
             c.Ticket.DocumentId, c.Ticket.RequestHash, c.RequestedBy, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
-            c.Now, c.Now.AddMinutes(options.IntentLifetimeMinutes), c.Live);
+            c.Now, c.Now.AddMinutes(options.IntentLifetimeMinutes), c.Live, c.AgreementNo);
         // Recorded before the channel hears of it: whatever happens next, the janitor can find and finish it.
         var started = await _intent.Start(s => s is null
                 ? Decided.To(created).Insert(new ChannelOrder { Id = ChannelOrder.Key(c.Channel, created.OrderNo), TenantId = TenantId, IntentId = Id, Live = c.Live })
@@ -69,6 +69,16 @@ public sealed class PaymentIntentGrain(
             {
                 try
                 {
+                    if (s.AgreementNo is { } agreementNo)
+                    {
+                        // A debit under the payer's agreement: charged at once, nobody scans a code. Its outcome is recorded like a
+                        // notification's; when the answer is lost, the janitor asks the channel as for any other payment.
+                        var debit = await Call(ct => ((IWithholdingChannel)Adapter).Debit(request, agreementNo, ct));
+                        events.Add(new PaymentIntentSubmitted(Id, debit.PayUrl ?? "", now));
+                        var after = events.Aggregate(s, (state, e) => Intent.Fold(state, e)!);
+                        events.AddRange(OnPayment(after, debit.Status, debit, debit.FailureCode, now).Events);
+                        continue;
+                    }
                     var payment = await Call(ct => Adapter.Create(request, ct));
                     events.Add(new PaymentIntentSubmitted(Id, payment.PayUrl ?? "", now));
                 }
@@ -88,8 +98,15 @@ public sealed class PaymentIntentGrain(
             }
         }
         // Another activation may have recorded the channel's answer meanwhile: then it is not recorded twice.
-        return await _intent.Write(state => state.PayUrl is null && state.Status == IntentStatus.RequiresPayment ? Decided.To([.. events]) : Decided.Nothing,
+        var answered = await _intent.Write(state => state.PayUrl is null && state.Status == IntentStatus.RequiresPayment ? Decided.To([.. events]) : Decided.Nothing,
             View, new IdempotencyTicket(s.TicketId, s.RequestHash), now);
+        // A debit that succeeded at once hands its money to the purpose now, before it answers.
+        if (answered.Refusal is null && State.Status == IntentStatus.Succeeded && !State.Fulfilled)
+        {
+            await Settle(now);
+            return View(State);
+        }
+        return answered;
     }
 
     Task<PaymentIntentView?> IPaymentIntentGrain.Get() => Task.FromResult(_intent.State is { } s ? View(s) : null);

@@ -12,7 +12,8 @@ namespace SceneFinance.Payments.Notifications;
 /// the way the channel expects. "Received" is only said after the intent recorded what the notification means;
 /// anything else makes the channel deliver again.
 /// </summary>
-public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore store, IGrainFactory grains, TimeProvider clock, ILogger<NotificationInbox> log)
+public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore store, IGrainFactory grains, IEnumerable<IAgreementHolder> holders, TimeProvider clock,
+    ILogger<NotificationInbox> log)
 {
     public async Task<ChannelAnswer?> Receive(string channel, InboundNotification notification)
     {
@@ -43,6 +44,7 @@ public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore s
             await using (var query = store.QuerySession())
             {
                 if (await query.LoadAsync<ReceivedNotification>($"{channel}:{notice.NotificationId}") is not null) return adapter.Answer(true);
+                if (notice.AgreementNo is { } agreementNo) return await Agreement(channel, adapter, live, notice, agreementNo, now);
                 if (await query.LoadAsync<ChannelOrder>(ChannelOrder.Key(channel, notice.OrderNo)) is not { } order)
                 {
                     log.LogWarning("{Channel}: a notification names order {OrderNo}, which is not ours", channel, notice.OrderNo);
@@ -71,5 +73,28 @@ public sealed class NotificationInbox(ChannelAdapters adapters, IDocumentStore s
             log.LogWarning(e, "{Channel}: a notification could not be processed now; the channel will deliver it again", channel);
             return adapter.Answer(false);
         }
+    }
+
+    /// <summary>A withholding agreement signed or terminated: its holder hears of it (idempotently), then the channel is answered.</summary>
+    async Task<ChannelAnswer> Agreement(string channel, IChannelAdapter adapter, bool live, ChannelNotice notice, string agreementNo, DateTimeOffset now)
+    {
+        AgreementOwner? owner;
+        await using (var query = store.QuerySession())
+            owner = await query.LoadAsync<AgreementOwner>(AgreementOwner.Key(channel, agreementNo));
+        if (owner is null)
+        {
+            log.LogWarning("{Channel}: a notification names agreement {AgreementNo}, which is not ours", channel, agreementNo);
+            return adapter.Answer(true);
+        }
+        if (owner.Live != live) return adapter.Answer(false) with { StatusCode = 401 };
+        var holder = holders.FirstOrDefault(h => h.Kind == owner.Kind) ?? throw new InvalidOperationException($"No holder of agreements of kind {owner.Kind}.");
+        await holder.Changed(owner.TenantId, new AgreementChange(channel, agreementNo, owner.AgreementId, owner.TargetId, notice.Status, notice.TransactionId, now));
+        await using var session = store.LightweightSession();
+        session.Store(new ReceivedNotification
+        {
+            Id = $"{channel}:{notice.NotificationId}", TenantId = owner.TenantId, IntentId = owner.AgreementId, Status = $"agreement {notice.Status}", ReceivedAt = now,
+        });
+        await session.SaveChangesAsync();
+        return adapter.Answer(true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marten;
+using SceneFinance.Payments.Gateway;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Security;
 using SceneFinance.Platform.Time;
@@ -17,6 +18,14 @@ public sealed class SandboxOrders(IDocumentStore store, ITenantDirectory tenants
         await using var query = store.QuerySession();
         if (await query.LoadAsync<ChannelOrder>(ChannelOrder.Key(channel, orderNo)) is not { Live: false } order) return null;
         return await tenants.Find(order.TenantId) is { Live: false } ? order : null;
+    }
+
+    /// <summary>A sandbox tenant's withholding agreement at the simulator.</summary>
+    public async Task<AgreementOwner?> FindAgreement(string channel, string agreementNo)
+    {
+        await using var query = store.QuerySession();
+        if (await query.LoadAsync<AgreementOwner>(AgreementOwner.Key(channel, agreementNo)) is not { Live: false } owner) return null;
+        return await tenants.Find(owner.TenantId) is { Live: false } ? owner : null;
     }
 
     /// <summary>A signed-in platform admin, or a signed-in person of the order's own tenant (a tester, a guardian paying in the sandbox).</summary>

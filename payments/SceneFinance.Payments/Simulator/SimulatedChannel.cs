@@ -72,6 +72,21 @@ public sealed class SimRefund(string refundNo, long amount, DateTimeOffset reque
     public string? RefundTransactionId { get; internal set; }
 }
 
+public enum SimAgreementState { Pending, Signed, Terminated }
+
+/// <summary>A withholding agreement at the channel: offered, signed by the payer in the wallet app, terminated by either side.</summary>
+public sealed class SimAgreement(string agreementNo, string displayAccount, DateTimeOffset offeredAt)
+{
+    public string AgreementNo { get; } = agreementNo;
+    public string DisplayAccount { get; } = displayAccount;
+    public DateTimeOffset OfferedAt { get; } = offeredAt;
+    public SimAgreementState State { get; internal set; }
+    public string? ContractId { get; internal set; }
+    public DateTimeOffset? ChangedAt { get; internal set; }
+    /// <summary>Who ended it: <c>payer</c> (in the wallet app) or <c>merchant</c>.</summary>
+    public string? TerminatedBy { get; internal set; }
+}
+
 /// <summary>Something the channel tells the merchant about: a channel's own simulator turns it into that channel's notification.</summary>
 public sealed record SimEvent(string Kind, SimOrder Order, SimRefund? Refund)
 {
@@ -117,6 +132,81 @@ public sealed class SimulatedChannel(string channel, SimulatorBehaviour behaviou
         (Volatile.Read(ref _lost), Volatile.Read(ref _duplicated), Volatile.Read(ref _reordered), Volatile.Read(ref _delayed));
 
     public SimOrder? Find(string orderNo) => _orders.GetValueOrDefault(orderNo);
+
+    readonly ConcurrentDictionary<string, SimAgreement> _agreements = new();
+
+    /// <summary>Formats and signs an agreement's change as this channel's notification; set by a simulator whose channel offers agreements.</summary>
+    public Func<SimAgreement, InboundNotification?>? FormatAgreement { get; set; }
+
+    public IReadOnlyCollection<SimAgreement> Agreements => _agreements.Values.ToArray();
+
+    public SimAgreement? FindAgreement(string agreementNo) => _agreements.GetValueOrDefault(agreementNo);
+
+    /// <summary>Offers an agreement for the payer to sign (the same number again is the same agreement).</summary>
+    public SimAgreement OfferAgreement(string agreementNo, string displayAccount) =>
+        _agreements.GetOrAdd(agreementNo, no => new SimAgreement(no, displayAccount, clock.GetUtcNow()));
+
+    /// <summary>The payer signs (or refuses) the agreement in the wallet app; the merchant is notified of a signature.</summary>
+    public SimAgreement PayerSigns(string agreementNo, bool sign = true)
+    {
+        var agreement = FindAgreement(agreementNo) ?? throw new ChannelRejectedException(Channel, "CONTRACT_NOT_EXIST", "No such agreement.");
+        lock (agreement)
+        {
+            if (agreement.State != SimAgreementState.Pending) return agreement;
+            agreement.State = sign ? SimAgreementState.Signed : SimAgreementState.Terminated;
+            agreement.TerminatedBy = sign ? null : "payer";
+            agreement.ContractId = sign ? NewTransactionId() : null;
+            agreement.ChangedAt = clock.GetUtcNow();
+        }
+        NotifyAgreement(agreement);
+        return agreement;
+    }
+
+    /// <summary>Ends the agreement (the payer in the wallet app, or the merchant through the API); the merchant is notified.</summary>
+    public SimAgreement TerminateAgreement(string agreementNo, string by)
+    {
+        var agreement = FindAgreement(agreementNo) ?? throw new ChannelRejectedException(Channel, "CONTRACT_NOT_EXIST", "No such agreement.");
+        lock (agreement)
+        {
+            if (agreement.State == SimAgreementState.Terminated) return agreement;
+            (agreement.State, agreement.TerminatedBy, agreement.ChangedAt) = (SimAgreementState.Terminated, by, clock.GetUtcNow());
+        }
+        NotifyAgreement(agreement);
+        return agreement;
+    }
+
+    /// <summary>
+    /// Charges the payer under a signed agreement: the order is created and paid (or declined, <see cref="SimulatorBehaviour.DeclineRate"/>)
+    /// at once, and notified like a payment. The same order number again is the same charge.
+    /// </summary>
+    public SimOrder Deduct(string orderNo, long amount, string description, string agreementNo)
+    {
+        if (FindAgreement(agreementNo) is not { State: SimAgreementState.Signed })
+            throw new ChannelRejectedException(Channel, "CONTRACT_ERROR", "No signed agreement under this number.");
+        var order = _orders.GetOrAdd(orderNo, no => new SimOrder(no, amount, description, clock.GetUtcNow(), clock.GetUtcNow().AddHours(1)));
+        if (order.Amount != amount) throw new ChannelRejectedException(Channel, "ORDER_MISMATCH", "The order number is in use with another amount.");
+        lock (order)
+        {
+            if (order.State != SimOrderState.Open) return order;
+            if (!Happens(Behaviour.DeclineRate, orderNo, "decline"))
+                (order.State, order.PaidAt, order.TransactionId) = (SimOrderState.Paid, clock.GetUtcNow(), NewTransactionId());
+            else
+                (order.State, order.FailureCode) = (SimOrderState.Failed, "BALANCE_NOT_ENOUGH");
+        }
+        Notify(new SimEvent(order.State == SimOrderState.Paid ? SimEvent.Paid : SimEvent.PaymentFailed, order, null), 0);
+        return order;
+    }
+
+    void NotifyAgreement(SimAgreement agreement)
+    {
+        if (FormatAgreement?.Invoke(agreement) is not { } notification || Delivery is null) return;
+        Interlocked.Increment(ref _inFlight);
+        _ = Task.Run(async () =>
+        {
+            try { await DeliverWithRetries(notification, TimeSpan.Zero); }
+            finally { Interlocked.Decrement(ref _inFlight); }
+        });
+    }
 
     /// <summary>A draw in [0, 1) fixed by the seed, the subject (order or refund number) and what is drawn for.</summary>
     public double Draw(string subject, string what)

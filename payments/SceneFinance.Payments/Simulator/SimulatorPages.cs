@@ -93,6 +93,43 @@ public static class SimulatorPages
             return Page(ChannelName(channel), body.ToString());
         }).AllowAnonymous().ExcludeFromDescription();
 
+        // The wallet app's agreement page: the payer signs (or refuses) a withholding agreement, or ends a signed one.
+        app.MapGet("/simulator/{channel}/agreements/{agreementNo}", async (string channel, string agreementNo, HttpContext http, ChannelSimulators sims, SandboxOrders orders, IAntiforgery antiforgery) =>
+        {
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].FindAgreement(agreementNo) is not { } agreement || await orders.FindAgreement(channel, agreementNo) is not { } owner)
+                return Page("Not found 未找到", "<p>No such agreement.</p>", 404);
+            var body = new StringBuilder("<h1>Password-free debit agreement 免密代扣协议</h1>");
+            body.Append($"<p class=\"status\" data-testid=\"agreement-state\">{agreement.State}</p><p>{E(agreement.DisplayAccount)}</p>");
+            if (!SandboxOrders.MayPay(http.User, owner.TenantId))
+            {
+                var back = Uri.EscapeDataString($"/simulator/{channel}/agreements/{agreementNo}");
+                body.Append($"<p><a class=\"button\" data-testid=\"sign-in-to-pay\" href=\"/login?returnUrl={back}\">Sign in 登录</a></p>");
+                return Page(ChannelName(channel), body.ToString());
+            }
+            var tokens = antiforgery.GetAndStoreTokens(http);
+            var form = $"<form method=\"post\"><input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken ?? "")}\">";
+            if (agreement.State == SimAgreementState.Pending)
+                body.Append(form + "<button class=\"button\" name=\"decision\" value=\"sign\" data-testid=\"sign\">Sign 确认签约</button>"
+                    + "<button class=\"button secondary\" name=\"decision\" value=\"refuse\" data-testid=\"refuse\">Refuse 拒绝</button></form>");
+            else if (agreement.State == SimAgreementState.Signed)
+                body.Append(form + "<button class=\"button secondary\" name=\"decision\" value=\"terminate\" data-testid=\"terminate\">End the agreement 解约</button></form>");
+            return Page(ChannelName(channel), body.ToString());
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapPost("/simulator/{channel}/agreements/{agreementNo}", async (string channel, string agreementNo, HttpContext http, ChannelSimulators sims, SandboxOrders orders, IAntiforgery antiforgery) =>
+        {
+            if (http.User.Identity?.IsAuthenticated != true) return Results.Unauthorized();
+            if (!PaymentChannels.All.Contains(channel) || sims[channel].FindAgreement(agreementNo) is null || await orders.FindAgreement(channel, agreementNo) is not { } owner
+                || !SandboxOrders.MayPay(http.User, owner.TenantId))
+                return Results.NotFound();
+            if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && !await antiforgery.IsRequestValidAsync(http))
+                return Results.BadRequest();
+            var decision = (await http.Request.ReadFormAsync())["decision"].ToString();
+            if (decision == "terminate") sims[channel].TerminateAgreement(agreementNo, "payer");
+            else sims[channel].PayerSigns(agreementNo, decision == "sign");
+            return Results.Redirect($"/simulator/{channel}/agreements/{Uri.EscapeDataString(agreementNo)}");
+        }).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+
         // Antiforgery is checked here, not by the middleware: a bearer token (a script, a test) carries no ambient credential to forge.
         app.MapPost("/simulator/{channel}/{orderNo}", async (string channel, string orderNo, HttpContext http, ChannelSimulators sims, SandboxOrders orders, IAntiforgery antiforgery) =>
         {

@@ -16,6 +16,8 @@ using SceneFinance.Scenes.Hospital.Refunding;
 using SceneFinance.Scenes.Hospital.Registering;
 using SceneFinance.Scenes.Hospital.Reporting;
 using SceneFinance.Scenes.Hospital.Settings;
+using SceneFinance.Scenes.Hospital.Withholding;
+using SceneFinance.Payments.Gateway;
 
 namespace SceneFinance.Scenes.Hospital;
 
@@ -32,6 +34,9 @@ public static class HospitalConfiguration
         services.AddSingleton<HospitalDesk>();
         services.AddSingleton<RefundRunner>();
         services.AddSingleton<CreditSettlement>();
+        services.AddSingleton<WithholdingAgreements>();
+        services.AddSingleton<IAgreementHolder>(sp => sp.GetRequiredService<WithholdingAgreements>());
+        services.AddSingleton<SettlementReminders>();
         services.AddSingleton<PaidNotices>();
         services.AddSingleton<PatientQrCodes>();
         services.AddSingleton<KioskVisits>();
@@ -54,6 +59,8 @@ public static class HospitalConfiguration
             typeof(RefundRefused), typeof(RefundExecuted), typeof(RefundLineFunded), typeof(RefundLineReleased), typeof(PatientDischarged),
             typeof(ClinicSlotOpened), typeof(ClinicNumberTaken),
         ]);
+        opts.Events.AddEventTypes([typeof(WithholdingOffered), typeof(WithholdingSigned), typeof(WithholdingCanceled)]);
+        opts.Schema.For<WithholdingListing>().Index(x => x.Status);
         opts.Schema.For<HisClient>().SingleTenanted();
         opts.Schema.For<HisOrderClaim>();
         opts.Schema.For<PatientAccountListing>().Index(x => x.CreditOutstanding);
@@ -73,6 +80,7 @@ public static class HospitalConfiguration
         hospital.MapCashierShifts();
         hospital.MapClinicSlots();
         CreditSettlement.MapCreditSettlements(hospital);
+        WithholdingAgreements.MapWithholding(hospital);
         DailyReport.MapDailyReport(hospital);
         api.MapHisOrders();
         api.MapKiosk();

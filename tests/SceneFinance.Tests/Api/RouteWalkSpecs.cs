@@ -36,6 +36,7 @@ public sealed class RouteWalkSpecs(SceneApp app)
         ["/admin/language/{language}"] = "the sign-in page's language switch (a cookie, no data)",
         ["/pay/{tenantId}/{intentId}"] = "a payer's checkout link (its secret is in the link)",
         ["/simulator/{channel}/{orderNo}"] = "the simulated wallet app a payer confirms in (sandbox)",
+        ["/simulator/{channel}/agreements/{agreementNo}"] = "the simulated wallet app a payer signs or ends a withholding agreement in (sandbox; acting needs a sign-in)",
         ["/login"] = "the shell's sign-in page",
         ["/portal/login"] = "the parent portal's sign-in page",
         ["/portal"] = "the parent portal: it sends a visitor who is not signed in to its sign-in page",

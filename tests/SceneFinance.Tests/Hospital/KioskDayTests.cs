@@ -122,14 +122,43 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
         });
         var daytime = clock.Elapsed;
 
-        // The night, run twice: the second run settles nobody again.
+        // A few credit-care patients without a linked channel, owing more than their deposit, sign a WeChat Pay withholding agreement.
+        var agreed = new List<string>();
+        foreach (var patient in patients)
+        {
+            if (agreed.Count == 5) break;
+            var a = await h.Account(patient);
+            if (a["credit"] is not JsonObject c || c["linkedChannel"] is not null || L(c["outstanding"]) <= L(a["deposit"]!["balance"])) continue;
+            var offered = (await h.Api.Post($"{h.H}/patients/{patient}/withholding-agreement", new { channel = "wechat-pay" }, h.S.AdminToken)).Expect(HttpStatusCode.Created);
+            app.Simulators["wechat-pay"].PayerSigns(Str(offered["signUrl"]).Split('/')[^1]);
+            agreed.Add(patient);
+        }
+        Assert.NotEmpty(agreed);
+        foreach (var patient in agreed)
+        {
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (Str((await h.Api.Get($"{h.H}/patients/{patient}/withholding-agreement", h.S.AdminToken)).Expect(HttpStatusCode.OK)["status"]) != "active")
+            {
+                Assert.True(DateTime.UtcNow < until, "the agreement's signed notification");
+                await Task.Delay(100);
+            }
+        }
+
+        // The night, run twice: the second run settles nobody again; the agreed patients are debited directly, once.
         var first = (await h.Api.Post($"{h.H}/credit-settlements", new { date = "2030-06-01" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
         var second = (await h.Api.Post($"{h.H}/credit-settlements", new { date = "2030-06-01" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
         Assert.True(first["settled"].GetValue<int>() > 0);
         Assert.Equal(0, second["settled"].GetValue<int>());
         Assert.Equal(first["paymentRequests"].GetValue<int>(), second["paymentRequests"].GetValue<int>()); // the same requests, replayed
+        var debited = first["debited"].AsArray();
+        Assert.Equal(agreed.Order(), debited.Select(d => Str(d!["patientId"])).Order());
+        Assert.All(debited, d => Assert.Equal("succeeded", Str(d!["status"])));
+        var debits = debited.Select(d => Str(d!["intentId"])).ToHashSet();
+        Assert.Equal(debits, second["debited"].AsArray().Select(d => Str(d!["intentId"])).ToHashSet());
+        foreach (var patient in agreed) Assert.Equal(0, L((await h.Account(patient))["credit"]!["outstanding"]));
+        Count("withheld-overnight", agreed.Count);
         var settlementIntents = (await h.Api.Get($"{h.S.Base}/payment-intents?limit=500", h.S.AdminToken)).Expect(HttpStatusCode.OK)["items"].AsArray()
-            .Where(x => Str(x!["purpose"]!["kind"]) == "credit-care").ToList();
+            .Where(x => Str(x!["purpose"]!["kind"]) == "credit-care" && !debits.Contains(Str(x["id"]))).ToList();
         Assert.Equal(first["paymentRequests"].GetValue<int>(), settlementIntents.Count);
         foreach (var x in settlementIntents) await h.Approve(await h.S.Intent(Str(x!["id"])));
         await app.Simulators.Quiet(TimeSpan.FromSeconds(30));

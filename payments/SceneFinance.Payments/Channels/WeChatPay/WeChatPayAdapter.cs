@@ -5,8 +5,8 @@ using SceneFinance.Payments.Gateway;
 
 namespace SceneFinance.Payments.Channels.WeChatPay;
 
-/// <summary>WeChat Pay (Native QR payments) in the gateway's common model.</summary>
-public sealed class WeChatPayAdapter(IWeChatPayApi api, WeChatPayKeys keys, GatewayOptions options) : IChannelAdapter
+/// <summary>WeChat Pay (Native QR payments, and 委托代扣 debits under a signed contract) in the gateway's common model.</summary>
+public sealed class WeChatPayAdapter(IWeChatPayApi api, WeChatPayKeys keys, GatewayOptions options) : IChannelAdapter, IWithholdingChannel
 {
     public string Channel => PaymentChannels.WeChatPay;
 
@@ -21,6 +21,38 @@ public sealed class WeChatPayAdapter(IWeChatPayApi api, WeChatPayKeys keys, Gate
             options.NotifyUrl(Channel), new WxAmount(r.Amount)), ct);
         return new ChannelPayment(r.OrderNo, IntentStatus.RequiresPayment, r.Amount, PayUrl: answer.CodeUrl);
     }
+
+    // out_contract_code: up to 32 of [0-9A-Za-z], unique per merchant.
+    public string AgreementNo(string agreementId) => "SFC" + agreementId[^26..];
+
+    public async Task<ChannelAgreement> Offer(ChannelAgreementRequest r, CancellationToken ct)
+    {
+        var answer = await api.PreEntrustSign(new WxPreEntrustSignRequest(keys.AppId, keys.MchId, keys.PapayPlanId, r.AgreementNo, Truncate(r.DisplayAccount, 32),
+            options.NotifyUrl(Channel)), ct);
+        return new ChannelAgreement(r.AgreementNo, AgreementStatus.Pending, answer.RedirectUrl);
+    }
+
+    public async Task<ChannelAgreement> QueryAgreement(string agreementNo, CancellationToken ct) => Map(await api.QueryContract(agreementNo, keys.PapayPlanId, ct));
+
+    public async Task<ChannelAgreement> Terminate(string agreementNo, string reason, CancellationToken ct)
+    {
+        await api.TerminateContract(agreementNo, new WxTerminateContractRequest(keys.MchId, Truncate(reason, 64)), ct);
+        return Map(await api.QueryContract(agreementNo, keys.PapayPlanId, ct));
+    }
+
+    public async Task<ChannelPayment> Debit(ChannelPaymentRequest r, string agreementNo, CancellationToken ct)
+    {
+        await api.ApplyDeduct(new WxPapayApplyRequest(keys.AppId, keys.MchId, Truncate(r.Description, 127), r.OrderNo, agreementNo, options.NotifyUrl(Channel),
+            new WxAmount(r.Amount)), ct);
+        return Map(await api.QueryByOutTradeNo(r.OrderNo, keys.MchId, ct));
+    }
+
+    static ChannelAgreement Map(WxContract c) => new(c.OutContractCode, c.ContractState switch
+    {
+        "SIGNED" => AgreementStatus.Signed,
+        "TERMINATED" => AgreementStatus.Terminated,
+        _ => AgreementStatus.Pending,
+    }, ContractId: c.ContractId);
 
     public async Task<ChannelPayment> Query(string orderNo, CancellationToken ct) => Map(await api.QueryByOutTradeNo(orderNo, keys.MchId, ct));
 
@@ -59,6 +91,12 @@ public sealed class WeChatPayAdapter(IWeChatPayApi api, WeChatPayKeys keys, Gate
                 var tx = JsonSerializer.Deserialize<WxTransaction>(plain)!;
                 var payment = Map(tx);
                 return new ChannelNotice(body.Id, tx.OutTradeNo, null, payment.Status, tx.Amount.Total, tx.TransactionId);
+            }
+            if (body.EventType.StartsWith("PAPAY.", StringComparison.Ordinal))
+            {
+                var contract = JsonSerializer.Deserialize<WxContractResource>(plain)!;
+                return new ChannelNotice(body.Id, "", null, contract.ChangeType == "ADD" ? AgreementStatus.Signed : AgreementStatus.Terminated, 0,
+                    contract.ContractId, contract.OutContractCode);
             }
             if (body.EventType.StartsWith("REFUND.", StringComparison.Ordinal))
             {

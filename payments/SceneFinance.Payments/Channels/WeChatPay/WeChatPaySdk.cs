@@ -84,6 +84,48 @@ public sealed record WxRefundResource(
     [property: JsonPropertyName("refund_status")] string RefundStatus,
     [property: JsonPropertyName("amount")] WxRefundAmount Amount);
 
+// 委托代扣 (papay): the payer signs a contract under the merchant's plan in WeChat; the merchant then applies for debits.
+
+public sealed record WxPreEntrustSignRequest(
+    [property: JsonPropertyName("appid")] string AppId,
+    [property: JsonPropertyName("mchid")] string MchId,
+    [property: JsonPropertyName("plan_id")] string PlanId,
+    [property: JsonPropertyName("out_contract_code")] string OutContractCode,
+    [property: JsonPropertyName("contract_display_account")] string ContractDisplayAccount,
+    [property: JsonPropertyName("notify_url")] string NotifyUrl);
+
+public sealed record WxPreEntrustSignResponse([property: JsonPropertyName("redirect_url")] string RedirectUrl);
+
+/// <summary>contract_state: NOT_SIGNED, SIGNED, TERMINATED.</summary>
+public sealed record WxContract(
+    [property: JsonPropertyName("mchid")] string MchId,
+    [property: JsonPropertyName("plan_id")] string PlanId,
+    [property: JsonPropertyName("out_contract_code")] string OutContractCode,
+    [property: JsonPropertyName("contract_id")] string? ContractId,
+    [property: JsonPropertyName("contract_state")] string ContractState,
+    [property: JsonPropertyName("contract_termination_mode")] string? TerminationMode = null);
+
+public sealed record WxTerminateContractRequest(
+    [property: JsonPropertyName("mchid")] string MchId,
+    [property: JsonPropertyName("contract_termination_remark")] string Remark);
+
+public sealed record WxPapayApplyRequest(
+    [property: JsonPropertyName("appid")] string AppId,
+    [property: JsonPropertyName("mchid")] string MchId,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("out_trade_no")] string OutTradeNo,
+    [property: JsonPropertyName("out_contract_code")] string OutContractCode,
+    [property: JsonPropertyName("notify_url")] string NotifyUrl,
+    [property: JsonPropertyName("amount")] WxAmount Amount);
+
+/// <summary>The decrypted resource of a contract notification (event_type PAPAY.SIGN or PAPAY.TERMINATE); change_type ADD or DELETE.</summary>
+public sealed record WxContractResource(
+    [property: JsonPropertyName("out_contract_code")] string OutContractCode,
+    [property: JsonPropertyName("contract_id")] string? ContractId,
+    [property: JsonPropertyName("plan_id")] string PlanId,
+    [property: JsonPropertyName("change_type")] string ChangeType,
+    [property: JsonPropertyName("operate_time")] string OperateTime);
+
 /// <summary>WeChat Pay's API as the SDK calls it (one method per HTTPS endpoint).</summary>
 public interface IWeChatPayApi
 {
@@ -104,6 +146,18 @@ public interface IWeChatPayApi
 
     /// <summary>GET /v3/bill/tradebill?bill_date= (the bill's rows, already downloaded).</summary>
     Task<IReadOnlyList<WxBillRow>> TradeBill(DateOnly billDate, CancellationToken ct);
+
+    /// <summary>POST /v3/papay/contracts/pre-entrust-sign</summary>
+    Task<WxPreEntrustSignResponse> PreEntrustSign(WxPreEntrustSignRequest request, CancellationToken ct);
+
+    /// <summary>GET /v3/papay/contracts/out-contract-code/{out_contract_code}?plan_id=</summary>
+    Task<WxContract> QueryContract(string outContractCode, string planId, CancellationToken ct);
+
+    /// <summary>POST /v3/papay/contracts/out-contract-code/{out_contract_code}/terminate</summary>
+    Task TerminateContract(string outContractCode, WxTerminateContractRequest request, CancellationToken ct);
+
+    /// <summary>POST /v3/papay/pay/transactions/apply (the outcome is queried or notified like a Native payment's).</summary>
+    Task ApplyDeduct(WxPapayApplyRequest request, CancellationToken ct);
 }
 
 /// <summary>The merchant's WeChat Pay credentials: ids, the API v3 key (decrypts notifications) and the platform's public key (verifies them).</summary>
@@ -114,6 +168,8 @@ public sealed class WeChatPayKeys
     public byte[] ApiV3Key { get; init; } = RandomNumberGenerator.GetBytes(32);
     public RSA PlatformKey { get; init; } = RSA.Create(2048);
     public string PlatformSerial { get; init; } = "5157F09EFDC096DE15EBE81A47057A72";
+    /// <summary>The 委托代扣 template (plan) the merchant registered with WeChat Pay.</summary>
+    public string PapayPlanId { get; init; } = "12535";
 }
 
 /// <summary>WeChat Pay's notification cryptography: the resource is AES-256-GCM encrypted, the body RSA-SHA256 signed.</summary>

@@ -17,6 +17,7 @@ public sealed class WeChatPaySimulator : IWeChatPayApi
     {
         (_sim, _keys, _clock) = (sim, keys, clock);
         sim.Format = Notification;
+        sim.FormatAgreement = ContractNotification;
         sim.IsAccepted = a => a.StatusCode is 200 or 204;
     }
 
@@ -63,6 +64,62 @@ public sealed class WeChatPaySimulator : IWeChatPayApi
             new WxBillRow(billDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), l.TransactionId, l.OrderNo, l.RefundNo,
                 l.Kind == "refund" ? "REFUND" : "SUCCESS", l.Amount)).ToList());
 
+    public Task<WxPreEntrustSignResponse> PreEntrustSign(WxPreEntrustSignRequest r, CancellationToken ct)
+    {
+        if (r.MchId != _keys.MchId || r.AppId != _keys.AppId || r.PlanId != _keys.PapayPlanId) throw new ChannelRejectedException(_sim.Channel, "PARAM_ERROR", "appid/mchid/plan_id mismatch");
+        if (r.OutContractCode.Length is < 6 or > 32) throw new ChannelRejectedException(_sim.Channel, "PARAM_ERROR", "out_contract_code must be 6 to 32 characters");
+        var agreement = _sim.OfferAgreement(r.OutContractCode, r.ContractDisplayAccount);
+        _sim.MaybeLoseAnswer(r.OutContractCode, "pre-entrust-sign");
+        return Task.FromResult(new WxPreEntrustSignResponse($"/simulator/{_sim.Channel}/agreements/{agreement.AgreementNo}"));
+    }
+
+    public Task<WxContract> QueryContract(string outContractCode, string planId, CancellationToken ct)
+    {
+        var agreement = _sim.FindAgreement(outContractCode) ?? throw new ChannelRejectedException(_sim.Channel, "RESOURCE_NOT_EXISTS", "签约协议不存在");
+        _sim.MaybeLoseAnswer(outContractCode, "query-contract");
+        return Task.FromResult(Contract(agreement));
+    }
+
+    public Task TerminateContract(string outContractCode, WxTerminateContractRequest r, CancellationToken ct)
+    {
+        _sim.TerminateAgreement(outContractCode, "merchant");
+        _sim.MaybeLoseAnswer(outContractCode, "terminate-contract");
+        return Task.CompletedTask;
+    }
+
+    public Task ApplyDeduct(WxPapayApplyRequest r, CancellationToken ct)
+    {
+        if (r.MchId != _keys.MchId || r.AppId != _keys.AppId) throw new ChannelRejectedException(_sim.Channel, "PARAM_ERROR", "appid/mchid mismatch");
+        _sim.Deduct(r.OutTradeNo, r.Amount.Total, r.Description, r.OutContractCode);
+        _sim.MaybeLoseAnswer(r.OutTradeNo, "papay-apply");
+        return Task.CompletedTask;
+    }
+
+    WxContract Contract(SimAgreement a)
+    {
+        lock (a)
+            return new WxContract(_keys.MchId, _keys.PapayPlanId, a.AgreementNo, a.ContractId, a.State switch
+            {
+                SimAgreementState.Signed => "SIGNED",
+                SimAgreementState.Terminated => "TERMINATED",
+                _ => "NOT_SIGNED",
+            }, a.TerminatedBy == "payer" ? "USER" : a.TerminatedBy is null ? null : "MCH");
+    }
+
+    /// <summary>PAPAY.SIGN / PAPAY.TERMINATE, encrypted and signed like every WeChat Pay notification.</summary>
+    InboundNotification? ContractNotification(SimAgreement a)
+    {
+        var contract = Contract(a);
+        if (contract.ContractState == "NOT_SIGNED") return null;
+        var signed = contract.ContractState == "SIGNED";
+        var now = _clock.GetUtcNow();
+        var resource = JsonSerializer.Serialize(new WxContractResource(a.AgreementNo, contract.ContractId, _keys.PapayPlanId, signed ? "ADD" : "DELETE",
+            now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)), WxCrypto.Json);
+        var eventType = signed ? "PAPAY.SIGN" : "PAPAY.TERMINATE";
+        return Signed(JsonSerializer.Serialize(new WxNotification(Guid.NewGuid().ToString(), now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            "encrypt-resource", eventType, signed ? "签约成功" : "解约通知", WxCrypto.Encrypt(_keys.ApiV3Key, "contract", resource)), WxCrypto.Json), now);
+    }
+
     WxTransaction Transaction(SimOrder o)
     {
         lock (o)
@@ -105,6 +162,11 @@ public sealed class WeChatPaySimulator : IWeChatPayApi
         var now = _clock.GetUtcNow();
         var body = JsonSerializer.Serialize(new WxNotification(Guid.NewGuid().ToString(), now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
             "encrypt-resource", eventType, eventType == "TRANSACTION.SUCCESS" ? "支付成功" : "退款通知", WxCrypto.Encrypt(_keys.ApiV3Key, originalType, resource)), WxCrypto.Json);
+        return Signed(body, now);
+    }
+
+    InboundNotification Signed(string body, DateTimeOffset now)
+    {
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         return new InboundNotification(new Dictionary<string, string>

@@ -12,6 +12,8 @@ using SceneFinance.Scenes.Hospital.Patients;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.Refunding;
 using SceneFinance.Scenes.Hospital.Settings;
+using SceneFinance.Scenes.Hospital.Withholding;
+using SceneFinance.Payments.Gateway;
 
 namespace SceneFinance.Scenes.Hospital.CreditCare;
 
@@ -20,9 +22,24 @@ public sealed class CreditSettlementDay
 {
     public string Id { get; set; } = "";
     public DateTimeOffset RanAt { get; set; }
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The patients debited directly under their withholding agreement, and how each debit ended.</summary>
+    public List<DirectDebit> Debits { get; set; } = [];
+
+    /// <summary>Some debit's outcome is not known yet (the channel's answer was lost): the job looks again until it is.</summary>
+    public bool DebitsOpen { get; set; }
 }
 
-public sealed record SettlementRun(string Date, int Patients, int Settled, long FromDeposit, long StillOpen, int PaymentRequests);
+/// <summary>
+/// A patient debited directly under their agreement: <c>status</c> is the debit's (<c>succeeded</c>, <c>processing</c> while the channel's
+/// answer is unknown, <c>failed</c>: the patient was then asked to approve in the wallet, as without an agreement).
+/// </summary>
+public sealed record DirectDebit(string PatientId, string Channel, string IntentId, long Amount, string Status);
+
+/// <summary>A night's run: <c>debited</c> lists the patients settled directly under their withholding agreements.</summary>
+public sealed record SettlementRun(string Date, int Patients, int Settled, long FromDeposit, long StillOpen, int PaymentRequests,
+    IReadOnlyList<DirectDebit>? Debited = null);
 
 /// <summary>
 /// Credit care's nightly settlement: every patient with open credit pays from the deposit first; what is left is asked of
@@ -31,13 +48,22 @@ public sealed record SettlementRun(string Date, int Patients, int Settled, long 
 /// request is keyed by patient and date, so running it twice settles once.
 /// </summary>
 public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains, HospitalDesk desk, RefundRunner refunds, TenantClock clock,
-    ILogger<CreditSettlement> log)
+    WithholdingAgreements withholding, SettlementReminders reminders, IPaymentGateway gateway, ILogger<CreditSettlement> log)
 {
     public async Task<SettlementRun> Run(string tenantId, string localDate)
     {
         IReadOnlyList<PatientAccountListing> open;
+        CreditSettlementDay? before;
         await using (var session = store.QuerySession(tenantId))
+        {
             open = await session.Query<PatientAccountListing>().Where(p => p.CreditOutstanding > 0).ToListAsync();
+            before = await session.LoadAsync<CreditSettlementDay>(localDate);
+        }
+        var agreed = await withholding.Active(tenantId);
+        var debits = (before?.Debits ?? []).ToDictionary(d => d.PatientId);
+        // Run again: a debit whose outcome was unknown may be known by now.
+        foreach (var d in debits.Values.Where(d => d.Status == IntentStatus.Processing).ToList())
+            debits[d.PatientId] = await Follow(tenantId, localDate, d);
         int settled = 0, requests = 0;
         long fromDeposit = 0, stillOpen = 0;
         foreach (var p in open)
@@ -52,23 +78,102 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
             if (outcome.Ran) settled++;
             fromDeposit += outcome.FromDeposit;
             stillOpen += outcome.Remaining;
-            if (outcome.Remaining > 0 && outcome.LinkedChannel is { } channel)
+            if (outcome.Remaining <= 0) continue;
+            if (agreed.TryGetValue(p.Id, out var agreement) || debits.ContainsKey(p.Id))
             {
-                // Keyed by patient and date: a second run names the same request, and the channel is asked once.
-                var asked = await desk.RepayCredit(tenantId, p.Id, channel, "nightly", "nightly", $"credit-{p.Id}-{localDate}");
-                if (asked.Refusal is { } no)
-                    log.LogWarning("Credit settlement {Date}: patient {PatientId}'s linked channel could not be asked ({Code})", localDate, p.Id, no.Code);
-                else requests++;
+                var debit = await Debit(tenantId, p.Id, localDate, agreement, debits.GetValueOrDefault(p.Id));
+                if (debit is not null) debits[p.Id] = debit;
+                // Debited, or its outcome still unknown: no wallet request (the janitor settles it; a failure asks the wallet then).
+                if (debit is { Status: not IntentStatus.Failed }) continue;
             }
+            if (await AskWallet(tenantId, p.Id, localDate, outcome.LinkedChannel ?? agreement?.Channel)) requests++;
         }
         await using (var session = store.LightweightSession(tenantId))
         {
-            session.Store(new CreditSettlementDay { Id = localDate, RanAt = clock.UtcNow });
+            session.Store(new CreditSettlementDay
+            {
+                Id = localDate, RanAt = before?.RanAt ?? clock.UtcNow, TenantId = tenantId, Debits = [.. debits.Values],
+                DebitsOpen = debits.Values.Any(d => d.Status == IntentStatus.Processing),
+            });
             await session.SaveChangesAsync();
         }
         log.LogInformation("Credit settlement {Date} of tenant {TenantId}: {Settled} settled, {FromDeposit} fen from deposits, {Open} fen still open",
             localDate, tenantId, settled, fromDeposit, stillOpen);
-        return new SettlementRun(localDate, open.Count, settled, fromDeposit, stillOpen, requests);
+        return new SettlementRun(localDate, open.Count, settled, fromDeposit, stillOpen, requests, [.. debits.Values.OrderBy(d => d.PatientId)]);
+    }
+
+    /// <summary>
+    /// The patient's debit under their agreement for this date (keyed by patient and date: once per night, whatever the number of
+    /// runs), as it stands now; null when it could not be asked (then the wallet is).
+    /// </summary>
+    async Task<DirectDebit?> Debit(string tenantId, string patientId, string localDate, WithholdingListing? agreement, DirectDebit? known)
+    {
+        if (known is { Status: not IntentStatus.Processing }) return known;
+        if (known is null && agreement is not null)
+        {
+            var asked = await desk.RepayCredit(tenantId, patientId, agreement.Channel, "nightly", "nightly", $"withhold-{patientId}-{localDate}", agreement.AgreementNo);
+            if (asked.Refusal is { } no)
+            {
+                log.LogWarning("Credit settlement {Date}: patient {PatientId} could not be debited under their agreement ({Code})", localDate, patientId, no.Code);
+                return null;
+            }
+            known = new DirectDebit(patientId, agreement.Channel, asked.Value!.Id, asked.Value.Amount, IntentStatus.Processing);
+        }
+        if (known is null) return null;
+        var intent = await gateway.Retrieve(tenantId, known.IntentId);
+        return known with
+        {
+            Status = intent?.Status switch
+            {
+                IntentStatus.Succeeded => IntentStatus.Succeeded,
+                IntentStatus.Failed or IntentStatus.Canceled => IntentStatus.Failed,
+                _ => IntentStatus.Processing,
+            },
+        };
+    }
+
+    /// <summary>A debit whose outcome was unknown, as the intent knows it now; failed, the patient is asked in the wallet instead (once).</summary>
+    async Task<DirectDebit> Follow(string tenantId, string localDate, DirectDebit d)
+    {
+        var now = await Debit(tenantId, d.PatientId, localDate, null, d) ?? d;
+        if (now.Status == IntentStatus.Failed)
+        {
+            var linked = (await desk.Patient(tenantId, d.PatientId, a => a.Get())).Value?.Credit?.LinkedChannel;
+            await AskWallet(tenantId, d.PatientId, localDate, linked ?? d.Channel);
+        }
+        return now;
+    }
+
+    /// <summary>Asks the patient to approve what is owed in the channel's wallet app; keyed by patient and date, so asked once.</summary>
+    async Task<bool> AskWallet(string tenantId, string patientId, string localDate, string? channel)
+    {
+        if (channel is null) return false;
+        var asked = await desk.RepayCredit(tenantId, patientId, channel, "nightly", "nightly", $"credit-{patientId}-{localDate}");
+        if (asked.Refusal is { } no)
+            log.LogWarning("Credit settlement {Date}: patient {PatientId}'s linked channel could not be asked ({Code})", localDate, patientId, no.Code);
+        return asked.Refusal is null;
+    }
+
+    /// <summary>
+    /// Debits whose outcome was unknown at the run: once the janitor learned it from the channel, a success is recorded as such and a
+    /// failure leaves the patient on the approve-in-wallet flow (asked once: the same key as the run's own request).
+    /// </summary>
+    async Task FollowDebits(CancellationToken ct)
+    {
+        IReadOnlyList<CreditSettlementDay> open;
+        await using (var session = store.QuerySession())
+            open = await session.Query<CreditSettlementDay>().Where(d => d.AnyTenant() && d.DebitsOpen).Take(500).ToListAsync(ct);
+        foreach (var day in open)
+        {
+            var debits = new List<DirectDebit>();
+            foreach (var d in day.Debits)
+                debits.Add(d.Status == IntentStatus.Processing ? await Follow(day.TenantId, day.Id, d) : d);
+            await using var write = store.LightweightSession(day.TenantId);
+            day.Debits = debits;
+            day.DebitsOpen = debits.Any(x => x.Status == IntentStatus.Processing);
+            write.Store(day);
+            await write.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>
@@ -94,20 +199,29 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         }
         foreach (var p in due.Where(p => p.HeldRefunds))
             await refunds.Drive(p.TenantId, p.Id, "janitor");
+        await FollowDebits(ct);
+        await reminders.Sweep(ct);
+    }
+
+    /// <summary>The slice's function, for the route and the admin shell alike: a date's settlement run by the finance office.</summary>
+    public static async Task<SettlementRun> RunByHand(System.Security.Claims.ClaimsPrincipal user, CreditSettlement settlement, IGrainFactory grains, TenantClock clock,
+        string tenantId, CreditSettlementRequest? body)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
+        await grains.FindTenant(tenantId).OrThrow();
+        new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        var today = (await clock.For(tenantId)).Today;
+        return await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd"));
     }
 
     public static void MapCreditSettlements(IEndpointRouteBuilder hospital) =>
         // The finance office may run a day's settlement by hand (again: it settles once).
         hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TenantClock clock) =>
-            {
-                http.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-                await grains.FindTenant(tenantId).OrThrow();
-                new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
-                var today = (await clock.For(tenantId)).Today;
-                return TypedResults.Ok(await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd")));
-            })
+                TypedResults.Ok(await RunByHand(http.User, settlement, grains, clock, tenantId, body)))
             .Doc("runCreditSettlement", "Run a date's credit care settlement by hand",
-                "date (yyyy-MM-dd, default today in the tenant's zone): deposits pay open credit first, then the linked channel is asked; running it again settles once.");
+                "date (yyyy-MM-dd, default today in the tenant's zone): deposits pay open credit first; a patient with an active withholding agreement is " +
+                "then debited directly through the channel (debited lists them), the others' linked channel is asked (approve in the wallet), as is a " +
+                "patient whose debit failed; running it again settles once and debits once.");
 }
 
 public sealed record CreditSettlementRequest(string? Date);

@@ -74,8 +74,12 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
             new IntentPurpose(HospitalPurposes.Deposit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow()));
     }
 
-    /// <summary>Open credit care charges, paid by a channel; the nightly job calls this for the patient's linked channel.</summary>
-    public async Task<Outcome<PaymentIntentView>> RepayCredit(string tenantId, string patientId, string channel, string source, string scope, string key)
+    /// <summary>
+    /// Open credit care charges, paid by a channel; the nightly job calls this for the patient's linked channel, or, under the patient's
+    /// withholding agreement (<paramref name="agreementNo"/>), as a debit the channel charges without the patient.
+    /// </summary>
+    public async Task<Outcome<PaymentIntentView>> RepayCredit(string tenantId, string patientId, string channel, string source, string scope, string key,
+        string? agreementNo = null)
     {
         new Validation().OneOf(channel, "channel", PaymentChannels.All).ThrowIfInvalid();
         if (!IsPatientId(patientId)) return NoPatient;
@@ -86,7 +90,7 @@ public sealed class HospitalDesk(IGrainFactory grains, IPaymentGateway gateway, 
             // Paid since: a request asked before still gets its first answer.
             return await StoredOutcomes.Find<PaymentIntentView>(store, tenantId, ticket) ?? Refusal.Conflict("Nothing is owed on credit care.");
         return await gateway.CreateIntent(tenantId, new CreateIntent(channel, credit.Outstanding, "Credit care settlement 信用就医结算",
-            new IntentPurpose(HospitalPurposes.Credit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow()));
+            new IntentPurpose(HospitalPurposes.Credit, patientId, HospitalPurposes.Detail(source, [])), ticket, source, clock.GetUtcNow(), AgreementNo: agreementNo));
     }
 
     /// <summary>

@@ -31,12 +31,20 @@ public sealed class HospitalSettings
     /// <summary>A cashier's count more than 50 yuan over or short of the drawer needs a second person to close the shift.</summary>
     public long CashDifferenceThreshold { get; set; } = 5_000;
 
+    /// <summary>Local time of day ("HH:mm") of the reminder before the nightly settlement (the city programs send it at 20:00).</summary>
+    public string SettlementReminderTime { get; set; } = "20:00";
+
+    /// <summary>The language of the patients' reminders: <c>zh-CN</c> or <c>en</c>.</summary>
+    public string ReminderLanguage { get; set; } = "zh-CN";
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>A raise of the refund approval threshold or the credit limit that waits for a second person.</summary>
     public HospitalSettingsChange? PendingChange { get; set; }
 
     public TimeOnly SettlementTime => TimeOnly.ParseExact(CreditSettlementTime, "HH:mm");
+
+    public TimeOnly ReminderTime => TimeOnly.ParseExact(SettlementReminderTime, "HH:mm");
 
     public static async Task<HospitalSettings> Load(IDocumentStore store, string tenantId)
     {
@@ -57,14 +65,15 @@ public sealed class HospitalSettingsChange
     public DateTimeOffset RequestedAt { get; set; }
 }
 
-public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold, long? CashDifferenceThreshold = null);
+public sealed record HospitalSettingsRequest(long? CreditLimit, string? CreditSettlementTime, long? RefundApprovalThreshold, long? CashDifferenceThreshold = null,
+    string? SettlementReminderTime = null, string? ReminderLanguage = null);
 
 public sealed record HospitalSettingsChangeView(string Id, long? CreditLimit, long? RefundApprovalThreshold, string RequestedBy, DateTimeOffset RequestedAt,
     long? CashDifferenceThreshold = null);
 
 /// <summary>The settings in force, and a raise waiting for a second person (<c>pendingChange</c>), if any.</summary>
 public sealed record HospitalSettingsView(long CreditLimit, string CreditSettlementTime, long RefundApprovalThreshold, HospitalSettingsChangeView? PendingChange = null,
-    long CashDifferenceThreshold = 5_000);
+    long CashDifferenceThreshold = 5_000, string SettlementReminderTime = "20:00", string ReminderLanguage = "zh-CN");
 
 public static class HospitalSettingsEndpoints
 {
@@ -79,7 +88,8 @@ public static class HospitalSettingsEndpoints
         hospital.MapPut("/settings", async (string tenantId, HospitalSettingsRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock) =>
                 TypedResults.Ok(await Update(http.User, store, grains, tenantId, body, clock.GetUtcNow())))
             .Doc("updateHospitalSettings", "Change the hospital's settings",
-                "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00. Lowering the refund approval " +
+                "What is given changes (null keeps the current value); creditSettlementTime is a local time like 02:00, settlementReminderTime the local " +
+                "time of the reminder before it (default 20:00; reminderLanguage zh-CN or en). Lowering the refund approval " +
                 "threshold, the cash difference threshold (a cashier's count off by more needs a second person to close the shift) or the credit limit " +
                 "applies at once; raising any of them waits for a second person (pendingChange, approved by another user).");
 
@@ -111,6 +121,8 @@ public static class HospitalSettingsEndpoints
             .Require(body.CreditSettlementTime is null || TimeOnly.TryParseExact(body.CreditSettlementTime, "HH:mm", out _), "creditSettlementTime", "creditSettlementTime must be a local time like 02:00.")
             .Require(body.RefundApprovalThreshold is null or (>= 0 and <= Validation.MaxAmount), "refundApprovalThreshold", "refundApprovalThreshold must be fen, 0 or more.")
             .Require(body.CashDifferenceThreshold is null or (>= 0 and <= Validation.MaxAmount), "cashDifferenceThreshold", "cashDifferenceThreshold must be fen, 0 or more.")
+            .Require(body.SettlementReminderTime is null || TimeOnly.TryParseExact(body.SettlementReminderTime, "HH:mm", out _), "settlementReminderTime", "settlementReminderTime must be a local time like 20:00.")
+            .Require(body.ReminderLanguage is null or "zh-CN" or "en", "reminderLanguage", "reminderLanguage must be zh-CN or en.")
             .ThrowIfInvalid();
         var settings = await HospitalSettings.Load(store, tenantId);
         var before = View(settings);
@@ -121,6 +133,8 @@ public static class HospitalSettingsEndpoints
         if (raisedThreshold is null) settings.RefundApprovalThreshold = body.RefundApprovalThreshold ?? settings.RefundApprovalThreshold;
         if (raisedCash is null) settings.CashDifferenceThreshold = body.CashDifferenceThreshold ?? settings.CashDifferenceThreshold;
         settings.CreditSettlementTime = body.CreditSettlementTime ?? settings.CreditSettlementTime;
+        settings.SettlementReminderTime = body.SettlementReminderTime ?? settings.SettlementReminderTime;
+        settings.ReminderLanguage = body.ReminderLanguage ?? settings.ReminderLanguage;
         if (raisedLimit is not null || raisedThreshold is not null || raisedCash is not null)
             settings.PendingChange = new HospitalSettingsChange
             {
@@ -159,5 +173,5 @@ public static class HospitalSettingsEndpoints
 
     static HospitalSettingsView View(HospitalSettings s) => new(s.CreditLimit, s.CreditSettlementTime, s.RefundApprovalThreshold,
         s.PendingChange is { } c ? new HospitalSettingsChangeView(c.Id, c.CreditLimit, c.RefundApprovalThreshold, c.RequestedBy, c.RequestedAt, c.CashDifferenceThreshold) : null,
-        s.CashDifferenceThreshold);
+        s.CashDifferenceThreshold, s.SettlementReminderTime, s.ReminderLanguage);
 }
