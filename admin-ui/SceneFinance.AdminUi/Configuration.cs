@@ -52,7 +52,12 @@ public static class Configuration
         services.AddSingleton<CommittedPayments>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<CommittedPayments>());
         services.AddSingleton<Risk.RiskFigures>().AddSingleton<Risk.RiskLive>().AddSingleton<ILiveReader>(sp => sp.GetRequiredService<Risk.RiskLive>());
         services.AddHostedService<CommittedEvents>();
-        services.ConfigureMarten(opts => opts.Schema.For<AlertThresholds>());
+        // Registered so the owner creates their tables at startup: the product's store creates none online.
+        services.ConfigureMarten(opts =>
+        {
+            opts.Schema.For<AlertThresholds>();
+            opts.Schema.For<Risk.RiskAlertThresholds>();
+        });
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = Selector;

@@ -21,6 +21,9 @@ public sealed record ClusterSettings(int SiloCount, string Url, string DataPath,
     public IReadOnlyDictionary<string, string> SiloEnvironment(string connectionString) => new Dictionary<string, string>
     {
         ["ConnectionStrings__Postgres"] = connectionString,
+        // The embedded server's superuser only migrates; the silos run as the least-privilege role, as ./sf run does.
+        ["SceneFinance__Postgres__AppRole"] = Environment.GetEnvironmentVariable("SceneFinance__Postgres__AppRole")
+            ?? (ConnectionString is null ? Platform.Postgres.AppRole.DefaultName : ""),
         ["SceneFinance__DataPath"] = DataPath,
         ["SceneFinance__Orleans__Clustering"] = "postgres",
         ["SceneFinance__Orleans__Dashboard"] = Environment.GetEnvironmentVariable("SceneFinance__Orleans__Dashboard") ?? "true",

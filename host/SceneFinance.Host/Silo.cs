@@ -30,9 +30,10 @@ public static class Silo
         {
             if (clustered)
             {
-                // The schema owner's: it applies the membership SQL (not yet split from running as the app role).
-                var connectionString = Platform.Storage.Storage.OwnerConnectionString(builder.Configuration);
-                ClusterMembership.Apply(connectionString);
+                // The schema owner applies the membership SQL (and closes its connection); Orleans runs as the product's role.
+                var owner = Platform.Storage.Storage.OwnerConnectionString(builder.Configuration);
+                var connectionString = builder.Configuration.GetConnectionString(Platform.Storage.Storage.ConnectionStringName)!;
+                ClusterMembership.Apply(owner, AppRole.Of(owner, connectionString));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "scenefinance"));
                 silo.ConfigureEndpoints(IPAddress.Parse(config["AdvertisedAddress"] ?? "127.0.0.1"), siloPort, gatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", ClusterMembership.ConnectionString(connectionString)));

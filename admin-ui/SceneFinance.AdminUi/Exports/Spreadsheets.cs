@@ -9,6 +9,7 @@ using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Hospital.CashWindow;
+using SceneFinance.Scenes.Hospital.PostingOrders;
 using SceneFinance.Scenes.Hospital.Reporting;
 using SceneFinance.Scenes.Terminals;
 using SceneFinance.Tenants.Managing;
@@ -65,6 +66,18 @@ public static class Spreadsheets
                 Xlsx.Text<TerminalRow>(t["Status"], r => t[r.Status]),
                 Xlsx.Time<TerminalRow>(t["Created"], r => r.CreatedAt),
                 Xlsx.Time<TerminalRow>(t["Last seen"], r => r.LastSeenAt))); // empty: never seen
+        });
+
+        exports.MapGet("/his-clients.xlsx", async (string tenantId, HttpContext http, HisSignature his, TenantClock clock) =>
+        {
+            var t = Language(http);
+            var rows = await his.All(http.User, tenantId);
+            return File(await clock.For(tenantId), "his-clients", Xlsx.Sheet(t["HIS clients"], rows,
+                Xlsx.Text<HisClientView>(t["Client id"], r => r.Id),
+                Xlsx.Text<HisClientView>(t["Name"], r => r.Name),
+                Xlsx.Text<HisClientView>(t["Status"], r => t[r.Status]),
+                Xlsx.Time<HisClientView>(t["Created"], r => r.CreatedAt),
+                Xlsx.Time<HisClientView>(t["Old secret works until"], r => r.PreviousSecretUntil))); // empty: never rotated
         });
 
         exports.MapGet("/users.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, TenantClock clock) =>

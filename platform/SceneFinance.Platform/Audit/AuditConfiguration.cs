@@ -13,7 +13,7 @@ public static class AuditConfiguration
     {
         services.ConfigureMarten(opts => opts.Schema.For<AuditEntry>().SingleTenanted()
             .Index(e => e.TenantId).Index(e => e.At).Index(e => e.ActorId));
-        services.AddHostedService<AuditTrigger>();
+        // Its append-only trigger: applied by the schema owner at startup (Storage.MigrateAsOwner, AuditTrigger).
         return services;
     }
 

@@ -12,14 +12,18 @@ public static class ClusterMembership
     /// <summary>Same lock id on every silo: two silos starting together do not create the tables twice.</summary>
     const long SchemaLock = 0x5CE4EF1_0001;
 
-    /// <summary>Creates (or updates) the membership schema and its stored statements; safe on every start.</summary>
-    public static void Apply(string connectionString)
+    /// <summary>
+    /// Creates (or updates) the membership schema and its stored statements, as the schema owner; safe on every start. Then the
+    /// app role (when the product runs as one) may read and write the rows, and nothing more: Orleans runs on its connection.
+    /// </summary>
+    public static void Apply(string ownerConnectionString, string? appRole)
     {
-        using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ownerConnectionString) { Pooling = false }.ConnectionString);
         conn.Open();
         using var tx = conn.BeginTransaction();
         using (var lockCmd = new NpgsqlCommand($"select pg_advisory_xact_lock({SchemaLock})", conn, tx)) lockCmd.ExecuteNonQuery();
         using (var apply = new NpgsqlCommand(Script(), conn, tx)) apply.ExecuteNonQuery();
+        if (appRole is not null) AppRole.GrantRows(conn, tx, appRole, "orleans");
         tx.Commit();
     }
 

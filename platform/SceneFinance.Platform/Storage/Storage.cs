@@ -51,9 +51,9 @@ public static class Storage
         builder.Configuration[$"ConnectionStrings:{OwnerConnectionStringName}"] = owner;
         builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = split ? app : owner; // what every reader of rows uses
 
-        var marten = builder.Services.AddMarten(opts => Configure(opts, split ? app! : owner)).UseLightweightSessions();
-        if (split) builder.Services.AddHostedService(sp => new MigrateAsOwner(sp, owner, new NpgsqlConnectionStringBuilder(app).Username!));
-        else marten.ApplyAllDatabaseChangesOnStartup();
+        // The product's store creates nothing (AutoCreate.None): the owner applies every registered type's schema first.
+        builder.Services.AddMarten(opts => Configure(opts, split ? app! : owner, AutoCreate.None)).UseLightweightSessions();
+        builder.Services.AddHostedService(sp => new MigrateAsOwner(sp, owner, split ? AppRole.Of(owner, app!) : null));
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         builder.Services.AddSingleton<StreamWriters>();
@@ -64,16 +64,21 @@ public static class Storage
     public const string OwnerConnectionStringName = "PostgresOwner";
     public const string AppConnectionStringName = "PostgresApp";
 
-    /// <summary>The schema owner's connection: for migrations only (Marten's schema, the audit trigger, Quartz's tables, the cluster membership SQL).</summary>
+    /// <summary>
+    /// The schema owner's connection: for migrations at startup only (Marten's schema, the audit trigger, Quartz's tables, the
+    /// cluster membership SQL, the app role's grants), never pooled, so no session of the owner stays open after them.
+    /// </summary>
     public static string OwnerConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(OwnerConnectionStringName) ?? configuration.GetConnectionString(ConnectionStringName)
         ?? throw new InvalidOperationException("No PostgreSQL connection: call AddStorage first.");
 
-    static void Configure(StoreOptions opts, string connectionString)
+    public const string Schema = "scenefinance";
+
+    static void Configure(StoreOptions opts, string connectionString, AutoCreate autoCreate)
     {
         opts.Connection(connectionString);
-        opts.DatabaseSchemaName = "scenefinance";
-        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.DatabaseSchemaName = Schema;
+        opts.AutoCreateSchemaObjects = autoCreate;
         opts.UseSystemTextJsonForSerialization(SceneJson.Configure(new System.Text.Json.JsonSerializerOptions()), EnumStorage.AsString, Casing.CamelCase);
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         opts.Events.TenancyStyle = TenancyStyle.Conjoined;
@@ -85,22 +90,41 @@ public static class Storage
     }
 
     /// <summary>
-    /// Marten's schema applied at startup by the owner, not by the product's role: the same store configuration (every module's
-    /// ConfigureMarten) on the owner's connection, then the app role's grants.
+    /// Everything the schema needs, applied at startup by the owner, not by the product's role, before any other part of the host
+    /// starts (this is the first hosted service): on every database of the store, Marten's schema (the same store configuration,
+    /// every module's ConfigureMarten, on the owner's connection), the audit log's trigger and the app role's grants; then, on the
+    /// main database, every <see cref="IOwnerMigration"/> (Quartz's tables, ...). The owner's connections are not pooled: they
+    /// close when it is done, and the product runs on the app role's.
     /// </summary>
-    sealed class MigrateAsOwner(IServiceProvider services, string owner, string role) : IHostedService
+    sealed class MigrateAsOwner(IServiceProvider services, string owner, string? role) : IHostedService
     {
         public async Task StartAsync(CancellationToken ct)
         {
+            var unpooled = Unpooled(owner);
             var opts = new StoreOptions();
-            Configure(opts, owner);
+            Configure(opts, unpooled, AutoCreate.CreateOrUpdate);
             foreach (var configure in services.GetServices<IConfigureMarten>()) configure.Configure(services, opts);
-            using (var store = new DocumentStore(opts)) await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await AppRole.Grant(owner, role, "scenefinance", ct);
+            using (var store = new DocumentStore(opts))
+            {
+                foreach (var database in await store.Storage.AllDatabases())
+                {
+                    await database.ApplyAllConfiguredChangesToDatabaseAsync(ct: ct);
+                    await using var conn = database.CreateConnection();
+                    await conn.OpenAsync(ct);
+                    await Audit.AuditTrigger.Apply(conn, Schema, ct);
+                    if (role is not null) await AppRole.Grant(conn, role, Schema, ct);
+                }
+            }
+            await using var main = new NpgsqlConnection(unpooled);
+            await main.OpenAsync(ct);
+            foreach (var migration in services.GetServices<IOwnerMigration>()) await migration.Apply(main, role, ct);
         }
 
         public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
+
+    static string Unpooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     public static string DataPath(IConfiguration configuration) =>
         Path.GetFullPath(configuration["SceneFinance:DataPath"] ?? ".data");
 

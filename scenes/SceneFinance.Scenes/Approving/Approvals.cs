@@ -120,5 +120,6 @@ public static class Approvals
     {
         opts.Events.AddEventTypes([typeof(ApprovalRequested), typeof(ApprovalGranted), typeof(ApprovalRejected), typeof(ApprovalCarriedOut), typeof(ApprovalLapsed)]);
         opts.Schema.For<ApprovalListing>().Index(x => x.Status).Index(x => x.RequestedAt);
+        opts.Schema.For<ApprovalLimits>(); // the product's store creates no table online: every document type is registered
     }
 }

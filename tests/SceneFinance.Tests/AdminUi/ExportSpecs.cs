@@ -122,6 +122,29 @@ public sealed class ExportSpecs(SceneApp app)
     }
 
     [Fact]
+    public async Task His_clients_export_ids_as_text_and_times_as_dates_for_the_tenant_admin_only_and_never_a_secret()
+    {
+        var s = await Scenario.Start(app, "hospital");
+        var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
+        var id = his["id"].GetValue<string>();
+        var rotated = (await s.Api.Post($"{s.Base}/hospital/his-clients/{id}/rotate-secret", new { graceSeconds = 3600 }, s.AdminToken)).Expect(HttpStatusCode.OK);
+        var client = await SignedIn();
+
+        var sheet = await Download(client, $"/admin/export/his-clients.xlsx?tenantId={s.TenantId}");
+        Assert.Equal(["客户端 ID", "名称", "状态", "创建时间", "旧密钥有效至"], sheet.Headers);
+        var row = Assert.Single(sheet.Rows);
+        Assert.True(row["客户端 ID"].IsText);
+        Assert.Equal((id, "正常"), (row["客户端 ID"].Value, row["状态"].Value));
+        Assert.True(row["创建时间"].IsNumber && row["旧密钥有效至"].IsNumber, "times are date cells");
+        Assert.DoesNotContain(sheet.Rows.SelectMany(r => r.Values), c => c.Value == his["secret"].GetValue<string>() || c.Value == rotated["secret"].GetValue<string>());
+
+        var username = "finance" + Guid.NewGuid().ToString("N")[..8];
+        (await s.Api.Post($"{s.Base}/users", new { username, password = "Passw0rd-finance", role = "finance" }, s.AdminToken)).Expect(HttpStatusCode.Created);
+        using var refused = await (await SignedIn(username, "Passw0rd-finance")).GetAsync($"/admin/export/his-clients.xlsx?tenantId={s.TenantId}");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Another_tenants_export_is_not_found_for_a_tenants_person()
     {
         var a = await Scenario.Start(app);

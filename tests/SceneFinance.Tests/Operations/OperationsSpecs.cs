@@ -86,8 +86,8 @@ public sealed class OperationsSpecs(OpsHost ops) : IClassFixture<OpsHost>, IDisp
     public async Task The_membership_schema_can_be_applied_again_and_holds_every_statement_orleans_asks_for()
     {
         var db = TestPostgres.NewDatabase("membership");
-        ClusterMembership.Apply(db);
-        ClusterMembership.Apply(db); // every silo applies it on start
+        ClusterMembership.Apply(db, null);
+        ClusterMembership.Apply(db, null); // every silo applies it on start
         await using var conn = new NpgsqlConnection(ClusterMembership.ConnectionString(db));
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("select QueryKey from OrleansQuery order by 1", conn); // as Orleans reads them

@@ -139,27 +139,49 @@ public sealed class HisSignature(IDocumentStore store, TimeProvider clock, Signa
         return View(client);
     }
 
+    /// <summary>A new HIS credential for the tenant (tenant admin), audited in the same save; its secret is in this answer only.</summary>
+    public async Task<Outcome<HisClientCreated>> Create(System.Security.Claims.ClaimsPrincipal user, IGrainFactory grains, string tenantId, HisClientRequest body, DateTimeOffset now)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        await grains.FindTenant(tenantId).OrThrow();
+        new Validation().Text(body.Name, "name", 100).ThrowIfInvalid();
+        var secret = SecretRotation.NewSecret();
+        var client = new HisClient { Id = Ids.New("his"), TenantId = tenantId, Name = body.Name!.Trim(), CreatedAt = now, Secret = sealer.Seal(secret)! };
+        await using var session = store.LightweightSession();
+        session.Insert(client);
+        session.Audit(tenantId, "his-client.created", client.Id, null, View(client));
+        await session.SaveChangesAsync();
+        return new HisClientCreated(client.Id, client.Name, client.Status, secret, client.CreatedAt);
+    }
+
+    public const int MaxExport = 10_000;
+
+    /// <summary>The tenant's HIS clients for the shell's list (tenant admin), newest first, one page (from 0); and how many there are.</summary>
+    public async Task<(IReadOnlyList<HisClientView> Rows, long Total)> Page(System.Security.Claims.ClaimsPrincipal user, string tenantId, int page, int size)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        await using var session = store.QuerySession();
+        var found = await Marten.Pagination.PagedListQueryableExtensions.ToPagedListAsync(Ordered(session, tenantId), page + 1, size);
+        return (found.Select(View).ToList(), found.TotalItemCount);
+    }
+
+    /// <summary>Every HIS client of the tenant (at most <see cref="MaxExport"/>), for the spreadsheet.</summary>
+    public async Task<IReadOnlyList<HisClientView>> All(System.Security.Claims.ClaimsPrincipal user, string tenantId)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
+        await using var session = store.QuerySession();
+        return (await Ordered(session, tenantId).Take(MaxExport).ToListAsync()).Select(View).ToList();
+    }
+
+    static IQueryable<HisClient> Ordered(IQuerySession session, string tenantId) =>
+        session.Query<HisClient>().Where(c => c.TenantId == tenantId).OrderByDescending(c => c.CreatedAt);
+
     static HisClientView View(HisClient c) => new(c.Id, c.Name, c.Status, c.CreatedAt, c.PreviousSecretUntil);
 
     public static void MapHisClients(IEndpointRouteBuilder hospital)
     {
-        hospital.MapPost("/his-clients", async (string tenantId, HisClientRequest body, HttpContext http, IDocumentStore store, IGrainFactory grains, TimeProvider clock, Sealer sealer) =>
-            {
-                http.RequireTenantAccess(tenantId, [Roles.TenantAdmin]);
-                await grains.FindTenant(tenantId).OrThrow();
-                new Validation().Text(body.Name, "name", 100).ThrowIfInvalid();
-                var secret = SecretRotation.NewSecret();
-                var client = new HisClient
-                {
-                    Id = Ids.New("his"), TenantId = tenantId, Name = body.Name!.Trim(), CreatedAt = clock.GetUtcNow(), Secret = sealer.Seal(secret)!,
-                };
-                await using var session = store.LightweightSession();
-                session.Insert(client);
-                session.Audit(tenantId, "his-client.created", client.Id, null, View(client));
-                await session.SaveChangesAsync();
-                return TypedResults.Created($"/api/v1/tenants/{tenantId}/hospital/his-clients/{client.Id}",
-                    new HisClientCreated(client.Id, client.Name, "active", secret, client.CreatedAt));
-            })
+        hospital.MapPost("/his-clients", async (string tenantId, HisClientRequest body, HttpContext http, HisSignature his, IGrainFactory grains, TimeProvider clock) =>
+                (await his.Create(http.User, grains, tenantId, body, clock.GetUtcNow())).ToCreated(c => $"/api/v1/tenants/{tenantId}/hospital/his-clients/{c.Id}"))
             .Doc("createHisClient", "Create the HIS's system-client credential",
                 "The HIS signs its calls like a terminal, with X-Client-Id; the secret is shown in this answer only.");
         hospital.MapPost("/his-clients/{clientId}/disable", async (string tenantId, string clientId, HttpContext http, HisSignature his) =>
