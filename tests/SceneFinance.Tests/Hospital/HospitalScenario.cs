@@ -112,6 +112,27 @@ public sealed class HospitalScenario
         return await Answer.From(response);
     }
 
+    /// <summary>The claim of an insured order once the exchange has it in <paramref name="status"/> (the submitter runs every few seconds).</summary>
+    public async Task<JsonNode> ClaimUntil(string orderId, string status = "submitted", int seconds = 90)
+    {
+        var claimNo = SceneFinance.Scenes.Hospital.Insuring.InsuranceClaims.ClaimNo(S.TenantId, orderId);
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var list = (await Api.Get($"{H}/insurance-claims?status={status}&limit=500", S.AdminToken)).Expect(HttpStatusCode.OK);
+            if (list["items"]!.AsArray().FirstOrDefault(c => Str(c!["id"]) == claimNo) is { } claim) return claim;
+            Assert.True(DateTime.UtcNow < until, $"claim {claimNo} of order {orderId} did not reach {status} within {seconds} s");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The sandbox insurer answers the order's claim (APPROVED, PARTIAL with an amount, REJECTED) once it was submitted.</summary>
+    public async Task<JsonNode> InsurerAnswers(string orderId, string result, long? approvedAmount = null)
+    {
+        var claim = await ClaimUntil(orderId);
+        return (await Api.Post($"{H}/insurance-claims/{Str(claim["id"])}/simulator-answer", new { result, approvedAmount }, S.AdminToken)).Expect(HttpStatusCode.OK).Body!;
+    }
+
     public static long L(JsonNode? n) => n!.GetValue<long>();
     public static string Str(JsonNode? n) => n!.GetValue<string>();
 }
