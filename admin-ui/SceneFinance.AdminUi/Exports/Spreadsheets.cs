@@ -142,7 +142,7 @@ public static class Spreadsheets
                 Xlsx.Text<InsuranceClaim>(t["Insurer"], r => r.InsurerId),
                 Xlsx.Yuan<InsuranceClaim>(t["Claimed"], r => r.Claimed),
                 Xlsx.Yuan<InsuranceClaim>(t["Approved amount"], r => r.Approved),
-                Xlsx.Text<InsuranceClaim>(t["Status"], r => t["claim:" + r.Status]),
+                Xlsx.Text<InsuranceClaim>(t["Status"], r => t[Hospital.ClaimWords.Status(r.Status)]),
                 Xlsx.Text<InsuranceClaim>(t["Reason"], r => r.Reason ?? ""),
                 Xlsx.Time<InsuranceClaim>(t["Time"], r => r.CreatedAt)));
         });
