@@ -51,8 +51,8 @@ public sealed class InsuranceClaimsJourney(BrowserFixture browser)
         var account = await h.Account(patient);
         Assert.Equal(4000, L(account["orders"]![0]!["dueAmount"]));
 
+        // The language switch reloads the page in English.
         await page.GetByTestId("language").ClickAsync();
-        await page.GotoAsync($"/t/{h.S.TenantId}/hospital/insurance-claims");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Insurance claims" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("claim-status")).ToHaveTextAsync("Partly approved by the insurer");
         await BrowserFixture.Screenshot(page, "hospital-insurance-claims");

@@ -23,12 +23,13 @@ public sealed class HospitalScenario
 
     // The nightly job settles a tenant once its local settlement time has passed today: at "23:59" it stays out of the
     // way of specs that run the settlement by hand (except in the last minute of the day in Asia/Shanghai).
-    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000) =>
-        Start(app.Api(), app, settlementTime, threshold, creditLimit);
+    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000, string? mode = null) =>
+        Start(app.Api(), app, settlementTime, threshold, creditLimit, mode);
 
-    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000)
+    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000,
+        string? mode = null)
     {
-        var s = await Scenario.Start(api, "hospital");
+        var s = await Scenario.Start(api, "hospital", mode);
         var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
         var settings = (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
             new { creditLimit, creditSettlementTime = settlementTime, refundApprovalThreshold = threshold }, s.AdminToken)).Expect(HttpStatusCode.OK);

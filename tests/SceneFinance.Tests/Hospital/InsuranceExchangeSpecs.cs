@@ -132,4 +132,36 @@ public sealed class InsuranceExchangeSpecs(GatewayApp app)
         Assert.Equal("approved", Str((await h.Api.Post($"{h.H}/insurance-claims/{claimNo}/simulator-answer", new { result = "APPROVED" }, cashier)).Expect(HttpStatusCode.OK)["status"]));
         Assert.Equal(14_000, (await h.S.TrialBalance()).Account("clearing:insurer-nhsa"));
     }
+
+    [Fact]
+    public async Task A_live_tenants_claims_wait_for_manual_entry_and_a_second_person_approves_it()
+    {
+        var h = await HospitalScenario.Start(app, mode: "live");
+        var (patient, _) = await h.Patient("王五");
+        (await h.Api.Post($"{h.H}/patients/{patient}/credit-care", new { }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
+        var order = Str((await h.Order(patient, 20_000, "imaging", insured: 14_000, insurer: "nhsa"))["id"]);
+        (await h.CashierPay(patient, "credit", order)).Expect(HttpStatusCode.OK);
+
+        // No insurer connection: the claim says so, the simulator does not stand in, and nothing it signs is taken for this tenant.
+        var claim = await h.ClaimUntil(order, "manual");
+        var claimNo = Str(claim["id"]);
+        Assert.Null(await Simulator.Find(claimNo));
+        (await h.Api.Post($"{h.H}/insurance-claims/{claimNo}/simulator-answer", new { result = "APPROVED" }, h.S.AdminToken)).ExpectProblem(HttpStatusCode.Conflict, "conflict");
+        var forged = new SimulatedInsurerClaim { Id = claimNo, FixmedinsCode = h.S.TenantId, InsurerId = "nhsa", ClaimAmount = 14_000 };
+        (await Post(Simulator.Sign(InsurerSimulator.AnswerOf(forged, InsurerResults.Approved, 14_000, null, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow)))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "signature_invalid");
+
+        // By hand: the insurer approved 100 of its 140 yuan; it waits for someone else, then the patient owes the 40.
+        var asked = (await h.Api.Post($"{h.H}/patients/{patient}/orders/{order}/insurance", new { outcome = "partly_settled", approvedAmount = 10_000, reason = "paper answer" },
+            h.S.AdminToken)).Expect(HttpStatusCode.Accepted);
+        Assert.Equal(0, (await h.S.TrialBalance()).Account("clearing:insurer-nhsa"));
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(asked["id"])}/approve", null, h.S.AdminToken)).ExpectProblem(HttpStatusCode.Forbidden, "second_approver_required");
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(asked["id"])}/approve", null, await h.S.UserToken("finance"))).Expect(HttpStatusCode.OK);
+        Assert.Equal(4000, L(OrderOf(await h.Account(patient), order)["dueAmount"]));
+        var answered = await h.ClaimUntil(order, "partly_approved");
+        Assert.Equal(10_000, L(answered["approved"]));
+        var tb = await h.S.TrialBalance();
+        Assert.Equal(10_000, tb.Account("clearing:insurer-nhsa"));
+        Assert.Equal(0, tb.Account("insurer-receivable:nhsa"));
+    }
 }
