@@ -9,6 +9,7 @@ using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Hospital.CashWindow;
+using SceneFinance.Scenes.Hospital.Insuring;
 using SceneFinance.Scenes.Hospital.PostingOrders;
 using SceneFinance.Scenes.Hospital.Reporting;
 using SceneFinance.Scenes.Terminals;
@@ -139,6 +140,24 @@ public static class Spreadsheets
                 Xlsx.Text<CashShiftListing>(t["Status"], r => t[Hospital.CashShiftWords.Status(r.Status)]),
                 Xlsx.Text<CashShiftListing>(t["Approved by"], r => r.ApprovedBy ?? ""),
                 Xlsx.Time<CashShiftListing>(t["Shift closed at"], r => r.ClosedAt)));
+        });
+
+        // The insurance claims as the page lists them (with its status filter): claimed and approved are numbers in yuan.
+        exports.MapGet("/hospital-insurance-claims.xlsx", async (string tenantId, string? status, HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var t = Language(http);
+            var rows = (await InsuranceClaims.List(http.User, store, tenantId, status, 0, 500)).OrThrow().Items;
+            return File(await clock.For(tenantId), "hospital-insurance-claims", Xlsx.Sheet(t["Insurance claims"], rows,
+                Xlsx.Text<InsuranceClaim>(t["Claim number"], r => r.Id),
+                Xlsx.Text<InsuranceClaim>(t["Patient"], r => r.PatientName),
+                Xlsx.Text<InsuranceClaim>(t["Order"], r => r.HisOrderId),
+                Xlsx.Text<InsuranceClaim>(t["Description"], r => r.Description),
+                Xlsx.Text<InsuranceClaim>(t["Insurer"], r => r.InsurerId),
+                Xlsx.Yuan<InsuranceClaim>(t["Claimed"], r => r.Claimed),
+                Xlsx.Yuan<InsuranceClaim>(t["Approved amount"], r => r.Approved),
+                Xlsx.Text<InsuranceClaim>(t["Status"], r => t[Hospital.ClaimWords.Status(r.Status)]),
+                Xlsx.Text<InsuranceClaim>(t["Reason"], r => r.Reason ?? ""),
+                Xlsx.Time<InsuranceClaim>(t["Time"], r => r.CreatedAt)));
         });
 
         // The hospital's day as the scene's own report spreadsheet (the same sheets as the API's daily.xlsx), with the cookie.

@@ -8,6 +8,7 @@ using Quartz;
 using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.CreditCare;
+using SceneFinance.Scenes.Hospital.Insuring;
 using SceneFinance.Scenes.Hospital.Kiosk;
 using SceneFinance.Scenes.Hospital.Patients;
 using SceneFinance.Scenes.Hospital.PayingOrders;
@@ -24,11 +25,15 @@ namespace SceneFinance.Scenes.Hospital;
 /// <summary>The hospital scene: HIS orders, the self-pay kiosk, deposits, insurance, credit care, refunds and the day's report.</summary>
 public static class HospitalConfiguration
 {
-    public static IServiceCollection AddHospital(this IServiceCollection services, int jobEverySeconds = 60)
+    public static IServiceCollection AddHospital(this IServiceCollection services, int jobEverySeconds = 60, int claimsEverySeconds = 3)
     {
         services.ConfigureMarten(ConfigureHospital);
         services.ConfigureMarten(CashierShifts.Configure);
         services.AddSingleton<Approving.IApprovalAction, CashierShifts.ApproveClose>();
+        services.AddSingleton<Approving.IApprovalAction, ManualInsurance.Record>();
+        services.AddSingleton<InsurerSimulator>();
+        services.AddSingleton<InsuranceNotifications>();
+        services.AddSingleton<ClaimSubmitter>();
         services.AddSingleton<HisSignature>();
         services.AddHostedService<SealHisSecretsAtRest>();
         services.AddSingleton<HospitalDesk>();
@@ -48,13 +53,18 @@ public static class HospitalConfiguration
             trigger => trigger.WithIdentity("hospital-credit-settlement", "hospital").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, jobEverySeconds))).RepeatForever()),
             job => job.WithIdentity(HospitalNightlyJob.Key)));
+        // Claims are submitted a few seconds after the payment that opened them (the payment's commit holds the claim, like an outbox).
+        services.AddJobs(q => q.ScheduleJob<ClaimSubmitterJob>(
+            trigger => trigger.WithIdentity("hospital-insurance-claims", "hospital").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(1, claimsEverySeconds))).RepeatForever()),
+            job => job.WithIdentity(ClaimSubmitterJob.Key)));
         return services;
     }
 
     public static void ConfigureHospital(StoreOptions opts)
     {
         opts.Events.AddEventTypes([
-            typeof(OrderPosted), typeof(OrderCanceled), typeof(OrdersPaid), typeof(DepositPaidIn), typeof(InsuranceSettled), typeof(InsuranceRejected),
+            typeof(OrderPosted), typeof(OrderCanceled), typeof(OrdersPaid), typeof(DepositPaidIn), typeof(InsuranceSettled), typeof(InsuranceRejected), typeof(InsurancePartlySettled),
             typeof(CreditCareEnrolled), typeof(CreditSettlementRan), typeof(CreditRepaid), typeof(RefundRequested), typeof(RefundApproved),
             typeof(RefundRefused), typeof(RefundExecuted), typeof(RefundLineFunded), typeof(RefundLineReleased), typeof(PatientDischarged),
             typeof(ClinicSlotOpened), typeof(ClinicNumberTaken),
@@ -68,6 +78,8 @@ public static class HospitalConfiguration
         opts.Schema.For<ClinicSlot>();
         opts.Schema.For<CreditSettlementDay>();
         opts.Schema.For<KioskVisit>();
+        InsuranceClaims.Configure(opts);
+        opts.Schema.For<SimulatedInsurerClaim>().SingleTenanted();
     }
 
     public static IEndpointRouteBuilder MapHospital(this IEndpointRouteBuilder api)
@@ -79,10 +91,12 @@ public static class HospitalConfiguration
         hospital.MapHospitalRefunds();
         hospital.MapCashierShifts();
         hospital.MapClinicSlots();
+        hospital.MapInsuranceClaims();
         CreditSettlement.MapCreditSettlements(hospital);
         WithholdingAgreements.MapWithholding(hospital);
         DailyReport.MapDailyReport(hospital);
         api.MapHisOrders();
+        InsuranceNotifications.MapInsuranceNotifications(api);
         api.MapKiosk();
         return api;
     }

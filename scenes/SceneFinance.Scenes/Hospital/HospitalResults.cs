@@ -28,6 +28,10 @@ public static class HospitalResults
             _ => TypedResults.Ok(outcome.Value!),
         };
 
+    /// <summary><c>202</c>: a request waits for a second person in the approval queue (at the Location of its approval).</summary>
+    public static Results<Accepted<Approving.ApprovalView>, ProblemHttpResult> ToPendingApproval(this Outcome<Approving.ApprovalView> outcome, string tenantId) =>
+        outcome.Refusal is { } r ? r.ToProblem() : TypedResults.Accepted($"/api/v1/tenants/{tenantId}/approvals/{outcome.Value!.Id}", outcome.Value!);
+
     /// <summary><c>201</c> without a Location: what was made is part of another resource (a registration's fee is an order of the account).</summary>
     public static Results<Created<T>, ProblemHttpResult> ToCreatedWithin<T>(this Outcome<T> outcome) =>
         outcome.Refusal is { } r ? r.ToProblem() : TypedResults.Created((string?)null, outcome.Value!);

@@ -39,6 +39,8 @@ public sealed class HospitalApiDocsSpecs(GatewayApp app)
         // The answers the edge chooses from the typed outcome, and the refusals beyond the conventions.
         Assert.Superset(new HashSet<string> { "200", "201", "400", "401", "403", "404", "409" }, Statuses(operations["payPatientOrders"].Op).ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "202", "409" }, Statuses(operations["requestHospitalRefund"].Op).ToHashSet());
+        // Manual insurance entry waits for a second person: 202 with the pending approval.
+        Assert.Superset(new HashSet<string> { "202", "409" }, Statuses(operations["recordInsurance"].Op).ToHashSet());
         Assert.Superset(new HashSet<string> { "201", "401", "404", "409" }, Statuses(operations["postHisOrder"].Op).ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "401", "403", "404", "409" }, Statuses(operations["identifyKioskPatient"].Op).ToHashSet());
     }

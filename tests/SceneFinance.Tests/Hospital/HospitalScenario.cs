@@ -23,12 +23,13 @@ public sealed class HospitalScenario
 
     // The nightly job settles a tenant once its local settlement time has passed today: at "23:59" it stays out of the
     // way of specs that run the settlement by hand (except in the last minute of the day in Asia/Shanghai).
-    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000) =>
-        Start(app.Api(), app, settlementTime, threshold, creditLimit);
+    public static Task<HospitalScenario> Start(GatewayApp app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000, string? mode = null) =>
+        Start(app.Api(), app, settlementTime, threshold, creditLimit, mode);
 
-    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000)
+    public static async Task<HospitalScenario> Start(Infrastructure.Api api, GatewayApp? app, string settlementTime = "23:59", long threshold = 50_000, long creditLimit = 200_000,
+        string? mode = null)
     {
-        var s = await Scenario.Start(api, "hospital");
+        var s = await Scenario.Start(api, "hospital", mode);
         var his = (await s.Api.Post($"{s.Base}/hospital/his-clients", new { name = "HIS 医院信息系统" }, s.AdminToken)).Expect(HttpStatusCode.Created);
         var settings = (await s.Api.Send(HttpMethod.Put, $"{s.Base}/hospital/settings",
             new { creditLimit, creditSettlementTime = settlementTime, refundApprovalThreshold = threshold }, s.AdminToken)).Expect(HttpStatusCode.OK);
@@ -110,6 +111,27 @@ public sealed class HospitalScenario
         if (key is not null) request.Headers.Add("Idempotency-Key", key);
         using var response = await Api.Http.SendAsync(request);
         return await Answer.From(response);
+    }
+
+    /// <summary>The claim of an insured order once the exchange has it in <paramref name="status"/> (the submitter runs every few seconds).</summary>
+    public async Task<JsonNode> ClaimUntil(string orderId, string status = "submitted", int seconds = 90)
+    {
+        var claimNo = SceneFinance.Scenes.Hospital.Insuring.InsuranceClaims.ClaimNo(S.TenantId, orderId);
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var list = (await Api.Get($"{H}/insurance-claims?status={status}&limit=500", S.AdminToken)).Expect(HttpStatusCode.OK);
+            if (list["items"]!.AsArray().FirstOrDefault(c => Str(c!["id"]) == claimNo) is { } claim) return claim;
+            Assert.True(DateTime.UtcNow < until, $"claim {claimNo} of order {orderId} did not reach {status} within {seconds} s");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The sandbox insurer answers the order's claim (APPROVED, PARTIAL with an amount, REJECTED) once it was submitted.</summary>
+    public async Task<JsonNode> InsurerAnswers(string orderId, string result, long? approvedAmount = null)
+    {
+        var claim = await ClaimUntil(orderId);
+        return (await Api.Post($"{H}/insurance-claims/{Str(claim["id"])}/simulator-answer", new { result, approvedAmount }, S.AdminToken)).Expect(HttpStatusCode.OK).Body!;
     }
 
     public static long L(JsonNode? n) => n!.GetValue<long>();

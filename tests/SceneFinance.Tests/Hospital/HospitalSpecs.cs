@@ -101,11 +101,25 @@ public sealed class HospitalSpecs(GatewayApp app)
         Assert.Equal(21_000, tb.Account("insurer-receivable:nhsa"));
         Assert.Equal(-30_000, tb.Account("hospital-payable"));
 
-        var ok = (await h.Api.Post($"{h.H}/patients/{patient}/orders/{Str(settled["id"])}/insurance", new { outcome = "settled" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
-        Assert.Equal("settled", Str(ok["insurance"]));
-        var no = (await h.Api.Post($"{h.H}/patients/{patient}/orders/{Str(rejected["id"])}/insurance", new { outcome = "rejected", reason = "not covered" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
-        Assert.Equal("unpaid", Str(no["status"]));
-        Assert.Equal(7000, L(no["dueAmount"]));
+        // Entered by hand, each answer waits for a second person (tenant admin or finance, another user id) before it moves money.
+        var finance = await h.S.UserToken("finance");
+        var ok = (await h.Api.Post($"{h.H}/patients/{patient}/orders/{Str(settled["id"])}/insurance", new { outcome = "settled" }, h.S.AdminToken)).Expect(HttpStatusCode.Accepted);
+        Assert.Equal(("insurance-manual", "pending"), (Str(ok["kind"]), Str(ok["status"])));
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(ok["id"])}/approve", null, h.S.AdminToken)).ExpectProblem(HttpStatusCode.Forbidden, "second_approver_required");
+        Assert.Equal("pending", Str((await h.Account(patient))["orders"]!.AsArray().First(o => Str(o!["id"]) == Str(settled["id"]))!["insurance"]));
+        Assert.Equal(21_000, (await h.S.TrialBalance()).Account("insurer-receivable:nhsa"));
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(ok["id"])}/approve", null, finance)).Expect(HttpStatusCode.OK);
+        // Approved twice (two clicks): recorded once.
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(ok["id"])}/approve", null, finance)).Expect(HttpStatusCode.OK);
+
+        var no = (await h.Api.Post($"{h.H}/patients/{patient}/orders/{Str(rejected["id"])}/insurance", new { outcome = "rejected", reason = "not covered" }, finance)).Expect(HttpStatusCode.Accepted);
+        (await h.Api.Post($"{h.S.Base}/approvals/{Str(no["id"])}/approve", null, h.S.AdminToken)).Expect(HttpStatusCode.OK);
+        var orders = (await h.Account(patient))["orders"]!.AsArray();
+        Assert.Equal("settled", Str(orders.First(o => Str(o!["id"]) == Str(settled["id"]))!["insurance"]));
+        var reopened = orders.First(o => Str(o!["id"]) == Str(rejected["id"]))!;
+        Assert.Equal(("unpaid", 7000L), (Str(reopened["status"]), L(reopened["dueAmount"])));
+        // Answered already: asking again is refused before it reaches the queue.
+        (await h.Api.Post($"{h.H}/patients/{patient}/orders/{Str(rejected["id"])}/insurance", new { outcome = "settled" }, h.S.AdminToken)).ExpectProblem(HttpStatusCode.Conflict, "conflict");
         (await h.CashierPay(patient, "deposit", Str(rejected["id"]))).Expect(HttpStatusCode.OK);
 
         tb = await h.S.TrialBalance();

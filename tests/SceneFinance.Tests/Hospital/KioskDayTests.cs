@@ -88,14 +88,23 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
             if (profile == "insured" && i % 8 == 1)
             {
                 // The insurer refuses one part: the patient owes it and pays it by QR.
-                (await h.Api.Post($"{h.H}/patients/{patient}/orders/{orders[1]}/insurance", new { outcome = "rejected" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
+                Assert.Equal("rejected", Str((await h.InsurerAnswers(orders[1], "REJECTED"))["status"]));
                 var again = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-rejected")).Expect(HttpStatusCode.Created);
                 await h.Approve(again.Body!);
                 Count("insurance-rejected");
             }
+            else if (profile == "insured" && i % 16 == 13)
+            {
+                // The insurer approves half its part: the patient owes the other half and pays it by QR.
+                var claimed = L((await h.ClaimUntil(orders[1]))["claimed"]);
+                Assert.Equal("partly_approved", Str((await h.InsurerAnswers(orders[1], "PARTIAL", claimed / 2))["status"]));
+                var again = (await h.KioskPost("/api/v1/kiosk/payments", new { visitId = visit, orderIds = new[] { orders[1] }, tender = channel }, $"pay-{i}-partly")).Expect(HttpStatusCode.Created);
+                await h.Approve(again.Body!);
+                Count("insurance-partly-approved");
+            }
             else if (profile == "insured")
             {
-                (await h.Api.Post($"{h.H}/patients/{patient}/orders/{orders[1]}/insurance", new { outcome = "settled" }, h.S.AdminToken)).Expect(HttpStatusCode.OK);
+                Assert.Equal("approved", Str((await h.InsurerAnswers(orders[1], "APPROVED"))["status"]));
                 Count("insurance-settled");
             }
 
@@ -192,7 +201,7 @@ public sealed class KioskDayTests(GatewayApp app, ITestOutputHelper output)
                 Assert.True(L(o!["refundedAmount"]) <= L(o["paidAmount"]), o.ToJsonString());
                 Assert.Equal(L(o["paidAmount"]), o["tenders"]!.AsArray().Sum(t => L(t!["amount"])));
                 foreach (var t in o["tenders"]!.AsArray()) Assert.True(L(t!["refundedAmount"]) <= L(t["amount"]));
-                paidTotal += L(o["paidAmount"]) + (Str(o["insurance"]) is "settled" ? L(o["insuredAmount"]) : 0);
+                paidTotal += L(o["paidAmount"]) + (Str(o["insurance"]) is "settled" or "partly_settled" ? L(o["insurerApprovedAmount"]) : 0);
                 refundedTotal += L(o["refundedAmount"]);
             }
             foreach (var r in a["refunds"]!.AsArray())

@@ -13,10 +13,11 @@ public sealed class Scenario
 
     public static Task<Scenario> Start(SceneApp app, string kind = "canteen") => Start(app.Api(), kind);
 
-    public static async Task<Scenario> Start(Api api, string kind = "canteen")
+    /// <param name="mode">live for a live tenant (no simulators stand in); sandbox when absent.</param>
+    public static async Task<Scenario> Start(Api api, string kind = "canteen", string? mode = null)
     {
         var admin = await api.AdminToken();
-        var tenant = (await api.Post("/api/v1/tenants", new { name = "Test " + kind, kind }, admin)).Expect(HttpStatusCode.Created);
+        var tenant = (await api.Post("/api/v1/tenants", new { name = "Test " + kind, kind, mode }, admin)).Expect(HttpStatusCode.Created);
         return new Scenario { Api = api, AdminToken = admin, TenantId = tenant["id"].GetValue<string>() };
     }
 

@@ -34,6 +34,13 @@ public sealed record InsuranceSettled(string PatientId, string OrderId, string I
 /// <summary>The insurer refused its part: the charge is open again, now due from the patient.</summary>
 public sealed record InsuranceRejected(string PatientId, string OrderId, string InsurerId, long Amount, string Reason, DateTimeOffset RejectedAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
+/// <summary>
+/// The insurer approved less than it was claimed for: it pays <see cref="Approved"/>, and the rest of its part
+/// (<see cref="Claimed"/> less <see cref="Approved"/>) is open again, now due from the patient.
+/// </summary>
+public sealed record InsurancePartlySettled(
+    string PatientId, string OrderId, string InsurerId, long Claimed, long Approved, string Reason, DateTimeOffset SettledAt, IReadOnlyList<Posting> Postings) : IJournalled;
+
 public sealed record CreditCareEnrolled(string PatientId, long Limit, string? LinkedChannel, DateTimeOffset EnrolledAt);
 
 /// <summary>The nightly settlement for <see cref="LocalDate"/>: what the deposit covered; what is left is overdue.</summary>

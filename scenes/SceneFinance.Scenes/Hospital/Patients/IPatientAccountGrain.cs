@@ -18,7 +18,7 @@ public sealed record OrderView(
     [property: Id(4)] string Description, [property: Id(5)] long Amount, [property: Id(6)] long InsuredAmount, [property: Id(7)] string? InsurerId,
     [property: Id(8)] long SelfPayAmount, [property: Id(9)] long DueAmount, [property: Id(10)] long PaidAmount, [property: Id(11)] long RefundedAmount,
     [property: Id(12)] string Status, [property: Id(13)] string Insurance, [property: Id(14)] DateTimeOffset PostedAt,
-    [property: Id(15)] IReadOnlyList<TenderView> Tenders);
+    [property: Id(15)] IReadOnlyList<TenderView> Tenders, [property: Id(16)] long InsurerApprovedAmount = 0);
 
 [GenerateSerializer, Immutable]
 public sealed record RefundLineView([property: Id(0)] int No, [property: Id(1)] string Tender, [property: Id(2)] string? Channel,
@@ -87,9 +87,10 @@ public sealed record PayOrders([property: Id(0)] IReadOnlyList<string> OrderIds,
 public sealed record FundRefundLine([property: Id(0)] string GatewayRefundId, [property: Id(1)] string IntentId, [property: Id(2)] string Channel,
     [property: Id(3)] long Amount, [property: Id(4)] DateTimeOffset Now);
 
+/// <summary>The insurer's word on an order; with <see cref="ApprovedAmount"/>, the amount it approved of its part (all, none or part of it).</summary>
 [GenerateSerializer, Immutable]
 public sealed record RecordInsurance([property: Id(0)] string OrderId, [property: Id(1)] bool Settled, [property: Id(2)] string Reason,
-    [property: Id(3)] DateTimeOffset Now);
+    [property: Id(3)] DateTimeOffset Now, [property: Id(4)] long? ApprovedAmount = null);
 
 /// <summary>
 /// One patient's hospital money: charge orders, the inpatient deposit, the credit care line and refunds. Key:
@@ -143,7 +144,7 @@ public interface IPatientAccountGrain : IGrainWithStringKey
 
     Task<Outcome<PatientAccountView>> EnrollCreditCare(long limit, string? linkedChannel, DateTimeOffset now);
 
-    /// <summary>The insurer's word on its part of an order: settled (it pays) or rejected (the patient owes it).</summary>
+    /// <summary>The insurer's word on its part of an order: settled (it pays), rejected (the patient owes it), or with an approved amount, partly settled (the patient owes the rest).</summary>
     Task<Outcome<OrderView>> Insurance(RecordInsurance command);
 
     /// <summary>The nightly credit settlement for a local date; running it again for the same date changes nothing.</summary>

@@ -9,7 +9,7 @@ public static class OrderStatus
 
 public static class Insurance
 {
-    public const string None = "none", Pending = "pending", Settled = "settled", Rejected = "rejected";
+    public const string None = "none", Pending = "pending", Settled = "settled", Rejected = "rejected", PartlySettled = "partly_settled";
 }
 
 public static class Tenders
@@ -32,12 +32,20 @@ public sealed record DepositTender(string IntentId, string Channel, long Amount,
 public sealed record HospitalOrder(
     string OrderId, string HisOrderId, string VisitId, string Kind, string Description, long Amount, long Insured, string? InsurerId,
     string Status, string InsuranceStatus, long Paid, long Refunded, ImmutableList<TenderSlice> Slices, DateTimeOffset PostedAt,
-    bool InsurerBooked = false)
+    bool InsurerBooked = false, long InsurerApproved = 0)
 {
     public long SelfPay => Amount - Insured;
 
-    /// <summary>What the patient owes now: the self-pay part, plus the insurer's part once the insurer refused it.</summary>
-    public long Due => Status == OrderStatus.Canceled ? 0 : SelfPay + (InsuranceStatus == Insurance.Rejected ? Insured : 0) - Paid;
+    /// <summary>What the insurer refused of its part: all of it when it rejected, the difference when it approved less.</summary>
+    public long InsurerShortfall => InsuranceStatus switch
+    {
+        Insurance.Rejected => Insured,
+        Insurance.PartlySettled => Insured - InsurerApproved,
+        _ => 0,
+    };
+
+    /// <summary>What the patient owes now: the self-pay part, plus what the insurer refused of its part.</summary>
+    public long Due => Status == OrderStatus.Canceled ? 0 : SelfPay + InsurerShortfall - Paid;
 
     /// <summary>What may still go back to the patient's tenders: never more than was paid.</summary>
     public long Refundable => Paid - Refunded;
@@ -106,6 +114,13 @@ public sealed record PatientAccount(
         InsuranceRejected x => WithOrder(x.OrderId, o => o with
         {
             InsuranceStatus = Insurance.Rejected,
+            InsurerBooked = false,
+            Status = o.Status == OrderStatus.Paid ? OrderStatus.Unpaid : o.Status,
+        }),
+        InsurancePartlySettled x => WithOrder(x.OrderId, o => o with
+        {
+            InsuranceStatus = Insurance.PartlySettled,
+            InsurerApproved = x.Approved,
             InsurerBooked = false,
             Status = o.Status == OrderStatus.Paid ? OrderStatus.Unpaid : o.Status,
         }),

@@ -26,7 +26,7 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
         var id = _id;
         // Lists, the nightly job and the janitor search the listing, so it follows every change.
         _account = writers.For<PatientAccount>(_tenantId, "hosp-" + id, (s, e) => (s ?? PatientAccount.Empty(id)).Apply(e), NoPatient,
-            follow: (next, d) => d.Upsert(PatientAccountListing.Of(_tenantId, next, clock.GetUtcNow())));
+            follow: (next, d) => Insuring.InsuranceClaims.Follow(_tenantId, next, d, _holder?.Name).Upsert(PatientAccountListing.Of(_tenantId, next, clock.GetUtcNow())));
         return _account.Load(ct);
     }
 
@@ -136,7 +136,8 @@ public sealed class PatientAccountGrain(StreamWriters writers, IGrainFactory gra
         Write(s => D.Enroll(s, limit, linkedChannel, now), (next, _) => View(next));
 
     Task<Outcome<OrderView>> IPatientAccountGrain.Insurance(RecordInsurance c) =>
-        Write(s => D.Insurance(s, c.OrderId, c.Settled, c.Reason, c.Now), (next, _) => PatientViews.Order(next.Orders[c.OrderId]));
+        Write(s => c.ApprovedAmount is { } approved ? D.AnswerClaim(s, c.OrderId, approved, c.Reason, c.Now) : D.Insurance(s, c.OrderId, c.Settled, c.Reason, c.Now),
+            (next, _) => PatientViews.Order(next.Orders[c.OrderId]));
 
     Task<Outcome<SettlementOutcome>> IPatientAccountGrain.SettleCredit(string localDate, DateTimeOffset now) =>
         Write(s => D.Settle(s, localDate, now), (next, d) => d.Event<CreditSettlementRan>() is { } ran

@@ -127,8 +127,8 @@ public static partial class PatientDecisions
     {
         if (!s.Orders.TryGetValue(orderId, out var o)) return NoOrder;
         if (o.Insured == 0 || o.InsurerId is null) return Refusal.Conflict("This order has no insurer-covered part.");
-        if (o.InsuranceStatus is Patients.Insurance.Settled or Patients.Insurance.Rejected)
-            return (o.InsuranceStatus == Patients.Insurance.Settled) == settled ? Decided.Nothing
+        if (o.InsuranceStatus is Patients.Insurance.Settled or Patients.Insurance.Rejected or Patients.Insurance.PartlySettled)
+            return o.InsuranceStatus != Patients.Insurance.PartlySettled && (o.InsuranceStatus == Patients.Insurance.Settled) == settled ? Decided.Nothing
                 : Refusal.Conflict($"The insurer's part was already {o.InsuranceStatus}.");
         if (settled)
             return o.InsurerBooked
@@ -138,6 +138,28 @@ public static partial class PatientDecisions
         // The charge the insurer refused is open again, now due from the patient.
         return Decided.To(new InsuranceRejected(s.PatientId, orderId, o.InsurerId, o.Insured, reason, now,
             o.InsurerBooked ? Journal.Transfer(A.HospitalPayable, A.InsurerReceivable(o.InsurerId), o.Insured) : []));
+    }
+
+    /// <summary>
+    /// The insurer's answer to a claim with the amount it approved: all of its part settles, none rejects, and anything between
+    /// settles what it approved and opens the rest as due from the patient. The same answer again changes nothing.
+    /// </summary>
+    public static Decided AnswerClaim(PatientAccount s, string orderId, long approved, string reason, DateTimeOffset now)
+    {
+        if (!s.Orders.TryGetValue(orderId, out var o)) return NoOrder;
+        if (o.Insured == 0 || o.InsurerId is null) return Refusal.Conflict("This order has no insurer-covered part.");
+        if (approved < 0 || approved > o.Insured)
+            return Refusal.Invalid("approvedAmount", $"The insurer may approve 0 to {o.Insured} fen of its part, not {approved}.");
+        if (approved == o.Insured) return Insurance(s, orderId, true, reason, now);
+        if (approved == 0) return Insurance(s, orderId, false, reason, now);
+        if (o.InsuranceStatus == Patients.Insurance.PartlySettled && o.InsurerApproved == approved) return Decided.Nothing;
+        if (o.InsuranceStatus != Patients.Insurance.Pending) return Refusal.Conflict($"The insurer's part was already {o.InsuranceStatus}.");
+        if (!o.InsurerBooked) return Refusal.Conflict("The patient has not paid their part yet; the claim is not open.");
+        // The insurer pays what it approved; the difference goes back from the hospital's payable to the patient's due, like a rejection.
+        return Decided.To(new InsurancePartlySettled(s.PatientId, orderId, o.InsurerId, o.Insured, approved, reason, now, Journal.Balanced([
+            new Posting(A.InsurerClearing(o.InsurerId), approved, 0), new Posting(A.HospitalPayable, o.Insured - approved, 0),
+            new Posting(A.InsurerReceivable(o.InsurerId), 0, o.Insured),
+        ])));
     }
 
     public static Decided Enroll(PatientAccount s, long limit, string? linkedChannel, DateTimeOffset now) =>

@@ -9,6 +9,7 @@ using SceneFinance.Payments.Intents;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Security;
+using SceneFinance.Platform.Storage;
 using SceneFinance.Platform.Tenancy;
 using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.Kiosk;
@@ -23,7 +24,8 @@ public sealed record PayOrdersRequest(IReadOnlyList<string>? OrderIds, string? T
 public sealed record DepositRequest(long? Amount, string? Channel);
 public sealed record CreditCareRequest(long? Limit, string? LinkedChannel);
 public sealed record ChannelRequest(string? Channel);
-public sealed record InsuranceRequest(string? Outcome, string? Reason);
+/// <summary>The insurer's answer by hand: outcome settled, rejected or partly_settled (with <see cref="ApprovedAmount"/> in fen).</summary>
+public sealed record InsuranceRequest(string? Outcome, string? Reason, long? ApprovedAmount = null);
 
 /// <summary>A registered patient as the card office sees it: the medical card and ID number by their last 4 only.</summary>
 public sealed record PatientResponse(string Id, string Name, string MedicalCardNumber, string MedicalRecordNumber, string? IdNumber, string? Phone, string Status);
@@ -78,11 +80,14 @@ public static class PatientEndpoints
             .Doc("repayCreditCare", "Pay open credit care charges through a channel", "201 with a payment intent for what is owed; 409 when nothing is.")
             .Idempotent();
 
-        // The insurer's answer to a claim, as the finance office records it.
-        patients.MapPost("/{id}/orders/{orderId}/insurance", async (string tenantId, string id, string orderId, InsuranceRequest body, HttpContext http, HospitalDesk desk, TimeProvider clock) =>
-                (await RecordInsurance(http.User, desk, tenantId, id, orderId, body, clock.GetUtcNow())).ToOk())
-            .Doc("recordInsurance", "Record the insurer's answer on an order",
-                "settled: the insurer paid its part; rejected: the patient now owes it (the order is due again).")
+        // The insurer's answer typed in by hand: the exchange's fallback, which waits for a second person (Insuring/ManualInsurance).
+        patients.MapPost("/{id}/orders/{orderId}/insurance", async (string tenantId, string id, string orderId, InsuranceRequest body, HttpContext http, HospitalDesk desk,
+                    StreamWriters writers, TimeProvider clock) =>
+                (await Insuring.ManualInsurance.Request(http.User, desk, writers, tenantId, id, orderId, body, clock.GetUtcNow())).ToPendingApproval(tenantId))
+            .Doc("recordInsurance", "Enter the insurer's answer on an order by hand (asks a second person)",
+                "settled: the insurer paid its part; rejected: the patient now owes it (the order is due again); partly_settled with approvedAmount: the "
+                + "insurer paid that much, the patient owes the rest. 202 with a pending approval (kind insurance-manual): the account records it once a "
+                + "tenant admin or finance person other than the asker approves it (/approvals/{id}/approve). 409 when the insurer's part was answered already.")
             .Problems(StatusCodes.Status409Conflict);
 
         patients.MapPost("/{id}/discharge", async (string tenantId, string id, HttpContext http, HospitalDesk desk, RefundRunner refunds, IDocumentStore store, TimeProvider clock) =>
@@ -166,13 +171,6 @@ public static class PatientEndpoints
     {
         user.RequireTenantAccess(tenantId, Roles.CardOffice);
         return desk.RepayCredit(tenantId, id, body.Channel ?? "", $"cashier:{user.Who()}", "tenant", key);
-    }
-
-    public static Task<Outcome<OrderView>> RecordInsurance(ClaimsPrincipal user, HospitalDesk desk, string tenantId, string id, string orderId, InsuranceRequest body, DateTimeOffset now)
-    {
-        user.RequireTenantAccess(tenantId, InsuranceStaff);
-        new Validation().OneOf(body.Outcome, "outcome", "settled", "rejected").ThrowIfInvalid();
-        return desk.Patient(tenantId, id, p => p.Insurance(new Patients.RecordInsurance(orderId, body.Outcome == "settled", body.Reason ?? body.Outcome!, now)));
     }
 
     /// <summary>A fresh e-medical card QR code for a patient of this hospital (the card office prints or shows it).</summary>

@@ -16,7 +16,8 @@ public static class PatientViews
 
     public static OrderView Order(HospitalOrder o) => new(o.OrderId, o.HisOrderId, o.VisitId, o.Kind, o.Description, o.Amount, o.Insured,
         o.InsurerId, o.SelfPay, o.Due, o.Paid, o.Refunded, o.Status, o.InsuranceStatus, o.PostedAt,
-        o.Slices.Select(x => new TenderView(x.Tender, x.Channel, x.IntentId, x.Amount, x.Refunded)).ToList());
+        o.Slices.Select(x => new TenderView(x.Tender, x.Channel, x.IntentId, x.Amount, x.Refunded)).ToList(),
+        o.InsuranceStatus == Insurance.Settled ? o.Insured : o.InsurerApproved);
 
     public static HospitalRefundView Refund(string patientId, HospitalRefund r) => new(r.RefundId, patientId, r.Kind, r.OrderId, r.Amount, r.Reason,
         r.Status, r.RequestedBy, r.ApprovedBy, r.Lines.Select(l => new RefundLineView(l.No, l.Tender, l.Channel, l.IntentId, l.Amount, l.Status)).ToList(),
