@@ -83,6 +83,7 @@ public static class Storage
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         opts.Events.TenancyStyle = TenancyStyle.Conjoined;
         opts.Events.AppendMode = EventAppendMode.Quick;
+        opts.Events.IgnoreIndex(CommitTimeIndex.Name); // the owner's, not Marten's: a migration must not drop it
         opts.Policies.AllDocumentsAreMultiTenanted();
         // No index on CreatedAt: every payment would pay for it; the rare purge of old replies can scan.
         opts.Schema.For<IdempotentResponse>();
@@ -112,6 +113,7 @@ public static class Storage
                     await using var conn = database.CreateConnection();
                     await conn.OpenAsync(ct);
                     await Audit.AuditTrigger.Apply(conn, Schema, ct);
+                    await CommitTimeIndex.Apply(conn, Schema, ct);
                     if (role is not null) await AppRole.Grant(conn, role, Schema, ct);
                 }
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using SceneFinance.Tests.Infrastructure;
 
 namespace SceneFinance.Tests.Durability;
@@ -46,5 +47,36 @@ public sealed class RestartTests
         Assert.Equal(new[] { "payment", "topup" }, history.Select(t => t!["type"]!.GetValue<string>()));
         Assert.Equal(payment["paymentId"].GetValue<string>(), history[0]!["id"]!.GetValue<string>());
         Assert.Equal(1000 + 300, (await s.TrialBalance())["totalDebit"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_events_commit_time_index_is_built_once_and_kept_across_a_restart()
+    {
+        // Marten does not know the BRIN index the owner adds to mt_events: a start must neither drop it (the next would rebuild
+        // it over every event, holding off appends) nor build a second one.
+        static async Task<(uint Oid, string Method)> Index(string connectionString)
+        {
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "select c.oid, am.amname from pg_class c join pg_am am on am.oid = c.relam where c.relname = 'sf_mt_events_commit_time' and c.relnamespace = 'scenefinance'::regnamespace",
+                conn);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "mt_events has no commit-time index");
+            return (reader.GetFieldValue<uint>(0), reader.GetString(1));
+        }
+
+        string connectionString, dataPath;
+        (uint Oid, string Method) first;
+        await using (var before = new SceneApp())
+        {
+            await before.Api().AdminToken(); // started, its migrations applied
+            (connectionString, dataPath) = (before.ConnectionString, before.DataPath);
+            first = await Index(connectionString);
+            Assert.Equal("brin", first.Method);
+        }
+        await using var after = new SceneApp(connectionString, dataPath);
+        await after.Api().AdminToken(); // started, its migrations applied
+        Assert.Equal(first, await Index(connectionString));
     }
 }
