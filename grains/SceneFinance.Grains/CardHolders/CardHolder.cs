@@ -30,6 +30,9 @@ public sealed record CardHolder(
     /// <summary>The ID number's keyed digest (<see cref="Digests.OfIdNumber"/>), for the risk lists.</summary>
     public string? IdNumberDigest { get; init; }
 
+    /// <summary>The phone's keyed digest (<see cref="Digests.OfPhone"/>), listed so a patient signs in by phone; null before it was kept.</summary>
+    public string? PhoneDigest { get; init; }
+
     /// <summary>The ID number and phone are kept as the API shows them (masked): the event holds them sealed.</summary>
     public static CardHolder Open(CardHolderRegistered e) =>
         new(e.CardHolderId, e.ExternalId, e.Name, e.Kind, e.CardNumber, CardStatus.Active, e.DailyLimit,
@@ -38,6 +41,7 @@ public sealed record CardHolder(
             e.PhoneShown ?? (Sealer.IsSealed(e.Phone) ? null : Masking.Phone(e.Phone)))
         {
             IdNumberDigest = e.IdNumberDigest ?? (Sealer.IsSealed(e.IdNumber) ? null : Digests.OfIdNumber(e.IdNumber)),
+            PhoneDigest = e.PhoneDigest ?? (Sealer.IsSealed(e.Phone) ? null : Digests.OfPhone(e.Phone)),
         };
 
     /// <summary>Folds one event; <paramref name="state"/> is null before registration.</summary>

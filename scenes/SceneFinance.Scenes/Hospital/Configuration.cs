@@ -9,6 +9,7 @@ using SceneFinance.Payments.Intents;
 using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Kiosk;
+using SceneFinance.Scenes.Hospital.OwnView;
 using SceneFinance.Scenes.Hospital.Patients;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.PostingOrders;
@@ -26,6 +27,8 @@ public static class HospitalConfiguration
     {
         services.ConfigureMarten(ConfigureHospital);
         services.ConfigureMarten(CashierShifts.Configure);
+        services.ConfigureMarten(HisReports.Configure);
+        services.AddSingleton<Platform.Security.IPhoneDirectory, PatientDirectory>(); // patients sign in by phone and one-time code
         services.AddSingleton<Approving.IApprovalAction, CashierShifts.ApproveClose>();
         services.AddSingleton<HisSignature>();
         services.AddHostedService<SealHisSecretsAtRest>();
@@ -74,7 +77,9 @@ public static class HospitalConfiguration
         hospital.MapClinicSlots();
         CreditSettlement.MapCreditSettlements(hospital);
         DailyReport.MapDailyReport(hospital);
+        hospital.MapPatientSelf();
         api.MapHisOrders();
+        api.MapHisReports();
         api.MapKiosk();
         return api;
     }
