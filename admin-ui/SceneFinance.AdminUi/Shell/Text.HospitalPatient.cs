@@ -29,5 +29,9 @@ public sealed partial class Text
         ["Into the deposit"] = "缴纳预交金",
         ["Credit care repaid"] = "信用就医还款",
         ["Cash"] = "现金",
+        ["To pay"] = "待缴费",
+        ["Canceled"] = "已取消",
+        ["Awaiting the insurer"] = "待医保结算",
+        ["Refund refused"] = "退款未通过",
     };
 }
