@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using MiniExcelLibs;
 using SceneFinance.Tests.Hospital;
 using SceneFinance.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -63,6 +64,16 @@ public sealed class PatientRecordsJourney(BrowserFixture browser)
         await Expect(page.GetByTestId("payment-amount")).ToHaveTextAsync("¥50.00");
         await Expect(page.Locator("body")).Not.ToContainTextAsync("李雷");
         await BrowserFixture.Screenshot(page, "patient-records");
+
+        // Her payments as a spreadsheet: the amount a number in yuan, the words hers.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-payments").ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        await using (var file = File.OpenRead(await download.PathAsync()))
+        {
+            var row = Assert.Single(MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>());
+            Assert.Equal(50.0, Convert.ToDouble(row["金额（元）"]));
+            Assert.Equal("信用就医", row["支付方式"]?.ToString());
+        }
 
         await page.GetByTestId("receipt-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/patient/receipts/{paid}"));
