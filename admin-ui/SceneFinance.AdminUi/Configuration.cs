@@ -144,6 +144,7 @@ public static class Configuration
         app.MapCampusPages();
         Canteen.CanteenSpreadsheets.MapCanteenSpreadsheets(app);
         app.MapPortalSignIn();
+        PatientView.PatientSpreadsheets.MapPatientSpreadsheets(app);
         app.MapMessageSimulator();
         Risk.RiskExports.MapRiskExports(app);
         app.MapBackOfficeExports();

@@ -7,6 +7,9 @@ namespace SceneFinance.Grains.Cards;
 public sealed class CardHolderListing
 {
     public string Id { get; set; } = "";
+
+    /// <summary>The tenant (also Marten's), for "which hospitals know this phone" across tenants; empty in listings written before it was kept.</summary>
+    public string TenantId { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "";
@@ -15,5 +18,8 @@ public sealed class CardHolderListing
 
     /// <summary>The holder's limit group (a grade, a department), for limits, subsidy and campaign eligibility; null: none.</summary>
     public string? Group { get; set; }
+
+    /// <summary>The phone's keyed digest (never the phone): who signs in by phone with a one-time code (a patient) is found by it.</summary>
+    public string? PhoneDigest { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -34,7 +34,7 @@ public sealed partial class Text
 
     static FrozenDictionary<string, string> Build()
     {
-        var words = new[] { ShellWords, CampusWords, HospitalWords, WithholdingWords, HospitalInsuranceWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords, SecretWords }
+        var words = new[] { ShellWords, CampusWords, HospitalWords, WithholdingWords, HospitalInsuranceWords, HospitalPatientWords, PaymentWords, RiskWords, BackOfficeWords, CanteenWords, AccessWords, TrustWords, SecretWords }
             .SelectMany(area => area).ToList();
         var twice = words.GroupBy(w => w.Key).Where(g => g.Count() > 1).Select(g => $"\"{g.Key}\"").ToList();
         if (twice.Count > 0)

@@ -32,6 +32,8 @@ public sealed record CardHolder(
 
     /// <summary>The phone as the event holds it (sealed, or clear in events written before sealing): only for telling the holder something.</summary>
     public string? ContactPhone { get; init; }
+    /// <summary>The phone's keyed digest (<see cref="Digests.OfPhone"/>), listed so a patient signs in by phone; null before it was kept.</summary>
+    public string? PhoneDigest { get; init; }
 
     /// <summary>The ID number and phone are kept as the API shows them (masked): the event holds them sealed.</summary>
     public static CardHolder Open(CardHolderRegistered e) =>
@@ -42,6 +44,7 @@ public sealed record CardHolder(
         {
             IdNumberDigest = e.IdNumberDigest ?? (Sealer.IsSealed(e.IdNumber) ? null : Digests.OfIdNumber(e.IdNumber)),
             ContactPhone = e.Phone,
+            PhoneDigest = e.PhoneDigest ?? (Sealer.IsSealed(e.Phone) ? null : Digests.OfPhone(e.Phone)),
         };
 
     /// <summary>Folds one event; <paramref name="state"/> is null before registration.</summary>

@@ -24,7 +24,8 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         var (tenantId, id) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        _wallet = writers.For<CardHolder>(tenantId, id, RiskTrail.Following(CardHolder.Fold), Refusal.NotFound("The card holder"), Listed);
+        _wallet = writers.For<CardHolder>(tenantId, id, RiskTrail.Following(CardHolder.Fold), Refusal.NotFound("The card holder"),
+            (next, d) => Listed(tenantId, next, d));
         await Task.WhenAll(_wallet.Load(ct), risk.Ensure(tenantId, ct)); // the tenant's rules: read once per silo, not per tap
     }
 
@@ -35,9 +36,9 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     /// The listing follows the rare changes lists show (not the balance): payments write no listing. Arrears, when they
     /// change, are listed for the canteen's exceptions page.
     /// </summary>
-    static Decided Listed(CardHolder next, Decided d) =>
+    static Decided Listed(string tenantId, CardHolder next, Decided d) =>
         (d.Events.Any(e => e is CardHolderRegistered or CardFrozen or CardUnfrozen or CardReportedLost or CardReplaced or CanteenProfileSet)
-            ? d.Upsert(Listing(next, d.Events[^1] switch
+            ? d.Upsert(Listing(tenantId, next, d.Events[^1] switch
             {
                 CardHolderRegistered r => r.RegisteredAt, CardFrozen f => f.FrozenAt, CardUnfrozen u => u.UnfrozenAt,
                 CardReportedLost l => l.ReportedAt, CardReplaced r => r.ReplacedAt, CanteenProfileSet p => p.SetAt, _ => DateTimeOffset.UtcNow,
@@ -48,7 +49,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
         state => state is not null
             ? Refusal.Conflict("This card holder already exists.")
             : Decided.To(new CardHolderRegistered(Id, c.ExternalId, c.Name, c.Kind, c.CardNumber, sealer.Seal(c.IdNumber), sealer.Seal(c.Phone), c.DailyLimit, c.Now,
-                    Masking.KeepLast4(c.IdNumber), Masking.Phone(c.Phone), Digests.OfIdNumber(c.IdNumber)))
+                    Masking.KeepLast4(c.IdNumber), Masking.Phone(c.Phone), Digests.OfIdNumber(c.IdNumber), Digests.OfPhone(c.Phone)))
                 .Claim(new CardAssignment { Id = CardKeys.Of(c.CardNumber), CardHolderId = Id },
                     Refusal.Taken("cardNumber", "This card number is already in use in the tenant."))
                 .Claim(new ExternalIdClaim { Id = c.ExternalId, CardHolderId = Id },
@@ -152,11 +153,11 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
         return Statement.Lines(events.Select(e => e.Data)).Reverse().Take(limit).ToList();
     }
 
-    static CardHolderListing Listing(CardHolder s, DateTimeOffset now) => new()
+    static CardHolderListing Listing(string tenantId, CardHolder s, DateTimeOffset now) => new()
     {
-        Id = s.Id, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind,
+        Id = s.Id, TenantId = tenantId, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind,
         CardLast4 = s.CardNumber.Length > 4 ? s.CardNumber[^4..] : s.CardNumber,
-        Status = s.Status.ToString().ToLowerInvariant(), Group = s.Canteen.Group, UpdatedAt = now,
+        Status = s.Status.ToString().ToLowerInvariant(), Group = s.Canteen.Group, PhoneDigest = s.PhoneDigest, UpdatedAt = now,
     };
 
     /// <summary>Personal data masked; the full card number only in the answer to registration.</summary>

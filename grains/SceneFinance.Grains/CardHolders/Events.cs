@@ -8,12 +8,12 @@ namespace SceneFinance.Grains.CardHolders;
 /// <remarks>
 /// <see cref="IdNumber"/> and <see cref="Phone"/> are sealed (<see cref="SceneFinance.Platform.Security.Sealer"/>); events written
 /// before sealing hold them clear. What the API shows of them (<see cref="IdNumberShown"/>, <see cref="PhoneShown"/>) and the ID
-/// number's keyed digest (the risk lists') are kept beside them, so nothing needs them opened.
+/// number's keyed digest (the risk lists') and the phone's (a patient signing in by phone) are kept beside them, so nothing needs them opened.
 /// </remarks>
 public sealed record CardHolderRegistered(
     string CardHolderId, string ExternalId, string Name, string Kind, string CardNumber,
     string? IdNumber, string? Phone, long? DailyLimit, DateTimeOffset RegisteredAt,
-    string? IdNumberShown = null, string? PhoneShown = null, string? IdNumberDigest = null);
+    string? IdNumberShown = null, string? PhoneShown = null, string? IdNumberDigest = null, string? PhoneDigest = null);
 
 /// <summary>Money into a purse; <see cref="By"/> is the user id of the cashier who took it (null for a channel's confirmation).</summary>
 public sealed record CardToppedUp(

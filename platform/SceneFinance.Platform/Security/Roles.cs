@@ -12,6 +12,12 @@ public static class Roles
     /// <summary>A parent or guardian (campus): sees and pays only their own children's bills; nothing else of the tenant.</summary>
     public const string Guardian = "guardian";
 
+    /// <summary>
+    /// A hospital's patient signed in by phone and one-time code: sees only the records registered under that phone; nothing else
+    /// of the tenant. Never a user account's role (nobody makes one), so not in <see cref="TenantRoles"/>.
+    /// </summary>
+    public const string Patient = "patient";
+
     public static readonly string[] TenantRoles = [TenantAdmin, Finance, Cashier, Auditor, Guardian];
 
     /// <summary>Those who may change card holders and terminals of their tenant.</summary>

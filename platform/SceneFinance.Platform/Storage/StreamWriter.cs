@@ -113,9 +113,15 @@ public sealed class StreamWriters(IDocumentStore store, GroupCommit commits)
         new(store, commits, tenantId, streamKey, fold, missing, follow);
 
     /// <summary>An outcome that moves nothing but must be answered the same way again (a tap on a card nobody holds).</summary>
-    public async Task<Outcome<T>> Answer<T>(string tenantId, IdempotencyTicket ticket, T outcome, DateTimeOffset now)
+    public Task<Outcome<T>> Answer<T>(string tenantId, IdempotencyTicket ticket, T outcome, DateTimeOffset now) => Answer(tenantId, ticket, outcome, now, []);
+
+    /// <summary>
+    /// The same, for a request that records documents but no stream (an HIS report entry): they are inserted in the commit that
+    /// stores the answer, so the same request again replays it and a different one under the key is <c>idempotency_conflict</c>.
+    /// </summary>
+    public async Task<Outcome<T>> Answer<T>(string tenantId, IdempotencyTicket ticket, T outcome, DateTimeOffset now, IReadOnlyList<object> inserts)
     {
-        var result = await commits.Commit(new CommitUnit(tenantId, null, 0, [], [StoredOutcomes.Record(ticket, outcome, now)]));
+        var result = await commits.Commit(new CommitUnit(tenantId, null, 0, [], [.. inserts, StoredOutcomes.Record(ticket, outcome, now)]));
         return result.Status == CommitStatus.Committed ? outcome
             : await StoredOutcomes.Find<T>(store, tenantId, ticket) ?? throw new InvalidOperationException("A duplicate ticket has no stored outcome.");
     }

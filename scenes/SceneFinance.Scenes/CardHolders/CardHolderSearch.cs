@@ -19,7 +19,7 @@ public static class CardHolderSearch
     public const int MaxExport = 10_000;
 
     /// <summary>The search asks by the card's last 4 digits and by external id, within a tenant.</summary>
-    public static void Configure(StoreOptions opts) => opts.Schema.For<CardHolderListing>().Index(l => l.CardLast4).Index(l => l.ExternalId);
+    public static void Configure(StoreOptions opts) => opts.Schema.For<CardHolderListing>().Index(l => l.CardLast4).Index(l => l.ExternalId).Index(l => l.PhoneDigest!);
 
     /// <summary>One page (from 0) of the matches, newest first, and how many match in all.</summary>
     public static async Task<(IReadOnlyList<CardHolderRow> Rows, long Total)> Page(ClaimsPrincipal user, IDocumentStore store, string tenantId, string? query, int page, int size)

@@ -10,6 +10,7 @@ using SceneFinance.Scenes.Hospital.CashWindow;
 using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Insuring;
 using SceneFinance.Scenes.Hospital.Kiosk;
+using SceneFinance.Scenes.Hospital.OwnView;
 using SceneFinance.Scenes.Hospital.Patients;
 using SceneFinance.Scenes.Hospital.PayingOrders;
 using SceneFinance.Scenes.Hospital.PostingOrders;
@@ -29,6 +30,8 @@ public static class HospitalConfiguration
     {
         services.ConfigureMarten(ConfigureHospital);
         services.ConfigureMarten(CashierShifts.Configure);
+        services.ConfigureMarten(HisReports.Configure);
+        services.AddSingleton<Platform.Security.IPhoneDirectory, PatientDirectory>(); // patients sign in by phone and one-time code
         services.AddSingleton<Approving.IApprovalAction, CashierShifts.ApproveClose>();
         services.AddSingleton<Approving.IApprovalAction, ManualInsurance.Record>();
         services.AddSingleton<InsurerSimulator>();
@@ -95,8 +98,10 @@ public static class HospitalConfiguration
         CreditSettlement.MapCreditSettlements(hospital);
         WithholdingAgreements.MapWithholding(hospital);
         DailyReport.MapDailyReport(hospital);
+        hospital.MapPatientSelf();
         api.MapHisOrders();
         InsuranceNotifications.MapInsuranceNotifications(api);
+        api.MapHisReports();
         api.MapKiosk();
         return api;
     }

@@ -49,6 +49,9 @@ public sealed class RouteWalkSpecs(SceneApp app)
         ["/portal/login/code-request"] = "a guardian asks for a one-time code (rate-limited per phone)",
         ["/portal/login/code"] = "a guardian signs in with the code",
         ["/simulator/messages"] = "the sandbox's phone: what the simulated SMS, WeChat and in-app channels delivered",
+        ["/patient/login"] = "the patient's sign-in page (phone and SMS code, through the portal's posts)",
+        ["/patient"] = "the patient's own records: it sends a visitor who is not a signed-in patient to its sign-in page",
+        ["/patient/receipts/{PaymentId}"] = "a patient's receipt: the same, and only the signed-in patient's own payments are found",
     };
 
     public sealed record Route(RouteEndpoint Endpoint, string Method)
@@ -204,6 +207,36 @@ public sealed class RouteWalkSpecs(SceneApp app)
                 else if (!r.HasTenant && wrote && r.Pattern != "/api/v1/auth/token")
                     failures.Add($"{who} {r}: {status}, a platform route");
             }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>The patient's own routes: the tenant in the path, the patient from the sign-in (no route takes a patient id from a patient).</summary>
+    const string PatientOwn = "/api/v1/tenants/{tenantId}/hospital/my";
+
+    [Fact]
+    public async Task A_patient_signed_in_by_phone_reaches_only_their_own_routes_and_every_other_route_refuses_them()
+    {
+        var s = await Scenario.Start(app, "hospital");
+        var phone = "185" + Random.Shared.NextInt64(10_000_000, 99_999_999);
+        (await s.Api.Post($"{s.Base}/hospital/patients", new { medicalCardNumber = Scenario.NewCardNumber(), name = "患者 Walker", phone }, s.AdminToken))
+            .Expect(HttpStatusCode.Created);
+        (await s.Api.Post("/api/v1/auth/one-time-codes", new { phone }, null)).Expect(HttpStatusCode.OK);
+        var code = System.Text.RegularExpressions.Regex.Match(await s.Api.Http.GetStringAsync($"/simulator/messages?to={phone}"), "验证码 (\\d{6})").Groups[1].Value;
+        var token = (await s.Api.Post("/api/v1/auth/phone-token", new { phone, code }, null)).Expect(HttpStatusCode.OK)["accessToken"].GetValue<string>();
+
+        var routes = Routes(app).Where(r => r.IsApi && r.Caller == CallerKind.Person).ToList();
+        Assert.Contains(routes, r => r.Pattern.StartsWith(PatientOwn, StringComparison.Ordinal));
+        using var http = NoRedirects();
+        var failures = new List<string>();
+        foreach (var r in routes)
+        {
+            using var answer = await Send(http, r, Fill(r, s.TenantId) + "?date=" + DateTime.UtcNow.ToString("yyyy-MM-dd"), token);
+            var status = (int)answer.StatusCode;
+            var own = r.Pattern.StartsWith(PatientOwn, StringComparison.Ordinal);
+            if (status >= 500) failures.Add($"{r}: {status}");
+            else if (own && status is not (200 or 404)) failures.Add($"{r}: {status}, the patient's own route");
+            else if (!own && status is not (401 or 403 or 404 or 400)) failures.Add($"{r}: {status}, not the patient's to call");
+        }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

@@ -43,6 +43,14 @@ public sealed class HospitalApiDocsSpecs(GatewayApp app)
         Assert.Superset(new HashSet<string> { "202", "409" }, Statuses(operations["recordInsurance"].Op).ToHashSet());
         Assert.Superset(new HashSet<string> { "201", "401", "404", "409" }, Statuses(operations["postHisOrder"].Op).ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "401", "403", "404", "409" }, Statuses(operations["identifyKioskPatient"].Op).ToHashSet());
+
+        // The patient's own view (a bearer token from a phone sign-in) and the HIS's report list (signed, its body described).
+        Assert.Equal(["clientId", "signature", "timestamp"], Schemes(operations["postHisReport"].Op));
+        Assert.NotNull(operations["postHisReport"].Op["requestBody"]?["content"]?["application/json"]);
+        Assert.Superset(new HashSet<string> { "201", "401", "404", "409" }, Statuses(operations["postHisReport"].Op).ToHashSet());
+        foreach (var id in new[] { "getMyHospitalAccount", "listMyVisits", "listMyOrders", "listMyPayments", "getMyReceipt", "listMyRefunds", "listMyReports" })
+            Assert.Equal(["bearer"], Schemes(operations[id].Op));
+        Assert.Contains("404", Statuses(operations["getMyReceipt"].Op));
     }
 
     static IEnumerable<string> Statuses(JsonNode op) => op["responses"]!.AsObject().Select(r => r.Key);

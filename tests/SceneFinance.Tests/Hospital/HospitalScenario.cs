@@ -43,10 +43,10 @@ public sealed class HospitalScenario
         };
     }
 
-    public async Task<(string Id, string Card)> Patient(string? name = null)
+    public async Task<(string Id, string Card)> Patient(string? name = null, string phone = "13800138000")
     {
         var card = Scenario.NewCardNumber();
-        var p = (await Api.Post($"{H}/patients", new { medicalCardNumber = card, name = name ?? "患者 Patient", idNumber = "110101199001011234", phone = "13800138000" }, S.AdminToken))
+        var p = (await Api.Post($"{H}/patients", new { medicalCardNumber = card, name = name ?? "患者 Patient", idNumber = "110101199001011234", phone }, S.AdminToken))
             .Expect(HttpStatusCode.Created);
         return (p["id"].GetValue<string>(), card);
     }
