@@ -26,14 +26,16 @@ public sealed class LeaverJourney(BrowserFixture browser)
         await s.Import(Encoding.UTF8.GetBytes($"{header}\n0901,张伟,四年级,2班,张母,{phone},left\n"));
 
         var page = await browser.SignedIn(language: language);
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync($"/t/{s.TenantId}/campus/leavers");
         await BrowserFixture.WaitInteractive(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("leaver-0901-cash")).ToContainTextAsync("12.50");
         await Expect(page.GetByTestId("leavers")).ToContainTextAsync("300.00"); // the open bill, left for finance to cancel or waive
         await BrowserFixture.Field(page, "leaver-reason").FillAsync("离校 left");
+        await page.Keyboard.PressAsync("Tab"); // the field's value reaches the circuit before the click does
         await page.GetByTestId("refund-cash-0901").ClickAsync();
-        await Expect(page.GetByTestId("notice")).ToContainTextAsync(asked);
+        await Expect(page.GetByTestId("notice")).ToContainTextAsync(asked, new() { Timeout = 60_000 }); // two loaded cores: wait for it, don't race it
         await Expect(page.GetByTestId("leaver-0901-refund")).ToContainTextAsync(awaiting);
         await BrowserFixture.Screenshot(page, $"leavers-{language}");
 
