@@ -1,3 +1,4 @@
+using SceneFinance.Scenes.Campus.CopyingSchools;
 using Marten;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -42,6 +43,9 @@ public static class Configuration
         services.AddMudServices();
         services.AddScoped<Text>();
         services.AddScoped<ShellEvents>();
+        // The thresholds the cockpit and the risk page alert on come with a copied school.
+        services.CopiedWithSchool<Live.AlertThresholds>("alertThresholds", Live.AlertThresholds.DocumentId);
+        services.CopiedWithSchool<Risk.RiskAlertThresholds>("riskAlertThresholds", Risk.RiskAlertThresholds.DocumentId);
         // Only the dashboard hub: Blazor's own circuit hub must not meet this filter.
         services.AddSignalR().AddHubOptions<DashboardHub>(o => o.AddFilter<DashboardAccess>());
         services.AddSingleton<LiveFigures>();

@@ -16,6 +16,9 @@ public sealed class CardHolderListing
     public string CardLast4 { get; set; } = "";
     public string Status { get; set; } = "";
 
+    /// <summary>The student's class as the roster names it (null for other holders).</summary>
+    public string? Class { get; set; }
+
     /// <summary>The holder's limit group (a grade, a department), for limits, subsidy and campaign eligibility; null: none.</summary>
     public string? Group { get; set; }
 

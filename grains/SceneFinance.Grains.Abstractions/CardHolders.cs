@@ -32,6 +32,26 @@ public sealed record RegisterCardHolder(
     [property: Id(6)] long? DailyLimit,
     [property: Id(7)] DateTimeOffset Now);
 
+/// <summary>The name and class a school's roster gives the holder now (a re-import).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RenameCardHolder([property: Id(0)] string Name, [property: Id(1)] string? Class, [property: Id(2)] DateTimeOffset Now);
+
+/// <summary>Closes the holder for good (a leaver): <see cref="Reason"/> as the roster or office says it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CloseCardHolder([property: Id(0)] string Reason, [property: Id(1)] DateTimeOffset Now);
+
+/// <summary>A closed holder's cash handed back at the counter, once per ticket (the approval's).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PayOutCash(
+    [property: Id(0)] string PayoutId, [property: Id(1)] long Amount, [property: Id(2)] string Reason, [property: Id(3)] string PaidBy,
+    [property: Id(4)] IdempotencyTicket Ticket, [property: Id(5)] DateTimeOffset Now);
+
+/// <summary>The receipt of a cash payout (退款凭证): what was handed back, why, by whom, when, and the balance after.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CashPayout(
+    [property: Id(0)] string PayoutId, [property: Id(1)] long Amount, [property: Id(2)] string Reason, [property: Id(3)] string PaidBy,
+    [property: Id(4)] DateTimeOffset PaidOutAt, [property: Id(5)] Balance BalanceAfter);
+
 [GenerateSerializer, Immutable]
 public sealed record TopUpCard(
     [property: Id(0)] string TopUpId,
@@ -144,6 +164,15 @@ public interface ICardHolderGrain : IGrainWithStringKey
 
     /// <summary>Gives a failed refund's money back to the cash purse (once per refund).</summary>
     Task<Outcome<Balance>> ReleaseRefund(GatewayRefund command);
+
+    /// <summary>The roster's name and class for the holder (lists and tills show them); the same again records nothing.</summary>
+    Task<Outcome<CardHolderView>> Rename(RenameCardHolder command);
+
+    /// <summary>Closes the holder (a leaver): cards refused <c>card_frozen</c>, no more credits; closed already: nothing recorded.</summary>
+    Task<Outcome<CardHolderView>> Close(CloseCardHolder command);
+
+    /// <summary>Hands a closed holder's cash back at the counter (once per ticket); refused beyond the cash purse or for an open holder.</summary>
+    Task<Outcome<CashPayout>> PayOut(PayOutCash command);
 
     Task<Outcome<CardHolderView>> Freeze(DateTimeOffset now);
     Task<Outcome<CardHolderView>> Unfreeze(DateTimeOffset now);

@@ -37,7 +37,7 @@ public static class Configuration
     {
         opts.Events.AddEventTypes([
             typeof(CardHolderRegistered), typeof(CardToppedUp), typeof(PaymentApproved), typeof(PaymentDeclined),
-            typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced),
+            typeof(CardFrozen), typeof(CardUnfrozen), typeof(CardReportedLost), typeof(CardReplaced), typeof(CardHolderRenamed), typeof(CardHolderClosed), typeof(CardCashPaidOut),
             typeof(CardRefundDebited), typeof(CardRefundReleased),
             typeof(MerchantOpened), typeof(MerchantRenamed), typeof(MerchantClosed),
             typeof(SubsidyGranted), typeof(SubsidyReturned), typeof(ArrearsRecovered), typeof(PaymentRefunded),

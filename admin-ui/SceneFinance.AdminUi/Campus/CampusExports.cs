@@ -57,6 +57,12 @@ public static class CampusExports
             return Xlsx.File(CampusSheets.Waivers(waivers.Items, await Zone(clock, tenantId), Words(http)), "waivers.xlsx");
         });
 
+        exports.MapGet("/leavers.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, IGrainFactory grains, TenantClock clock) =>
+        {
+            var leavers = await Scenes.Campus.Leaving.Leavers.All(http.User, store, grains, tenantId);
+            return Xlsx.File(Scenes.Campus.Leaving.Leavers.Sheet(leavers, await Zone(clock, tenantId), Words(http)), "leavers.xlsx");
+        });
+
         exports.MapGet("/plans.xlsx", async (string tenantId, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var plans = await FeePlanEndpoints.List(http.User, store, tenantId).OrThrow();

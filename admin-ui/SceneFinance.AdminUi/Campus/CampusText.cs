@@ -69,6 +69,15 @@ public static class CampusText
         "channel" => t.Channel(raw),
         "waiver-kind" => t.WaiverKind(raw),
         "waiver-status" => t.WaiverStatus(raw),
+        "leaver-refund-to" => t[raw == "cash" ? "Cash at the counter" : "To the channel"],
+        "approval-status" => t[raw switch
+        {
+            "pending" => "Awaiting approval",
+            "approved" => "Approved, carrying out",
+            "rejected" => "Rejected",
+            "done" => "Approved and carried out",
+            _ => "Lapsed",
+        }],
         _ => raw,
     });
 }

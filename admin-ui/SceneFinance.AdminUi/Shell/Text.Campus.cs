@@ -6,6 +6,20 @@ public sealed partial class Text
     static readonly Dictionary<string, string> CampusWords = new()
     {
         // The finance office's pages
+        ["Leavers"] = "离校学生",
+        ["{0} renamed, {1} open bills updated"] = "{0} 人改名或调班，{1} 张未结账单已更新",
+        ["{0} left: cards closed"] = "{0} 人离校：校园卡已注销",
+        ["A roster row with status left (离校) closes the student's card. Cancel or waive their open bills on the bill page; the card balance is refunded when a second person approves it in the approval queue."] =
+            "名册中状态为“离校”的学生，其校园卡即被注销。未缴账单请在账单页取消或减免；卡内余额经第二人在审批队列中批准后退还。",
+        ["Left"] = "离校时间",
+        ["Cash balance (yuan)"] = "现金余额（元）",
+        ["Subsidy (yuan)"] = "补贴余额（元）",
+        ["Open bills"] = "未结账单",
+        ["Refund to the channel"] = "原路退回",
+        ["Pay out in cash"] = "柜台现金退款",
+        ["To the channel"] = "原路退回",
+        ["Asked: {0} yuan for {1}, waiting for a second person's approval."] = "已申请：为{1}退款 {0} 元，等待第二人审批。",
+        ["leaver-refund"] = "离校退款",
         ["Fee plan"] = "收费方案",
         ["All fee plans"] = "全部收费方案",
         ["Export overview"] = "导出收缴情况",
@@ -172,6 +186,7 @@ public sealed partial class Text
         ["New term start (yyyy-MM-dd)"] = "新学期开始日（yyyy-MM-dd）",
         ["Copy school"] = "复制学校",
         ["{0} created: {1} fee plans, {2} meal periods copied."] = "已创建{0}：复制收费方案 {1} 个、餐次 {2} 个。",
+        ["{0} subsidy programs, {1} risk rules (drafts to approve) and {2} settings copied."] = "另复制补贴方案 {0} 个、风控规则 {1} 条（草稿，待审批）、设置 {2} 项。",
         ["Choose the template school."] = "请选择模板学校。",
         ["A day as yyyy-MM-dd."] = "请按 yyyy-MM-dd 填写日期。",
         // The parent portal's notices

@@ -75,6 +75,7 @@ public static class Subsidies
 {
     public static Decided Grant(CardHolder s, GrantSubsidy c)
     {
+        if (s.Status == CardStatus.Closed) return Decided.Nothing; // a leaver: no more subsidy (the run counts it unchanged)
         if (s.Canteen.Grants.Contains(CanteenWallet.GrantKey(c.ProgramId, c.PeriodKey))) return Decided.Nothing;
         var purseKey = c.ResetAtEnd ? CanteenWallet.GrantKey(c.ProgramId, c.PeriodKey) : c.ProgramId;
         var granted = new SubsidyGranted(s.Id, c.ProgramId, c.PeriodKey, purseKey, c.Amount, c.ExpiresAt, c.ResetAtEnd, c.Categories, c.MealPeriods, c.Now,

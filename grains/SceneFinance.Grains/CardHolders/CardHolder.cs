@@ -3,7 +3,8 @@ using SceneFinance.Platform.Security;
 
 namespace SceneFinance.Grains.CardHolders;
 
-public enum CardStatus { Active, Frozen, Lost }
+/// <summary><see cref="Closed"/>: the holder left; for good.</summary>
+public enum CardStatus { Active, Frozen, Lost, Closed }
 
 /// <summary>The card holder's wallet as its events made it. Immutable; evolved one event at a time.</summary>
 public sealed record CardHolder(
@@ -26,6 +27,9 @@ public sealed record CardHolder(
     public Risk.RiskTrail Risk { get; init; } = Grains.Risk.RiskTrail.Empty;
 
     public long SpentOn(DateOnly day) => SpentByDay.GetValueOrDefault(day);
+
+    /// <summary>The holder's class as the school's roster names it (students; null for others and until a roster says).</summary>
+    public string? Class { get; init; }
 
     /// <summary>The ID number's keyed digest (<see cref="Digests.OfIdNumber"/>), for the risk lists.</summary>
     public string? IdNumberDigest { get; init; }
@@ -65,6 +69,9 @@ public sealed record CardHolder(
         ({ } s, SubsidyReturned e) => s with { Canteen = s.Canteen with { Purses = s.Canteen.Purses.Remove(e.PurseKey) } },
         ({ } s, ArrearsRecovered e) => s.Paid(e.From) with { Canteen = s.Canteen.Take(e.From) with { Arrears = s.Canteen.Arrears - e.Amount } },
         ({ } s, PaymentRefunded e) => s.Refunded(e),
+        ({ } s, CardHolderClosed) => s with { Status = CardStatus.Closed },
+        ({ } s, CardCashPaidOut e) => s with { Cash = e.CashAfter, Subsidy = e.SubsidyAfter },
+        ({ } s, CardHolderRenamed e) => s with { Name = e.Name, Class = e.Class },
         ({ } s, DailyLimitChanged e) => s with { DailyLimit = e.To },
         ({ } s, CanteenProfileSet e) => s with
         {

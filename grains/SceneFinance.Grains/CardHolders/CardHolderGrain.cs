@@ -37,11 +37,11 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
     /// change, are listed for the canteen's exceptions page.
     /// </summary>
     static Decided Listed(string tenantId, CardHolder next, Decided d) =>
-        (d.Events.Any(e => e is CardHolderRegistered or CardFrozen or CardUnfrozen or CardReportedLost or CardReplaced or CanteenProfileSet)
+        (d.Events.Any(e => e is CardHolderRegistered or CardFrozen or CardUnfrozen or CardReportedLost or CardReplaced or CanteenProfileSet or CardHolderRenamed or CardHolderClosed)
             ? d.Upsert(Listing(tenantId, next, d.Events[^1] switch
             {
                 CardHolderRegistered r => r.RegisteredAt, CardFrozen f => f.FrozenAt, CardUnfrozen u => u.UnfrozenAt,
-                CardReportedLost l => l.ReportedAt, CardReplaced r => r.ReplacedAt, CanteenProfileSet p => p.SetAt, _ => DateTimeOffset.UtcNow,
+                CardReportedLost l => l.ReportedAt, CardReplaced r => r.ReplacedAt, CanteenProfileSet p => p.SetAt, CardHolderRenamed n => n.RenamedAt, CardHolderClosed c => c.ClosedAt, _ => DateTimeOffset.UtcNow,
             }))
             : d) is var listed && ArrearsChanged(d) ? listed.Upsert(ArrearsOf(next)) : listed;
 
@@ -114,6 +114,14 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
 
     static Balance Balance(CardHolder s) => new(s.Cash, s.SubsidyTotal);
 
+    Task<Outcome<CardHolderView>> ICardHolderGrain.Rename(RenameCardHolder c) => _wallet.Write(s => Wallet.Rename(s, c), View);
+
+    /// <summary>A leaver: closed, then its card goes on the offline refuse list like a frozen one.</summary>
+    Task<Outcome<CardHolderView>> ICardHolderGrain.Close(CloseCardHolder c) => Listing(s => Wallet.Close(s, c), c.Now);
+
+    Task<Outcome<CashPayout>> ICardHolderGrain.PayOut(PayOutCash c) =>
+        _wallet.Write(s => Wallet.PayOut(s, c), next => new CashPayout(c.PayoutId, c.Amount, c.Reason, c.PaidBy, c.Now, Balance(next)), c.Ticket, c.Now);
+
     Task<Outcome<CardHolderView>> ICardHolderGrain.Freeze(DateTimeOffset now) => Listing(s => Wallet.Freeze(s, now), now);
     Task<Outcome<CardHolderView>> ICardHolderGrain.Unfreeze(DateTimeOffset now) => Listing(s => Wallet.Unfreeze(s, now), now);
     Task<Outcome<CardHolderView>> ICardHolderGrain.ReportLost(DateTimeOffset now) => Listing(s => Wallet.ReportLost(s, now), now);
@@ -155,7 +163,7 @@ public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters 
 
     static CardHolderListing Listing(string tenantId, CardHolder s, DateTimeOffset now) => new()
     {
-        Id = s.Id, TenantId = tenantId, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind,
+        Id = s.Id, TenantId = tenantId, ExternalId = s.ExternalId, Name = s.Name, Kind = s.Kind, Class = s.Class,
         CardLast4 = s.CardNumber.Length > 4 ? s.CardNumber[^4..] : s.CardNumber,
         Status = s.Status.ToString().ToLowerInvariant(), Group = s.Canteen.Group, PhoneDigest = s.PhoneDigest, UpdatedAt = now,
     };

@@ -68,3 +68,23 @@ public sealed record CardUnfrozen(string CardHolderId, DateTimeOffset UnfrozenAt
 public sealed record CardReportedLost(string CardHolderId, DateTimeOffset ReportedAt);
 
 public sealed record CardReplaced(string CardHolderId, string OldCardNumber, string NewCardNumber, DateTimeOffset ReplacedAt);
+
+/// <summary>
+/// The school's roster renamed the holder or moved them to another class (a re-import): lists and tills show the new name from
+/// now on; what was recorded before (payments, bills already paid) keeps the name it was made with.
+/// </summary>
+public sealed record CardHolderRenamed(string CardHolderId, string Name, string? Class, DateTimeOffset RenamedAt);
+
+/// <summary>
+/// The holder left (a school's roster marked the student as left): their cards are refused from now on (declined <c>card_frozen</c>,
+/// listed as frozen for the offline tills), nothing more is credited, and what is left in the cash purse waits for its refund.
+/// </summary>
+public sealed record CardHolderClosed(string CardHolderId, string Reason, DateTimeOffset ClosedAt);
+
+/// <summary>
+/// A closed holder's cash handed back at the counter (a leaver's refund, approved by a second person), with a receipt: the cash
+/// purse's money leaves through the counter's till (<c>clearing:counter</c>).
+/// </summary>
+public sealed record CardCashPaidOut(
+    string CardHolderId, string PayoutId, long Amount, string Reason, string PaidBy, long CashAfter, long SubsidyAfter, DateTimeOffset PaidOutAt,
+    IReadOnlyList<Posting> Postings) : IJournalled;

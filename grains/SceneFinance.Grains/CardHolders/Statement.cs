@@ -6,7 +6,7 @@ public static class Statement
     public static readonly string[] MoneyEvents =
     [
         "card_topped_up", "payment_approved", "payment_declined", "card_refund_debited", "card_refund_released",
-        "subsidy_granted", "subsidy_returned", "arrears_recovered", "payment_refunded",
+        "subsidy_granted", "subsidy_returned", "arrears_recovered", "payment_refunded", "card_cash_paid_out",
     ];
 
     /// <summary>The lines of the money events, oldest first.</summary>
@@ -26,6 +26,7 @@ public static class Statement
                 SubsidyReturned r => Line($"{r.ProgramId}/{r.PeriodKey}", "adjustment", r.Amount, -r.Amount, r.ReturnedAt),
                 ArrearsRecovered a => Line($"arrears/{a.RecoveredAt:O}", "adjustment", a.Amount, -a.Amount, a.RecoveredAt),
                 PaymentRefunded r => Line(r.RefundId, "refund", r.Amount, r.ToPurses.Sum(p => p.Amount), r.RefundedAt),
+                CardCashPaidOut o => Line(o.PayoutId, "refund", o.Amount, -o.Amount, o.PaidOutAt),
                 _ => null,
             };
             if (line is null) continue;

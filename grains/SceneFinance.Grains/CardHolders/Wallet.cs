@@ -45,7 +45,8 @@ public static class Wallet
         if (!c.TenantActive) return ErrorCodes.TenantSuspended;
         if (!c.TerminalActive) return ErrorCodes.TerminalDisabled;
         if (s.Status == CardStatus.Lost || !string.Equals(s.CardNumber, c.CardNumber, StringComparison.Ordinal)) return ErrorCodes.CardLost;
-        if (s.Status == CardStatus.Frozen) return ErrorCodes.CardFrozen;
+        // A closed holder (a leaver) is refused with the contract's card_frozen: tills know it, and no new code reaches terminals.
+        if (s.Status is CardStatus.Frozen or CardStatus.Closed) return ErrorCodes.CardFrozen;
         if (c.SinglePaymentCap > 0 && c.Amount > c.SinglePaymentCap) return ErrorCodes.RiskRejected;
         if (EffectiveLimits.Of(s, c.Canteen?.Limits ?? []).Exceeded(s, c.LocalDay, c.Canteen?.Meal, holderPays)) return ErrorCodes.LimitExceeded;
         return null;
@@ -54,6 +55,7 @@ public static class Wallet
     public static Decided Decide(CardHolder state, TopUp c)
     {
         if (!c.TenantActive) return Refusal.Suspended();
+        if (state.Status == CardStatus.Closed) return HolderClosed;
         var (cash, subsidy) = c.Purse == "subsidy" ? (state.Cash, state.Subsidy + c.Amount) : (state.Cash + c.Amount, state.Subsidy);
         // Money came in through the channel's clearing account and is now owed to the holder; it pays off arrears first.
         return Decided.To(new CardToppedUp(state.Id, c.TopUpId, c.Amount, c.Purse, c.Channel, cash, subsidy, c.Now,
@@ -81,8 +83,12 @@ public static class Wallet
 
     static readonly Refusal LostCard = Refusal.Conflict("The card is reported lost: replace it instead.");
 
+    /// <summary>A closed holder takes no more money and no card changes: only its refund.</summary>
+    public static readonly Refusal HolderClosed = Refusal.Conflict("The card holder is closed (left); only the refund of the balance remains.");
+
     public static Decided Freeze(CardHolder s, DateTimeOffset now) => s.Status switch
     {
+        CardStatus.Closed => HolderClosed,
         CardStatus.Lost => LostCard,
         CardStatus.Frozen => Decided.Nothing,
         _ => Decided.To(new CardFrozen(s.Id, now)),
@@ -90,16 +96,39 @@ public static class Wallet
 
     public static Decided Unfreeze(CardHolder s, DateTimeOffset now) => s.Status switch
     {
+        CardStatus.Closed => HolderClosed,
         CardStatus.Lost => LostCard,
         CardStatus.Active => Decided.Nothing,
         _ => Decided.To(new CardUnfrozen(s.Id, now)),
     };
 
     public static Decided ReportLost(CardHolder s, DateTimeOffset now) =>
-        s.Status == CardStatus.Lost ? Decided.Nothing : Decided.To(new CardReportedLost(s.Id, now));
+        s.Status == CardStatus.Closed ? HolderClosed : s.Status == CardStatus.Lost ? Decided.Nothing : Decided.To(new CardReportedLost(s.Id, now));
 
     public static Decided Replace(CardHolder s, string newCardNumber, DateTimeOffset now) =>
-        newCardNumber == s.CardNumber
+        s.Status == CardStatus.Closed ? HolderClosed
+        : newCardNumber == s.CardNumber
             ? Refusal.Conflict("The new card number is the holder's current card.")
             : Decided.To(new CardReplaced(s.Id, s.CardNumber, newCardNumber, now));
+
+    /// <summary>A roster's new name or class for the holder; the same again records nothing (a re-import, a resumed import).</summary>
+    public static Decided Rename(CardHolder s, RenameCardHolder c) =>
+        s.Name == c.Name && s.Class == c.Class ? Decided.Nothing : Decided.To(new CardHolderRenamed(s.Id, c.Name, c.Class, c.Now));
+
+    /// <summary>Closes the holder once (a leaver); closed already: nothing to record.</summary>
+    public static Decided Close(CardHolder s, CloseCardHolder c) =>
+        s.Status == CardStatus.Closed ? Decided.Nothing : Decided.To(new CardHolderClosed(s.Id, c.Reason, c.Now));
+
+    /// <summary>
+    /// A leaver's cash handed back at the counter: only a closed holder's, never more than the cash purse holds. The money leaves
+    /// the purse through the counter's till, the reverse of a counter top-up.
+    /// </summary>
+    public static Decided PayOut(CardHolder s, PayOutCash c)
+    {
+        if (s.Status != CardStatus.Closed) return Refusal.Conflict("Only a closed (left) card holder's balance is paid out.");
+        if (c.Amount <= 0 || c.Amount > s.Cash)
+            return Refusal.Conflict($"The cash purse holds {s.Cash} fen; the payout asks {c.Amount}.", ErrorCodes.InsufficientFunds);
+        return Decided.To(new CardCashPaidOut(s.Id, c.PayoutId, c.Amount, c.Reason, c.PaidBy, s.Cash - c.Amount, s.Subsidy, c.Now,
+            Journal.Transfer(Accounts.Purse(s.Id, PursePart.Cash), Accounts.Clearing("counter"), c.Amount)));
+    }
 }

@@ -15,8 +15,8 @@ public sealed class CardStatusSource(IDocumentStore store) : IOfflineListSource
     public async Task<IReadOnlyCollection<ListedCard>> Current(string tenantId, CancellationToken ct)
     {
         await using var session = store.QuerySession(tenantId);
-        var statuses = (await session.Query<CardHolderListing>().Where(l => l.Status == "frozen" || l.Status == "lost")
-            .Select(l => new { l.Id, l.Status }).ToListAsync(ct)).ToDictionary(l => l.Id, l => l.Status);
+        var statuses = (await session.Query<CardHolderListing>().Where(l => l.Status == "frozen" || l.Status == "lost" || l.Status == "closed")
+            .Select(l => new { l.Id, l.Status }).ToListAsync(ct)).ToDictionary(l => l.Id, l => l.Status == "closed" ? OfflineListReasons.Frozen : l.Status);
         var ids = statuses.Keys.ToArray();
         // The tills' keys are made from card numbers (assignments are keyed by the keyed digest): the numbers are in the events.
         var replaced = await session.Events.QueryRawEventDataOnly<CardHolders.CardReplaced>().ToListAsync(ct);
@@ -33,7 +33,7 @@ public sealed class CardStatusSource(IDocumentStore store) : IOfflineListSource
     public static IEnumerable<string> ReasonsOf(CardHolders.CardHolder holder, string cardNumber)
     {
         if (cardNumber != holder.CardNumber || holder.Status == CardHolders.CardStatus.Lost) yield return OfflineListReasons.Lost;
-        else if (holder.Status == CardHolders.CardStatus.Frozen) yield return OfflineListReasons.Frozen;
+        else if (holder.Status is CardHolders.CardStatus.Frozen or CardHolders.CardStatus.Closed) yield return OfflineListReasons.Frozen; // a leaver's card: refused like a frozen one
     }
 
     /// <summary>Pushes what a holder's change did to its cards (the old and the new one) onto the tenant's list.</summary>

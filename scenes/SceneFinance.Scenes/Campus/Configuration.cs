@@ -1,3 +1,4 @@
+using SceneFinance.Scenes.Campus.CopyingSchools;
 using SceneFinance.Platform.Scheduling;
 using Marten;
 using Microsoft.AspNetCore.Routing;
@@ -41,6 +42,8 @@ public static class Configuration
         services.AddSingleton(options);
         services.ConfigureMarten(ConfigureCampus);
         services.AddSingleton<RosterImporter>();
+        // The role-bound four-eyes limits come with a copied school (roles themselves are the same fixed set in every tenant).
+        services.CopiedWithSchool<Approving.ApprovalLimits>("approvalLimits", Approving.ApprovalLimits.DocumentId);
         services.AddSingleton<BillGenerator>();
         services.AddSingleton<Reminders>();
         services.AddSingleton<CampusNews>();
@@ -49,6 +52,7 @@ public static class Configuration
         services.AddSingleton<IReminderSender, SmsReminderSender>();
         services.AddSingleton<Notices.GuardianNotices>();
         services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.CancelBill>();
+        services.AddSingleton<Approving.IApprovalAction, Leaving.Leavers.Refund>();
         services.AddSingleton<Approving.IApprovalAction, WritingOff.WriteOffs.FundedPayment>();
         services.AddJobs(q =>
         {
@@ -70,7 +74,7 @@ public static class Configuration
     public static void ConfigureCampus(StoreOptions opts)
     {
         opts.Events.AddEventTypes([
-            typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled),
+            typeof(BillIssued), typeof(BillPaid), typeof(BillWaived), typeof(BillOverdue), typeof(BillRefundDebited), typeof(BillRefundReleased), typeof(BillCancelled), typeof(BillStudentRenamed),
             typeof(BillCounterRefunded),
             typeof(Waiving.WaiverRequested), typeof(Waiving.WaiverApproved), typeof(Waiving.WaiverRejected), typeof(Waiving.WaiverLapsed),
         ]);
@@ -105,6 +109,7 @@ public static class Configuration
         api.MapGuardianPortal();
         Notices.NoticePreferenceEndpoints.MapNoticePreferences(api);
         CopyingSchools.SchoolCopies.MapSchoolCopies(api);
+        Leaving.Leavers.MapLeavers(api);
         return api;
     }
 }

@@ -44,5 +44,8 @@ public sealed class StudentRecord
     public string RowHash { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When a roster marked the student as left (their card holder closed then); null while at the school.</summary>
+    public DateTimeOffset? LeftAt { get; set; }
+
     public string StudentNumber => Id;
 }

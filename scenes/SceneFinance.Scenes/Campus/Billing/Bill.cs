@@ -52,6 +52,9 @@ public sealed record Bill(
         : Covered > 0 ? BillStatus.PartiallyPaid
         : BillStatus.Issued;
 
+    /// <summary>Still asking for money: not cancelled, not paid (or waived) in full. Only an open bill follows the roster's renames.</summary>
+    public bool Open => !Cancelled && Outstanding > 0;
+
     /// <summary>Everything due up to and including installment <paramref name="no"/>.</summary>
     public long DueThrough(int no) => Installments.Where(i => i.No <= no).Sum(i => i.Amount);
 
@@ -116,6 +119,7 @@ public sealed record Bill(
             CounterRefundIds = b.CounterRefundIds.Add(x.RefundId),
             UpdatedAt = x.RefundedAt,
         },
+        ({ } b, BillStudentRenamed x) => b with { StudentName = x.StudentName, Grade = x.Grade, Class = x.Class, UpdatedAt = x.RenamedAt },
         ({ } b, BillCancelled x) => b with { Cancelled = true, WrittenOff = x.WrittenOff, UpdatedAt = x.CancelledAt },
         ({ } b, _) => b,
     };

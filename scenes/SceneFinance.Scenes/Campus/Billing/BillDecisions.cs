@@ -142,6 +142,15 @@ public static partial class BillDecisions
             })]);
     }
 
+    /// <summary>
+    /// The roster's new name or class reaches an open bill only: a paid or cancelled one is history, kept as it was issued.
+    /// The same again (a re-import, a resumed import) records nothing.
+    /// </summary>
+    public static Decided Rename(Bill s, RenameStudent c) =>
+        !s.Open || (s.StudentName == c.StudentName && s.Grade == c.Grade && s.Class == c.Class)
+            ? Decided.Nothing
+            : Decided.To(new BillStudentRenamed(s.Id, c.StudentName, c.Grade, c.Class, c.Now));
+
     public static Decided Cancel(Bill s, string reason, string by, DateTimeOffset now)
     {
         if (s.Cancelled) return Decided.Nothing;

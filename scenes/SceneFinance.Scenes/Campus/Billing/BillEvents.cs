@@ -42,6 +42,12 @@ public sealed record BillCounterRefunded(
 /// <summary>The bill no longer asks for anything: what was outstanding is written off against the fee income.</summary>
 public sealed record BillCancelled(string BillId, string Reason, long WrittenOff, string CancelledBy, DateTimeOffset CancelledAt, IReadOnlyList<Posting> Postings) : IJournalled;
 
+/// <summary>
+/// The roster renamed the student or moved them to another class while the bill was still open: it shows (and is filtered by) the
+/// new name and class. A paid or cancelled bill keeps what it was issued with; no money moves.
+/// </summary>
+public sealed record BillStudentRenamed(string BillId, string StudentName, string Grade, string Class, DateTimeOffset RenamedAt);
+
 /// <summary>The campus ledger accounts (beside the gateway's own).</summary>
 public static class CampusAccounts
 {

@@ -63,6 +63,8 @@ public sealed class BillGrain(StreamWriters writers, CampusNews news) : Grain, I
         Told(() => _bill.Write(s => BillDecisions.RefundCounter(s, c),
             next => new CounterRefund(c.RefundId, c.PaymentId, c.Amount, c.Reason, c.RefundedBy, c.Now, View(next)), c.Ticket, c.Now));
 
+    Task<Outcome<BillView>> IBillGrain.Rename(RenameStudent c) => Told(() => _bill.Write(s => BillDecisions.Rename(s, c), View));
+
     Task<Outcome<BillView>> IBillGrain.Cancel(string reason, string cancelledBy, DateTimeOffset now) =>
         Told(() => _bill.Write(s => BillDecisions.Cancel(s, reason, cancelledBy, now), View));
 

@@ -39,6 +39,11 @@ public sealed record ApplyWaiver(
     [property: Id(0)] string WaiverId, [property: Id(1)] string Kind, [property: Id(2)] long Amount, [property: Id(3)] string RequestedBy,
     [property: Id(4)] string ApprovedBy, [property: Id(5)] DateTimeOffset Now);
 
+/// <summary>The name, grade and class the roster gives the bill's student now.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RenameStudent(
+    [property: Id(0)] string StudentName, [property: Id(1)] string Grade, [property: Id(2)] string Class, [property: Id(3)] DateTimeOffset Now);
+
 /// <summary>Cash handed back at the counter for a counter payment, under the request's ticket.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RefundCounterPayment(
@@ -125,6 +130,9 @@ public interface IBillGrain : IGrainWithStringKey
 
     /// <summary>Hands cash back for a counter payment (once per ticket and refund id); refused beyond what that payment kept.</summary>
     Task<Outcome<CounterRefund>> RefundCounter(RefundCounterPayment command);
+
+    /// <summary>Shows the roster's new name and class on an open bill; a paid or cancelled bill, or the same again, records nothing.</summary>
+    Task<Outcome<BillView>> Rename(RenameStudent command);
 
     /// <summary>Cancels the bill: nothing more is asked; money paid stays until refunded.</summary>
     Task<Outcome<BillView>> Cancel(string reason, string cancelledBy, DateTimeOffset now);

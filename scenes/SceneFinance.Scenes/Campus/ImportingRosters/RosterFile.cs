@@ -8,15 +8,15 @@ using SceneFinance.Platform.Security;
 namespace SceneFinance.Scenes.Campus.ImportingRosters;
 
 /// <summary>A roster row that can be imported.</summary>
-public sealed record RosterRow(int Row, string StudentNumber, string Name, string Grade, string Class, string? CardNumber, IReadOnlyList<GuardianContact> Guardians)
-    : IRosterRow
+public sealed record RosterRow(int Row, string StudentNumber, string Name, string Grade, string Class, string? CardNumber, IReadOnlyList<GuardianContact> Guardians,
+    bool Left = false) : IRosterRow
 {
     /// <summary>
     /// What the row says, so the same row imported again is recognised as unchanged. Keyed (<see cref="Digests"/>): the record
     /// keeps every other field in clear, so a plain hash would give the guardians' phones away to a brute force.
     /// </summary>
     public string Hash => Digests.Of("roster-row", string.Join('\u001f',
-        [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation })]));
+        [StudentNumber, Name, Grade, Class, .. Guardians.SelectMany(g => new[] { g.Name, g.Phone, g.Relation }), .. Left ? new[] { "left" } : []]));
 }
 
 /// <summary>A row of any roster: where in the file it was.</summary>
@@ -31,7 +31,9 @@ public sealed record RejectedRow(int Row, IReadOnlyDictionary<string, string?> C
 /// <summary>
 /// Reads a roster from .xlsx or .csv (MiniExcel). Columns by header, English or Chinese:
 /// studentNumber/学号, name/姓名, grade/年级, class/班级, cardNumber/卡号 (optional),
-/// guardianName/家长姓名, guardianPhone/家长电话, guardianRelation/关系, and guardian2Name/Phone/Relation (家长2姓名/家长2电话/家长2关系).
+/// guardianName/家长姓名, guardianPhone/家长电话, guardianRelation/关系, and guardian2Name/Phone/Relation (家长2姓名/家长2电话/家长2关系),
+/// and status/状态 (optional): <c>left</c>/<c>离校</c> marks a leaver (closed by the import), empty or <c>active</c>/<c>在读</c> a student.
+/// A student missing from a file is never closed: a roster may be one class's, so only an explicit status closes anyone.
 /// Student numbers are text: a spreadsheet cell holding a number has already lost any leading zeros, so such a row is refused
 /// rather than imported under a different number.
 /// </summary>
@@ -52,7 +54,11 @@ public static class RosterFile
         ["guardian2name"] = "guardian2Name", ["家长2姓名"] = "guardian2Name",
         ["guardian2phone"] = "guardian2Phone", ["家长2电话"] = "guardian2Phone",
         ["guardian2relation"] = "guardian2Relation", ["家长2关系"] = "guardian2Relation",
+        ["status"] = "status", ["状态"] = "status", ["学籍状态"] = "status",
     };
+
+    static readonly HashSet<string> LeftWords = new(StringComparer.OrdinalIgnoreCase) { "left", "leaver", "离校", "已离校", "退学", "转出" };
+    static readonly HashSet<string> ActiveWords = new(StringComparer.OrdinalIgnoreCase) { "active", "在读", "在校" };
 
     public static bool IsXlsx(ReadOnlySpan<byte> content) => content.Length > 4 && content[0] == (byte)'P' && content[1] == (byte)'K';
 
@@ -138,6 +144,11 @@ public static class RosterFile
         var card = Text(cells, "cardNumber");
         if (card is not null && !(card.Length is >= 4 and <= 32 && card.All(char.IsAsciiLetterOrDigit))) problems.Add("cardNumber (卡号) must be 4 to 32 letters or digits");
 
+        var status = Text(cells, "status");
+        if (status is not null && !LeftWords.Contains(status) && !ActiveWords.Contains(status))
+            problems.Add("status (状态) must be empty, active (在读) or left (离校)");
+        var left = status is not null && LeftWords.Contains(status);
+
         var guardians = new List<GuardianContact>();
         foreach (var n in new[] { 1, 2 })
         {
@@ -153,7 +164,7 @@ public static class RosterFile
         if (guardians.Select(g => g.Phone).Distinct().Count() < guardians.Count) problems.Add("the two guardians have the same phone");
         return problems.Count > 0
             ? (null, string.Join("; ", problems))
-            : (new RosterRow(line, studentNumber!, name!, grade!, @class!, card, guardians), null);
+            : (new RosterRow(line, studentNumber!, name!, grade!, @class!, card, guardians, left), null);
     }
 
     /// <summary>

@@ -20,6 +20,11 @@ public sealed class RosterImport
     public int Created { get; set; }
     public int Updated { get; set; }
     public int Unchanged { get; set; }
+    /// <summary>Of the updated rows, those whose new name or class reached the card holder; and the open bills that follow it.</summary>
+    public int HoldersRenamed { get; set; }
+    public int BillsRenamed { get; set; }
+    /// <summary>Students the file marked as left whose card holder this import closed (see the leavers page).</summary>
+    public int Closed { get; set; }
     public int RejectedCount { get; set; }
     public List<RejectedRow> Rejected { get; set; } = [];
     public string RequestedBy { get; set; } = "";
@@ -31,13 +36,13 @@ public sealed class RosterImport
     public RosterImportView View(string tenantId) => new(Id, FileName, Status, Total, Processed, Created, Updated, Unchanged, RejectedCount, Failure,
         StartedAt, FinishedAt, ElapsedMs, Kind == Staff
             ? $"/api/v1/tenants/{tenantId}/canteen/staff-imports/{Id}/rejected.xlsx"
-            : $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx");
+            : $"/api/v1/tenants/{tenantId}/campus/roster-imports/{Id}/rejected.xlsx", HoldersRenamed, BillsRenamed, Closed);
 }
 
 /// <summary>An import as the API and the import page show it: <see cref="Rejected"/> counts the refused rows, <see cref="RejectedRowsUrl"/> downloads them.</summary>
 public sealed record RosterImportView(
     string Id, string FileName, string Status, int Total, int Processed, int Created, int Updated, int Unchanged, int Rejected, string? Failure,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long ElapsedMs, string RejectedRowsUrl)
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long ElapsedMs, string RejectedRowsUrl, int HoldersRenamed = 0, int BillsRenamed = 0, int Closed = 0)
 {
     [JsonIgnore] public bool Running => Status == "running";
 }

@@ -32,7 +32,12 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
     {
         var import = new RosterImport { Id = Ids.New("imp"), Kind = kind, FileName = fileName, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
         await Save(tenantId, import);
-        _ = Task.Run(() => run(import));
+        // The import runs past its request: it keeps acting as whoever started it, so what it changes is audited as theirs.
+        var actor = Platform.Audit.AuditActor.Current;
+        _ = Task.Run(async () =>
+        {
+            using (Platform.Audit.AuditActor.Use(actor)) await run(import);
+        });
         return import;
     }
 
@@ -43,7 +48,7 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                 await using var session = store.QuerySession(tenantId);
                 return (await session.Query<StudentRecord>().ToListAsync()).ToDictionary(s => s.Id, StringComparer.Ordinal);
             },
-            row => row.StudentNumber, (row, known) => known.RowHash == row.Hash && known.TenantId == tenantId, (row, known) => Apply(tenantId, row, known), Cells);
+            row => row.StudentNumber, (row, known) => known.RowHash == row.Hash && known.TenantId == tenantId, (row, known) => Apply(tenantId, import, row, known), Cells);
 
     /// <summary>
     /// The one import loop every roster shares: read the file (refused rows kept with their reason), then in batches of
@@ -139,10 +144,12 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
     /// Makes sure the student's card holder exists (registering it once), and returns the record the row describes; or why the row
     /// is refused (its card number or student number belongs to someone else).
     /// </summary>
-    async Task<(StudentRecord? Record, string? Reason)> Apply(string tenantId, RosterRow row, StudentRecord? known)
+    async Task<(StudentRecord? Record, string? Reason)> Apply(string tenantId, RosterImport import, RosterRow row, StudentRecord? known)
     {
         var holderId = known?.CardHolderId ?? CardHolderIdFor(row.StudentNumber);
         var holder = grains.GetGrain<ICardHolderGrain>(GrainKeys.For(tenantId, holderId));
+        if (row.Left && known is null)
+            return (null, "This student is not in the school: there is nobody to close. 该学生不在本校名册中，无法办理离校");
         if (known is null && await holder.Get() is null)
         {
             var registered = await holder.Register(new RegisterCardHolder(row.StudentNumber, row.Name, "student", row.CardNumber ?? NewCardNumber(),
@@ -155,11 +162,51 @@ public sealed class RosterImporter(IDocumentStore store, IGrainFactory grains, T
                         ? "The student number is already used by another card holder. 学号已被其他持卡人使用"
                         : refused.Detail);
         }
+        if (known is not null && (known.Name, known.Grade, known.Class) != (row.Name, row.Grade, row.Class)
+            && await Renamed(tenantId, import, holder, row) is { } notRenamed)
+            return (null, notRenamed);
+        var leftAt = known?.LeftAt;
+        if (row.Left && leftAt is null)
+        {
+            var closed = await holder.Close(new CloseCardHolder("left the school (roster) 离校", clock.GetUtcNow()));
+            if (closed.Refusal is { } notClosed) return (null, notClosed.Detail);
+            leftAt = clock.GetUtcNow();
+            lock (import) import.Closed++;
+        }
         return (new StudentRecord
         {
             Id = row.StudentNumber, TenantId = tenantId, CardHolderId = holderId, Name = row.Name, Grade = row.Grade, Class = row.Class,
-            Guardians = [.. row.Guardians.Select(g => g.Sealed(sealer))], GuardianPhones = [.. row.Guardians.Select(g => Digests.OfPhone(g.Phone)!)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(),
+            Guardians = [.. row.Guardians.Select(g => g.Sealed(sealer))], GuardianPhones = [.. row.Guardians.Select(g => Digests.OfPhone(g.Phone)!)], RowHash = row.Hash, UpdatedAt = clock.GetUtcNow(), LeftAt = leftAt,
         }, null);
+    }
+
+    /// <summary>
+    /// A new name or class in the roster reaches the card holder (lists, tills) and the student's open bills (what they show and
+    /// are filtered by), each through its own stream's event, so it is audited as the importer's decision. Paid and cancelled bills
+    /// keep what they were issued with (<see cref="Billing.BillDecisions.Rename"/>). Counted in the import's summary; the same
+    /// again records nothing, so a resumed import renames nothing twice. Null when done, else why the row is refused.
+    /// </summary>
+    async Task<string?> Renamed(string tenantId, RosterImport import, ICardHolderGrain holder, RosterRow row)
+    {
+        var now = clock.GetUtcNow();
+        var renamed = await holder.Rename(new RenameCardHolder(row.Name, row.Class, now));
+        if (renamed.Refusal is { } refused) return refused.Detail;
+        List<string> open;
+        await using (var session = store.QuerySession(tenantId))
+            open = [.. await session.Query<Billing.BillListing>().Where(b => b.StudentNumber == row.StudentNumber && b.Outstanding > 0).Select(b => b.Id).ToListAsync()];
+        var bills = 0;
+        foreach (var billId in open)
+        {
+            var bill = await grains.GetGrain<Billing.IBillGrain>(GrainKeys.For(tenantId, billId)).Rename(new Billing.RenameStudent(row.Name, row.Grade, row.Class, now));
+            if (bill.Refusal is { } r) return r.Detail;
+            bills++;
+        }
+        lock (import) // rows of a batch run in parallel; the import is saved between batches
+        {
+            import.HoldersRenamed++;
+            import.BillsRenamed += bills;
+        }
+        return null;
     }
 
     static Dictionary<string, string?> Cells(RosterRow row) => new()

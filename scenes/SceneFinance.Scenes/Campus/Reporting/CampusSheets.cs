@@ -21,6 +21,8 @@ public sealed record SheetWords(Func<string, string> Header, Func<string, string
         ["Rejected rows"] = "被拒绝的行 Rejected rows", ["Row"] = "row 行号", ["Reason"] = "reason 原因",
         ["Grade"] = "年级 Grade", ["Class"] = "班级 Class", ["Bills"] = "账单数 Bills", ["Paid in full"] = "已缴清 Paid", ["Partly paid"] = "部分缴费 Partially paid",
         ["Past due"] = "逾期 Overdue", ["Cancelled"] = "已取消 Cancelled",
+        ["Leavers"] = "离校学生 Leavers", ["Left"] = "离校时间 Left", ["Cash balance (yuan)"] = "现金余额(元) Cash balance",
+        ["Subsidy (yuan)"] = "补贴余额(元) Subsidy", ["Open bills"] = "未结账单 Open bills", ["Refund"] = "退款 Refund",
         ["Billed (yuan)"] = "应收(元) Billed", ["Late fees (yuan)"] = "滞纳金(元) Late fees", ["Collected (yuan)"] = "已收(元) Collected",
         ["Online (yuan)"] = "线上(元) Online", ["Counter (yuan)"] = "柜台(元) Counter", ["Loans & subsidies (yuan)"] = "贷款/资助(元) Loans & subsidies",
         ["Waived (yuan)"] = "减免(元) Waived", ["Refunded (yuan)"] = "退款(元) Refunded", ["Outstanding (yuan)"] = "未收(元) Outstanding",
