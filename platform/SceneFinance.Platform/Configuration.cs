@@ -22,7 +22,6 @@ public static class Configuration
         builder.Services.AddDigests(); // before the scheduler and the silo: card digests are grain ids
         builder.AddScheduler();
         builder.Services.AddSingleton<TenantClock>();
-        builder.Services.AddAudit();
         builder.Services.AddDataProtection(); // the host says where the key ring lives (HostDefaults)
         builder.Services.AddSingleton<SceneFinance.Platform.Security.Sealer>();
         var rotation = new SceneFinance.Platform.Security.SecretRotation();

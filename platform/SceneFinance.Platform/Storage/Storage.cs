@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Idempotency;
 using SceneFinance.Platform.Postgres;
 
@@ -54,6 +55,7 @@ public static class Storage
         // The product's store creates nothing (AutoCreate.None): the owner applies every registered type's schema first.
         builder.Services.AddMarten(opts => Configure(opts, split ? app! : owner, AutoCreate.None)).UseLightweightSessions();
         builder.Services.AddHostedService(sp => new MigrateAsOwner(sp, owner, split ? AppRole.Of(owner, app!) : null));
+        builder.Services.AddAudit(); // the writer's commits carry who decided: the audit table is the store's from the start
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         builder.Services.AddSingleton<StreamWriters>();
