@@ -23,6 +23,19 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
 
     public int HostPid => _host.Id;
 
+    /// <summary>The host's runtime counters from its own <c>/metrics</c> (loopback may scrape): GCs, their pauses, the JIT.</summary>
+    public async Task<RuntimeCounters> HostRuntime()
+    {
+        var text = await _http!.GetStringAsync("/metrics");
+        double Sum(string metric, string? label = null) => text.Split('\n')
+            .Where(l => l.StartsWith(metric, StringComparison.Ordinal) && (label is null || l.Contains(label, StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return new RuntimeCounters((long)Sum("dotnet_gc_collections_total", "\"gen0\""), (long)Sum("dotnet_gc_collections_total", "\"gen1\""),
+            (long)Sum("dotnet_gc_collections_total", "\"gen2\""), Sum("dotnet_gc_pause_time_seconds_total"),
+            Sum("dotnet_jit_compilation_time_seconds_total"), (long)Sum("dotnet_monitor_lock_contentions_total"),
+            (long)Sum("dotnet_gc_heap_total_allocated_bytes_total"));
+    }
+
     public async Task Start()
     {
         var port = EmbeddedPostgres.FreePort();
@@ -38,6 +51,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         psi.Environment["SceneFinance__Orleans__GatewayPort"] = EmbeddedPostgres.FreePort().ToString();
         psi.Environment["SceneFinance__RateLimits__Enabled"] = "false"; // the bench is one client creating and paying at full speed: measured, not throttled
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in HostOnlySettings()) psi.Environment[name] = value;
         _host = Process.Start(psi)!;
         _stopOnSignal = Interrupt.OnSignal($"the host (pid {_host.Id})", () =>
         {
@@ -136,6 +150,9 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         var approvals = new Approvals();
         var total = (int)(duration.TotalSeconds * perSecond);
         var inflight = new List<Task>(total);
+        // Tuning aid: BENCH_TIMELINE=file writes each payment's send time and latency (ms), to see when the slow ones happen.
+        var timelineFile = Environment.GetEnvironmentVariable("BENCH_TIMELINE");
+        var timeline = timelineFile is null ? null : new List<(long Sent, long Micros)>(total);
         var start = Stopwatch.GetTimestamp();
         var ticksPerPayment = (double)Stopwatch.Frequency / perSecond;
         for (var i = 0; i < total;)
@@ -150,7 +167,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
                 {
                     var answer = await Pay(h, t, amount, $"{phase}-{n}");
                     var micros = (long)((Stopwatch.GetTimestamp() - scheduled) * 1_000_000.0 / Stopwatch.Frequency);
-                    lock (mine) mine.Add(micros);
+                    lock (mine) { mine.Add(micros); timeline?.Add((scheduled - start, micros)); }
                     approvals.Record(answer, amount);
                 }));
             }
@@ -158,6 +175,9 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         }
         await Task.WhenAll(inflight);
         var elapsed = Stopwatch.GetElapsedTime(start);
+        if (timeline is not null)
+            await File.WriteAllLinesAsync(timelineFile!, timeline.OrderBy(p => p.Sent)
+                .Select(p => FormattableString.Invariant($"{p.Sent * 1000.0 / Stopwatch.Frequency:F1} {p.Micros / 1000.0:F1}")));
         return new Outcome(latencies.Summarize(elapsed), approvals.Count, approvals.Amount);
     }
 
@@ -174,6 +194,16 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
             new JsonSerializerOptions(JsonSerializerDefaults.Web));
         Check.Ledger(tb!, InProcess.StartingCash * cardHolders - approvedAmount, approvedAmount, total);
     }
+
+    /// <summary>
+    /// <c>BENCH_HOST_X=v</c> in the bench's environment sets <c>X=v</c> for the host alone, so a runtime setting
+    /// (<c>BENCH_HOST_DOTNET_gcServer=0</c>) is measured on the host without changing the client that drives it.
+    /// </summary>
+    static IEnumerable<(string Name, string Value)> HostOnlySettings() =>
+        from System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables()
+        let name = (string)e.Key
+        where name.StartsWith("BENCH_HOST_", StringComparison.Ordinal)
+        select (name["BENCH_HOST_".Length..], (string)e.Value!);
 
     static string HostDll()
     {
@@ -194,4 +224,10 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         }
         _stopOnSignal?.Dispose();
     }
+}
+
+public sealed record RuntimeCounters(long Gen0, long Gen1, long Gen2, double GcPauseSeconds, double JitSeconds, long LockContentions, long Allocated)
+{
+    public string Since(RuntimeCounters before, long payments) => FormattableString.Invariant(
+        $"host runtime: {(Allocated - before.Allocated) / 1024.0 / Math.Max(1, payments):F0} KiB allocated per payment; {Gen0 - before.Gen0} gen0, {Gen1 - before.Gen1} gen1, {Gen2 - before.Gen2} gen2 GCs, paused {(GcPauseSeconds - before.GcPauseSeconds) * 1000:F0} ms; JIT {(JitSeconds - before.JitSeconds) * 1000:F0} ms; {LockContentions - before.LockContentions} lock contentions");
 }

@@ -48,23 +48,9 @@ public static partial class PgbenchBaseline
             await vacuum.ExecuteNonQueryAsync();
         }
 
-        var scriptFile = Path.Combine(Path.GetTempPath(), "scenefinance-pgbench.sql");
-        await File.WriteAllTextAsync(scriptFile, Script);
-        var psi = new ProcessStartInfo("pgbench",
-            ["-n", "-M", "prepared", "-c", clients.ToString(), "-j", "2", "-T", seconds.ToString(), "-f", scriptFile,
-             "-h", cs.Host!, "-p", cs.Port.ToString(), "-U", cs.Username!, cs.Database!])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        psi.Environment["PGPASSWORD"] = cs.Password;
         var before = cpu.Read();
-        using var process = Process.Start(psi)!;
-        using var stopOnSignal = Interrupt.OnSignal("pgbench", () => process.Kill());
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = await Pgbench(cs, ["-c", clients.ToString(), "-j", "2", "-T", seconds.ToString()]);
         var after = cpu.Read();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {errors}\n{output}");
 
         var tps = double.Parse(Tps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var latency = double.Parse(Latency().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -85,6 +71,52 @@ public static partial class PgbenchBaseline
         Console.WriteLine($"  pgbench: {processed:N0} transactions, {tps:N0} tps, average latency {latency:F2} ms; balances and journal consistent");
         Console.WriteLine($"  {CpuMeter.PerThousand(before, after, processed, withHost: false).Replace("bench process", "bench process (idle)")}");
         return new Result(tps, latency, processed);
+    }
+
+    /// <summary>
+    /// The same transaction at a fixed rate (<c>pgbench -R</c>, 16 clients), each one's latency taken from its scheduled start
+    /// like the HTTP phase's open loop: the floor under our p99 at that rate, on this machine, in this run.
+    /// </summary>
+    public static async Task<Summary> RunFixedRate(string connectionString, int seconds, int perSecond, int clients)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString);
+        var logs = Directory.CreateTempSubdirectory("scenefinance-pgbench-log-");
+        try
+        {
+            await Pgbench(cs, ["-c", clients.ToString(), "-j", "2", "-T", seconds.ToString(), "-R", perSecond.ToString(),
+                "--log", "--log-prefix", Path.Combine(logs.FullName, "tx")]);
+            // Each log line: client, transaction, time (µs), script, epoch, µs, schedule lag (µs).
+            var micros = logs.EnumerateFiles().SelectMany(f => File.ReadLines(f.FullName))
+                .Select(line => line.Split(' '))
+                .Select(cells => long.Parse(cells[2], CultureInfo.InvariantCulture) + long.Parse(cells[6], CultureInfo.InvariantCulture))
+                .ToList();
+            var latencies = new Latencies();
+            latencies.NewWorker().AddRange(micros);
+            return latencies.Summarize(TimeSpan.FromSeconds(seconds));
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
+
+    static async Task<string> Pgbench(NpgsqlConnectionStringBuilder cs, string[] run)
+    {
+        var scriptFile = Path.Combine(Path.GetTempPath(), "scenefinance-pgbench.sql");
+        await File.WriteAllTextAsync(scriptFile, Script);
+        var psi = new ProcessStartInfo("pgbench",
+            ["-n", "-M", "prepared", .. run, "-f", scriptFile, "-h", cs.Host!, "-p", cs.Port.ToString(), "-U", cs.Username!, cs.Database!])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        psi.Environment["PGPASSWORD"] = cs.Password;
+        using var process = Process.Start(psi)!;
+        using var stopOnSignal = Interrupt.OnSignal("pgbench", () => process.Kill());
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {errors}\n{await output}");
+        return await output;
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")] private static partial Regex Tps();

@@ -45,11 +45,7 @@ if (options.Only == "http")
     await only.Start();
     await only.Populate();
     await only.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
-    var cpu = new CpuMeter(only.HostPid);
-    var before = cpu.Read();
-    var run = await only.RunFixedRate(TimeSpan.FromSeconds(options.HttpSeconds), options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
-    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s: {run.Summary}");
-    Console.WriteLine($"  {CpuMeter.PerThousand(before, cpu.Read(), run.Summary.Count, withHost: true)}");
+    await FixedRate(only, options);
     return;
 }
 
@@ -101,6 +97,9 @@ if (options.Only == "inproc")
 Console.WriteLine($"\n[1/3] baseline: pgbench, {options.PgbenchClients} clients, {options.Seconds} s, 10,000 accounts, 20 merchants, 50% on one hot merchant");
 var sqlDb = pg.CreateDatabase($"bench_sql_{stamp}");
 var baseline = await PgbenchBaseline.Run(sqlDb, options.Seconds, options.PgbenchClients, new CpuMeter(null));
+var pgbenchAtRate = await PgbenchBaseline.RunFixedRate(sqlDb, options.HttpSeconds, options.FixedRate, options.PgbenchClients);
+Console.WriteLine($"  pgbench at a fixed {options.FixedRate:N0}/s, latency from each transaction's scheduled start: {pgbenchAtRate}");
+if (options.Only == "pgbench") return;
 await Settle.Postgres(sqlDb);
 
 Console.WriteLine($"\n[2/3] in-process: {options.Workers} concurrent callers into the grains, {options.CardHolders:N0} card holders, {options.Terminals} terminals, 50% on the hot one");
@@ -142,29 +141,45 @@ await using (var http = new OverHttp(httpDb, options.CardHolders, options.Termin
     await Settle.Postgres(httpDb);
     var warmup = await http.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
     var cpu = new CpuMeter(http.HostPid);
+    var (firstMinute, fixedRateRun) = await FixedRate(http, options);
+    fixedRate = fixedRateRun;
 
     var before = cpu.Read();
-    fixedRate = await http.RunFixedRate(TimeSpan.FromSeconds(options.HttpSeconds), options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
-    var after = cpu.Read();
-    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s: {fixedRate.Summary}");
-    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, fixedRate.Summary.Count, withHost: true)}");
-
-    before = cpu.Read();
     maxRate = await http.RunMax(TimeSpan.FromSeconds(options.Seconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 5), "max");
-    after = cpu.Read();
+    var after = cpu.Read();
     Console.WriteLine($"  closed loop, {options.HttpWorkers} connections (maximum rate): {maxRate.Summary}");
     Console.WriteLine($"  {CpuMeter.PerThousand(before, after, maxRate.Summary.Count, withHost: true)}");
     Console.WriteLine($"  peak memory: host process {CpuMeter.PeakMemoryMiB(http.HostPid):N0} MiB, bench process {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
-    await http.Verify(warmup.ApprovedAmount + fixedRate.ApprovedAmount + maxRate.ApprovedAmount);
+    await http.Verify(warmup.ApprovedAmount + firstMinute.ApprovedAmount + fixedRate.ApprovedAmount + maxRate.ApprovedAmount);
 }
 
 var ratioInproc = inproc.Summary.PerSecond / baseline.Tps;
 var ratioHttp = maxRate.Summary.PerSecond / baseline.Tps;
 Console.WriteLine();
-Console.WriteLine($"goals: ratio_inproc >= 2.0: {(ratioInproc >= 2 ? "met" : "NOT met")}; ratio_http >= 1.0: {(ratioHttp >= 1 ? "met" : "NOT met")}; " +
+Console.WriteLine($"goals: ratio_inproc >= 3.0: {(ratioInproc >= 3 ? "met" : "NOT met")}; ratio_http >= 1.0: {(ratioHttp >= 1 ? "met" : "NOT met")}; " +
                   $"p99 at {options.FixedRate:N0}/s <= 20 ms: {(fixedRate.Summary.P99Ms <= 20 ? "met" : "NOT met")} ({fixedRate.Summary.P99Ms:F1} ms)");
 Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} inproc_rules20_per_s={inprocRules.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
-                  $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2}");
+                  $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2} pgbench_p99_ms={pgbenchAtRate.P99Ms:F1}");
+
+// The open loop at the fixed rate, twice. The host's first minute still compiles what a payment, a job or the idle-grain
+// collector does for the first time (about a second of JIT), so the first window is printed but the second is the one measured:
+// a host in production has been up for days. Both are shown, so the young host's tail stays visible.
+static async Task<(Outcome First, Outcome Measured)> FixedRate(OverHttp http, BenchOptions options)
+{
+    var cpu = new CpuMeter(http.HostPid);
+    var seconds = TimeSpan.FromSeconds(options.HttpSeconds);
+    await http.HostRuntime(); // the scrape's own first run is not the window's
+    var first = await http.RunFixedRate(seconds, options.FixedRate, new Workload(options.CardHolders, options.Terminals, 6), "young");
+    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s, the host's first {options.HttpSeconds} s at this rate: {first.Summary}");
+    var runtime = await http.HostRuntime();
+    var before = cpu.Read();
+    var measured = await http.RunFixedRate(seconds, options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
+    var after = cpu.Read();
+    Console.WriteLine($"  open loop at {options.FixedRate:N0}/s, measured: {measured.Summary}");
+    Console.WriteLine($"  {CpuMeter.PerThousand(before, after, measured.Summary.Count, withHost: true)}");
+    Console.WriteLine($"  {(await http.HostRuntime()).Since(runtime, measured.Summary.Count)}");
+    return (first, measured);
+}
 
 sealed record BenchOptions(string? Only, int Scale, int Active, int Seconds, int HttpSeconds, int WarmupSeconds, int CardHolders, int Terminals, int Workers, int HttpWorkers, int PgbenchClients, int FixedRate)
 {
