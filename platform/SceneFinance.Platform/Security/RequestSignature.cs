@@ -95,16 +95,35 @@ public static class RequestSignature
 
     static bool IsNonce(string nonce) => nonce.Length is >= 16 and <= 64 && nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
+    /// <summary>
+    /// The body, bytes as signed. With a Content-Length (every till and HIS sends one) it is read straight into an array of
+    /// that size, which the server's framing guarantees is filled; a chunked body grows a buffer, refused past <paramref name="max"/>.
+    /// The profile of a signed tap found the old way (an 8 KB chunk, a stream and a copy per request) a fifth of the host's
+    /// allocation per payment.
+    /// </summary>
     static async Task<byte[]> ReadBody(HttpRequest request, int max)
     {
         if (request.ContentLength > max) throw TooLarge(max);
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and var n ? (int)n : 256);
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > max) throw TooLarge(max);
-            buffer.Write(chunk, 0, read);
+            var body = new byte[length];
+            await request.Body.ReadExactlyAsync(body);
+            return body;
+        }
+        using var buffer = new MemoryStream(256);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk)) > 0)
+            {
+                if (buffer.Length + read > max) throw TooLarge(max);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

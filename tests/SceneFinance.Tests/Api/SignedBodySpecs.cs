@@ -36,4 +36,21 @@ public sealed class SignedBodySpecs(SceneApp app)
         Assert.NotNull(tap["errors"]["body"]);
         Assert.Equal(700, await s.Balance(holder)); // only the accepted batch moved money
     }
+
+    [Fact]
+    public async Task A_signed_tap_without_a_declared_length_is_checked_on_the_bytes_sent()
+    {
+        var s = await Scenario.Start(app);
+        var (holder, card) = await s.CardHolder(cash: 1_000);
+        var till = await s.Terminal();
+        var body = JsonSerializer.Serialize(new { cardNumber = card, amount = 150 });
+
+        var approved = (await s.Api.Signed(till, "/api/v1/terminal/payments", body, "chunked-tap", chunked: true)).Expect(HttpStatusCode.OK);
+        Assert.Equal("approved", approved["status"]!.GetValue<string>());
+        (await s.Api.Signed(till, "/api/v1/terminal/payments", body, "chunked-tampered", chunked: true, tamperBody: b => b.Replace("150", "15")))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "signature_invalid");
+        (await s.Api.Signed(till, "/api/v1/terminal/payments", Padded(new { cardNumber = card, amount = 100 }, 65 * 1024), "chunked-big", chunked: true))
+            .ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(850, await s.Balance(holder)); // only the honest tap moved money
+    }
 }

@@ -74,7 +74,7 @@ public sealed class Api(HttpClient http)
     /// </summary>
     public async Task<Answer> Signed(Terminal terminal, string path, string body, string? idempotencyKey,
         long? timestamp = null, string? secret = null, Func<string, string>? tamperBody = null,
-        string? signedPath = null, string? sentTimestamp = null, string? bearer = null)
+        string? signedPath = null, string? sentTimestamp = null, string? bearer = null, bool chunked = false)
     {
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString();
         var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? terminal.Secret),
@@ -83,6 +83,13 @@ public sealed class Api(HttpClient http)
         {
             Content = new StringContent(tamperBody?.Invoke(body) ?? body, Encoding.UTF8, "application/json"),
         };
+        if (chunked)
+        {
+            // The same bytes without a declared length: the server reads the body until it ends.
+            request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(tamperBody?.Invoke(body) ?? body)));
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.TransferEncodingChunked = true;
+        }
         request.Headers.Add("X-Terminal-Id", terminal.Id);
         request.Headers.Add("X-Timestamp", sentTimestamp ?? ts);
         request.Headers.Add("X-Signature", signature);
