@@ -154,6 +154,7 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         var timelineFile = Environment.GetEnvironmentVariable("BENCH_TIMELINE");
         var timeline = timelineFile is null ? null : new List<(long Sent, long Micros)>(total);
         var start = Stopwatch.GetTimestamp();
+        var startedAt = DateTime.UtcNow;
         var ticksPerPayment = (double)Stopwatch.Frequency / perSecond;
         for (var i = 0; i < total;)
         {
@@ -177,7 +178,8 @@ public sealed class OverHttp(string connectionString, int cardHolders, int termi
         var elapsed = Stopwatch.GetElapsedTime(start);
         if (timeline is not null)
             await File.WriteAllLinesAsync(timelineFile!, timeline.OrderBy(p => p.Sent)
-                .Select(p => FormattableString.Invariant($"{p.Sent * 1000.0 / Stopwatch.Frequency:F1} {p.Micros / 1000.0:F1}")));
+                .Select(p => FormattableString.Invariant($"{p.Sent * 1000.0 / Stopwatch.Frequency:F1} {p.Micros / 1000.0:F1}"))
+                .Prepend($"# {phase} started {startedAt:O}; each line: sent (ms after), latency (ms)"));
         return new Outcome(latencies.Summarize(elapsed), approvals.Count, approvals.Amount);
     }
 

@@ -173,11 +173,13 @@ static async Task<(Outcome First, Outcome Measured)> FixedRate(OverHttp http, Be
     Console.WriteLine($"  open loop at {options.FixedRate:N0}/s, the host's first {options.HttpSeconds} s at this rate: {first.Summary}");
     var runtime = await http.HostRuntime();
     var before = cpu.Read();
+    var clientPaused = GC.GetTotalPauseDuration();
     var measured = await http.RunFixedRate(seconds, options.FixedRate, new Workload(options.CardHolders, options.Terminals, 4), "fixed");
     var after = cpu.Read();
+    clientPaused = GC.GetTotalPauseDuration() - clientPaused;
     Console.WriteLine($"  open loop at {options.FixedRate:N0}/s, measured: {measured.Summary}");
     Console.WriteLine($"  {CpuMeter.PerThousand(before, after, measured.Summary.Count, withHost: true)}");
-    Console.WriteLine($"  {(await http.HostRuntime()).Since(runtime, measured.Summary.Count)}");
+    Console.WriteLine($"  {(await http.HostRuntime()).Since(runtime, measured.Summary.Count)}; the bench's own GC paused {clientPaused.TotalMilliseconds:F0} ms");
     return (first, measured);
 }
 
