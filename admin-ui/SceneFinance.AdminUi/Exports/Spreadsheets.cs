@@ -9,6 +9,7 @@ using SceneFinance.Platform.Exports;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.CardHolders;
 using SceneFinance.Scenes.Hospital.CashWindow;
+using SceneFinance.Scenes.Hospital.CreditCare;
 using SceneFinance.Scenes.Hospital.Insuring;
 using SceneFinance.Scenes.Hospital.PostingOrders;
 using SceneFinance.Scenes.Hospital.Reporting;
@@ -143,6 +144,17 @@ public static class Spreadsheets
         });
 
         // The insurance claims as the page lists them (with its status filter): claimed and approved are numbers in yuan.
+        exports.MapGet("/hospital-withholding-debits.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, TenantClock clock) =>
+        {
+            var t = Language(http);
+            var rows = await CreditSettlement.DebitsOf(http.User, store, tenantId, date);
+            return File(await clock.For(tenantId), $"hospital-withholding-debits-{date}", Xlsx.Sheet(t["Debited directly (withholding)"], rows,
+                Xlsx.Text<DirectDebit>(t["Patient"], r => r.PatientId),
+                Xlsx.Text<DirectDebit>(t["Channel"], r => t[r.Channel]),
+                Xlsx.Yuan<DirectDebit>(t["Amount"], r => r.Amount),
+                Xlsx.Text<DirectDebit>(t["Status"], r => t[r.Status])));
+        });
+
         exports.MapGet("/hospital-insurance-claims.xlsx", async (string tenantId, string? status, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);

@@ -1,4 +1,5 @@
 using System.Net;
+using MiniExcelLibs;
 using Microsoft.Playwright;
 using SceneFinance.Tests.Hospital;
 using SceneFinance.Tests.Infrastructure;
@@ -53,6 +54,17 @@ public sealed class WithholdingJourney(BrowserFixture browser)
         await Expect(page.GetByTestId("run-debited")).ToContainTextAsync("120.00");
         await Expect(page.GetByTestId("run-debited")).ToContainTextAsync("成功");
         await Expect(page.GetByTestId("run-wallet")).ToHaveTextAsync("0");
+        // The list exports as the others do: the amount a number in yuan, the words in the page's language.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("run-debited-export").ClickAsync());
+        await using (var file = File.OpenRead(await download.PathAsync()))
+        {
+            var sheet = MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+            var line = Assert.Single(sheet);
+            Assert.Equal(patient, line["患者"]?.ToString());
+            Assert.Equal(120.0, Assert.IsType<double>(line["金额"]));
+            Assert.Equal("微信支付", line["支付渠道"]?.ToString());
+        }
+        await BrowserFixture.Screenshot(page, "hospital-withholding-debited");
 
         await page.GotoAsync($"/t/{h.S.TenantId}/hospital/patients/{patient}");
         await BrowserFixture.WaitInteractive(page);

@@ -214,6 +214,16 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
         return await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd"));
     }
 
+    /// <summary>The patients a date's settlement debited directly, as the finance office lists and exports them.</summary>
+    public static async Task<IReadOnlyList<DirectDebit>> DebitsOf(System.Security.Claims.ClaimsPrincipal user, IDocumentStore store, string tenantId, string? date)
+    {
+        user.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
+        new Validation().Require(DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        await using var session = store.QuerySession(tenantId);
+        var day = await session.LoadAsync<CreditSettlementDay>(date!);
+        return [.. (day?.Debits ?? []).OrderBy(d => d.PatientId, StringComparer.Ordinal)];
+    }
+
     public static void MapCreditSettlements(IEndpointRouteBuilder hospital) =>
         // The finance office may run a day's settlement by hand (again: it settles once).
         hospital.MapPost("/credit-settlements", async (string tenantId, CreditSettlementRequest? body, HttpContext http, CreditSettlement settlement, IGrainFactory grains, TenantClock clock) =>
