@@ -48,7 +48,8 @@ public sealed class CommittedEvents(IConfiguration configuration, IDocumentStore
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        await using var source = NpgsqlDataSource.Create(configuration.GetConnectionString(Platform.Storage.Storage.ConnectionStringName)!);
+        await using var source = NpgsqlDataSource.Create(
+            Platform.Storage.Storage.Named(configuration.GetConnectionString(Platform.Storage.Storage.ConnectionStringName)!, "scenefinance-live"));
         var types = _readers.SelectMany(r => r.Types).Distinct().ToArray();
         var lastRoll = DateTimeOffset.MinValue;
         while (!stop.IsCancellationRequested)

@@ -64,8 +64,12 @@ public sealed class LedgerWindow(IDocumentStore store)
             {
                 await using var who = new NpgsqlCommand(
                     """
-                    select string_agg(format('%s %s %s/%s blocked by %s since %s: %s', pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), xact_start, left(query, 120)), '; ') from pg_stat_activity
-                    where datname = current_database() and (xact_start < $1 or pid = pg_backend_pid() or state <> 'idle')
+                    select string_agg(format('%s%s %s %s %s/%s blocked by %s, transaction since %s, state since %s: %s',
+                        case when xact_start < $1 then 'BEFORE THE CUT ' else '' end, pid, coalesce(nullif(application_name, ''), '-'), state,
+                        wait_event_type, wait_event, pg_blocking_pids(pid), xact_start, state_change, left(query, 120)), '; ' order by xact_start)
+                    from pg_stat_activity
+                    where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()
+                      and (xact_start < $1 or state <> 'idle')
                     """, session.Connection);
                 who.Parameters.AddWithValue(cut.ToUniversalTime());
                 Blockers = (await who.ExecuteScalarAsync(ct)) as string;

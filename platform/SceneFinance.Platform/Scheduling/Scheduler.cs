@@ -29,7 +29,7 @@ public static class Scheduler
             q.AddJobMiddleware<SystemActorMiddleware>(); // jobs act as the system (the audit log's actor)
             q.UsePersistentStore(store =>
             {
-                store.UsePostgres(connectionString);
+                store.UsePostgres(Storage.Storage.Named(connectionString, "scenefinance-scheduler"));
                 store.UseSystemTextJsonSerializer();
                 store.UseClustering();
                 store.ConfigureStore(o => o.TablePrefix = QuartzSchema.TablePrefix); // validated at start, never created by Quartz

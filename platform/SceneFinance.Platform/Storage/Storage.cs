@@ -76,9 +76,20 @@ public static class Storage
 
     public const string Schema = "scenefinance";
 
+    /// <summary>
+    /// The connection string with the component's name, which PostgreSQL shows as <c>application_name</c> (unless one is set):
+    /// who holds a transaction open is then readable in <c>pg_stat_activity</c>, as the day-end close's log reports it.
+    /// </summary>
+    public static string Named(string connectionString, string component)
+    {
+        var named = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(named.ApplicationName)) named.ApplicationName = component;
+        return named.ConnectionString;
+    }
+
     static void Configure(StoreOptions opts, string connectionString, AutoCreate autoCreate)
     {
-        opts.Connection(connectionString);
+        opts.Connection(Named(connectionString, "scenefinance-store"));
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = autoCreate;
         opts.UseSystemTextJsonForSerialization(SceneJson.Configure(new System.Text.Json.JsonSerializerOptions()), EnumStorage.AsString, Casing.CamelCase);
