@@ -161,9 +161,9 @@ Console.WriteLine($"goals: ratio_inproc >= 3.0: {(ratioInproc >= 3 ? "met" : "NO
 Console.WriteLine($"bench: inproc_per_s={inproc.Summary.PerSecond:F0} inproc_rules20_per_s={inprocRules.Summary.PerSecond:F0} http_per_s={maxRate.Summary.PerSecond:F0} http_p99_ms={fixedRate.Summary.P99Ms:F1} " +
                   $"pgbench_tps={baseline.Tps:F0} ratio_inproc={ratioInproc:F2} ratio_http={ratioHttp:F2} pgbench_p99_ms={pgbenchAtRate.P99Ms:F1}");
 
-// The open loop at the fixed rate, twice. The host's first minute still compiles what a payment, a job or the idle-grain
-// collector does for the first time (about a second of JIT), so the first window is printed but the second is the one measured:
-// a host in production has been up for days. Both are shown, so the young host's tail stays visible.
+// The open loop at the fixed rate, twice. The first window is a young host's (the first runs of the jobs, of the idle-grain
+// collector and of the rarer paths), so it is printed but the second is the one measured: a host in production has been up for
+// days. Both are shown, so the young host's tail stays visible; the JIT still running in the second shows in its runtime line.
 static async Task<(Outcome First, Outcome Measured)> FixedRate(OverHttp http, BenchOptions options)
 {
     var cpu = new CpuMeter(http.HostPid);

@@ -143,7 +143,7 @@ public static class Spreadsheets
                 Xlsx.Time<CashShiftListing>(t["Shift closed at"], r => r.ClosedAt)));
         });
 
-        // The insurance claims as the page lists them (with its status filter): claimed and approved are numbers in yuan.
+        // A night's direct debits (withholding) as the settings page lists them after a run: amounts are numbers in yuan.
         exports.MapGet("/hospital-withholding-debits.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);
@@ -155,6 +155,7 @@ public static class Spreadsheets
                 Xlsx.Text<DirectDebit>(t["Status"], r => t[r.Status])));
         });
 
+        // The insurance claims as the page lists them (with its status filter): claimed and approved are numbers in yuan.
         exports.MapGet("/hospital-insurance-claims.xlsx", async (string tenantId, string? status, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);

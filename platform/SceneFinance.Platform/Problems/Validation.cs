@@ -32,6 +32,11 @@ public sealed class Validation
     public Validation Amount(long? amount, string field = "amount") =>
         Require(amount is > 0 and <= MaxAmount, field, $"{field} must be an integer number of fen, greater than 0 and at most {MaxAmount}.");
 
+    /// <summary>A day as <c>yyyy-MM-dd</c>; an absent one passes when <paramref name="optional"/>.</summary>
+    public Validation Date(string? value, string field, bool optional = false) =>
+        Require((optional && value is null) || DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out _), field, $"{field} must be yyyy-MM-dd.");
+
     public Validation OneOf(string? value, string field, params string[] allowed) =>
         Require(value is not null && allowed.Contains(value), field, new FieldError(FieldErrorKind.OneOf, $"{field} must be one of: {string.Join(", ", allowed)}."));
 

@@ -98,7 +98,7 @@ public static class RequestSignature
     /// <summary>
     /// The body, bytes as signed. With a Content-Length (every till and HIS sends one) it is read straight into an array of
     /// that size, which the server's framing guarantees is filled; a chunked body grows a buffer, refused past <paramref name="max"/>.
-    /// The profile of a signed tap found the old way (an 8 KB chunk, a stream and a copy per request) a fifth of the host's
+    /// The profile of a signed tap found the old way (an 8 KB chunk, a stream and a copy per request) a sixth of the host's
     /// allocation per payment.
     /// </summary>
     static async Task<byte[]> ReadBody(HttpRequest request, int max)

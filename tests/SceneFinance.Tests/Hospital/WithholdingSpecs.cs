@@ -246,4 +246,17 @@ public sealed class WithholdingSpecs(GatewayApp app)
         Assert.Contains("WeChat Pay", SettlementReminders.Text("en", 12_000, Channel, "2030-01-01"));
         Assert.Contains("¥120.00", SettlementReminders.Text("en", 12_000, Channel, "2030-01-01"));
     }
+
+    [Fact]
+    public async Task A_settlement_run_or_a_daily_report_for_a_date_not_written_yyyy_MM_dd_is_refused_naming_the_date()
+    {
+        var h = await HospitalScenario.Start(app, creditLimit: 30_000);
+        foreach (var date in new[] { "2030-3-1", "01/03/2030", "2030-02-30" })
+        {
+            var run = (await h.Api.Post($"{h.H}/credit-settlements", new { date }, h.S.AdminToken)).ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+            Assert.Equal("date must be yyyy-MM-dd.", run["errors"]["date"]![0]!.GetValue<string>());
+            (await h.Api.Get($"{h.H}/reports/daily?date={Uri.EscapeDataString(date)}", h.S.AdminToken)).ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+        }
+        (await h.Api.Post($"{h.H}/credit-settlements", new { }, h.S.AdminToken)).Expect(HttpStatusCode.OK); // no date: today's
+    }
 }

@@ -209,7 +209,7 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
         await grains.FindTenant(tenantId).OrThrow();
-        new Validation().Require(body?.Date is null || DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        new Validation().Date(body?.Date, "date", optional: true).ThrowIfInvalid();
         var today = (await clock.For(tenantId)).Today;
         return await settlement.Run(tenantId, body?.Date ?? today.ToString("yyyy-MM-dd"));
     }
@@ -218,7 +218,7 @@ public sealed class CreditSettlement(IDocumentStore store, IGrainFactory grains,
     public static async Task<IReadOnlyList<DirectDebit>> DebitsOf(System.Security.Claims.ClaimsPrincipal user, IDocumentStore store, string tenantId, string? date)
     {
         user.RequireTenantAccess(tenantId, [Roles.TenantAdmin, Roles.Finance]);
-        new Validation().Require(DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        new Validation().Date(date, "date").ThrowIfInvalid();
         await using var session = store.QuerySession(tenantId);
         var day = await session.LoadAsync<CreditSettlementDay>(date!);
         return [.. (day?.Debits ?? []).OrderBy(d => d.PatientId, StringComparer.Ordinal)];

@@ -105,7 +105,7 @@ public static class DailyReport
     {
         user.RequireTenantAccess(tenantId, Readers);
         var tenant = await grains.FindTenant(tenantId).OrThrow();
-        new Validation().Require(date is null || DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "date must be yyyy-MM-dd.").ThrowIfInvalid();
+        new Validation().Date(date, "date", optional: true).ThrowIfInvalid();
         // The tenant's zone as its tenant grain knows it (what TenantClock reads), at the caller's clock reading.
         var time = TenantTime.In(tenant.TimeZone, now);
         return await Build(store, tenantId, date is null ? time.Today : DateOnly.ParseExact(date, "yyyy-MM-dd"), time);
