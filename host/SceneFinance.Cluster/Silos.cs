@@ -35,8 +35,19 @@ public sealed class Silos(IReadOnlyList<SiloProcess> silos, string logFolder, IL
     {
         silo.Start(logFolder);
         if (!await silo.WaitReady(StartPatience, ct))
-            throw new InvalidOperationException($"{silo.Name} did not become ready; see {Path.Combine(logFolder, silo.Name + ".log")}");
+        {
+            var logFile = Path.Combine(logFolder, silo.Name + ".log");
+            throw new InvalidOperationException($"{silo.Name} did not become ready; see {logFile}, which ends:\n{Ending(logFile, 8)}");
+        }
         log.LogInformation("{Silo} ready at {Address} (pid {Pid})", silo.Name, silo.Address, silo.Pid);
+    }
+
+    static string Ending(string file, int lines)
+    {
+        using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (all.LastOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal)) is { } crash) return crash; // not its stack
+        return string.Join('\n', all.TakeLast(lines).Select(l => l.Length > 400 ? l[..400] + "…" : l));
     }
 
     /// <summary>Brings back any silo that went away while the cluster runs.</summary>

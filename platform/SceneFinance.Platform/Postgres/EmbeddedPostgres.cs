@@ -159,11 +159,40 @@ public sealed class EmbeddedPostgres : IDisposable
         return int.TryParse(File.ReadAllText(portFile).Trim(), out var p) ? p : null;
     }
 
+    /// <summary>
+    /// A port no one listens on, for a listener that binds it a moment later (often in another process). It is taken below the
+    /// kernel's ephemeral range: outgoing connections get their local ports from that range, so a port the kernel hands out there
+    /// can be some client's by the time the listener binds it (seen in CI: a silo's Kestrel refused with "address already in use").
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
+        var below = EphemeralLow();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1024, below - 20_000), below);
+            if (NoOneListensOn(port)) return port;
+        }
+        using var l = new TcpListener(IPAddress.Loopback, 0); // a crowded machine: the kernel's choice is still better than none
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    static int EphemeralLow()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var low = File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var l) ? l : 32768;
+        return Math.Max(low, 2048);
+    }
+
+    static bool NoOneListensOn(int port)
+    {
+        try
+        {
+            using var any = new TcpListener(IPAddress.Any, port);
+            any.Start();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     static string FindBinaries()

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using SceneFinance.Platform.Postgres;
 using SceneFinance.Tests.Infrastructure;
 
 namespace SceneFinance.Tests.Durability;
@@ -29,5 +31,18 @@ public sealed class EmbeddedPostgresTests
         var api = new Infrastructure.Api(new HttpClient { BaseAddress = second.BaseAddress });
         (await api.Get($"/api/v1/tenants/{tenantId}", await api.AdminToken())).Expect(HttpStatusCode.OK);
         await second.Stop();
+    }
+
+    [Fact]
+    public void Ports_for_listeners_are_free_and_below_the_range_outgoing_connections_take_theirs_from()
+    {
+        var ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0]);
+        var ports = Enumerable.Range(0, 50).Select(_ => EmbeddedPostgres.FreePort()).ToList();
+        Assert.All(ports, p => Assert.InRange(p, 1024, ephemeralLow - 1));
+        Assert.True(ports.Distinct().Count() > 40, "the ports are spread, so two listeners starting together rarely pick the same one");
+
+        using var taken = new TcpListener(IPAddress.Any, ports[0]);
+        taken.Start();
+        Assert.DoesNotContain(ports[0], Enumerable.Range(0, 500).Select(_ => EmbeddedPostgres.FreePort()));
     }
 }
