@@ -42,16 +42,20 @@ public sealed class LedgerWindow(IDocumentStore store)
     /// <summary>
     /// Waits until the database's clock has passed <paramref name="cut"/> and no transaction of this database that started before
     /// it is still open (committed or rolled back, it is done). False when that took longer than <paramref name="patience"/>.
+    /// It polls on a connection of its own with no transaction around the polls: PostgreSQL takes one snapshot of
+    /// <c>pg_stat_activity</c> per transaction, so polls inside one (a Marten session's connection is inside one) saw a
+    /// writer caught mid-commit as open for the whole wait; and a wait held open as a transaction would hold up other tenants' closes.
     /// </summary>
     public async Task<bool> WaitOut(DateTimeOffset cut, TimeSpan patience, CancellationToken ct = default)
     {
         var until = DateTime.UtcNow + patience;
-        await using var session = store.QuerySession();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
             """
             select clock_timestamp() >= $1, (select count(*) from pg_stat_activity
               where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and xact_start < $1)
-            """, session.Connection);
+            """, connection);
         command.Parameters.AddWithValue(cut.ToUniversalTime());
         while (true)
         {
@@ -70,7 +74,7 @@ public sealed class LedgerWindow(IDocumentStore store)
                     from pg_stat_activity
                     where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()
                       and (xact_start < $1 or state <> 'idle')
-                    """, session.Connection);
+                    """, connection);
                 who.Parameters.AddWithValue(cut.ToUniversalTime());
                 Blockers = (await who.ExecuteScalarAsync(ct)) as string;
                 return false;

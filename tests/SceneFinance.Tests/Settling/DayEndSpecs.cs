@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SceneFinance.BackOffice.DayEnd;
 using SceneFinance.BackOffice.Ledger;
 using SceneFinance.Tests.Infrastructure;
@@ -51,6 +53,23 @@ public sealed class DayEndSpecs(BackOfficeApp app)
         var reread = await ledger.Movements(s.TenantId, DateTimeOffset.Parse(day1.S("from")), DateTimeOffset.Parse(day1.S("cut")));
         Assert.Equal(r1["accounts"]!.AsArray().Where(a => a.L("debit") != 0 || a.L("credit") != 0).Select(a => (a.S("account"), a.L("debit"), a.L("credit"))),
             reread.Select(m => (m.Account, m.Debit, m.Credit)));
+    }
+
+    [Fact]
+    public async Task The_close_waits_for_a_transaction_begun_before_its_cut_and_goes_on_once_it_ends()
+    {
+        var ledger = app.Services.GetRequiredService<LedgerWindow>();
+        await using var writer = app.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateConnection();
+        await writer.OpenAsync();
+        await using var open = await writer.BeginTransactionAsync();
+        await using (var started = new NpgsqlCommand("select 1", writer, open)) await started.ExecuteScalarAsync();
+        var cut = await ledger.DatabaseNow();
+
+        var waiting = ledger.WaitOut(cut, TimeSpan.FromSeconds(20));
+        await Task.Delay(500);
+        Assert.False(waiting.IsCompleted, "a transaction that began before the cut is still open");
+        await open.CommitAsync();
+        Assert.True(await waiting, $"the close saw the transaction end; it gave up on: {ledger.Blockers}");
     }
 
     [Fact]
