@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using SceneFinance.Grains;
 using SceneFinance.Platform.Problems;
@@ -27,7 +26,7 @@ public static class Access
     }
 
     public static DateOnly Day(string? text, string field = "day") =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+        Validation.TryDay(text, out var day)
             ? day : throw ProblemException.Invalid(field, $"{field} must be a date, yyyy-MM-dd.");
 
     public static string Name(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";

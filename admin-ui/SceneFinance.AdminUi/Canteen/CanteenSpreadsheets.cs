@@ -7,6 +7,7 @@ using SceneFinance.AdminUi.Shell;
 using SceneFinance.Grains;
 using SceneFinance.Grains.Canteen;
 using SceneFinance.Platform.Exports;
+using SceneFinance.Platform.Problems;
 using SceneFinance.Platform.Time;
 using SceneFinance.Scenes.Canteen.Campaigns;
 using SceneFinance.Scenes.Canteen.Merchants;
@@ -106,7 +107,7 @@ public static class CanteenSpreadsheets
         exports.MapGet("/daily-sales.xlsx", async (string tenantId, string? date, HttpContext http, IDocumentStore store, TenantClock clock) =>
         {
             var t = Language(http);
-            var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) ? d : (DateOnly?)null;
+            var day = Validation.TryDay(date, out var d) ? d : (DateOnly?)null;
             var report = await DailySales.Report(http.User, store, clock, tenantId, day);
             var (sales, _) = await DailySales.Page(http.User, store, clock, tenantId, report.Date, null, 0, 500);
             ISheet Lines(string title, IReadOnlyList<SalesLine> lines, bool taps = true) => Xlsx.Sheet(title, lines,

@@ -61,22 +61,42 @@ public abstract class ShellPage : ComponentBase
     /// <summary>
     /// A MudTable's <c>ServerData</c>: asks the slice for one page (<c>page</c> from 0, <c>size</c>) as <c>(Rows, Total)</c>;
     /// a problem shows above the page like any other, and the table is then empty.
+    /// A page's loads run one at a time, in the order they were asked for: MudTable keeps whichever load finishes last, so
+    /// two at once (a day chosen, then a till) could end with the older one's rows on screen.
     /// </summary>
     protected async Task<TableData<TRow>> TablePage<TRow>(TableState state, Func<int, int, Task<(IReadOnlyList<TRow> Rows, long Total)>> page)
     {
         var rows = new TableData<TRow> { Items = [], TotalItems = 0 };
-        await Attempt(async () =>
+        await _tableLoads.WaitAsync();
+        try
         {
-            var (items, total) = await page(state.Page, state.PageSize);
-            rows = new TableData<TRow> { Items = items, TotalItems = (int)total };
-        });
+            await Attempt(async () =>
+            {
+                var (items, total) = await page(state.Page, state.PageSize);
+                rows = new TableData<TRow> { Items = items, TotalItems = (int)total };
+            });
+        }
+        finally { _tableLoads.Release(); }
         return rows;
     }
+
+    readonly SemaphoreSlim _tableLoads = new(1, 1);
 
     protected void ClearProblems()
     {
         Problem = null;
         FieldErrors.Clear();
+    }
+
+    /// <summary>A day as typed (<c>yyyy-MM-dd</c>, spaces around it ignored), read as the API reads days; null when it is not one.</summary>
+    protected static DateOnly? ParseDay(string? text) => Validation.TryDay(text?.Trim(), out var day) ? day : null;
+
+    /// <summary>A day typed into <paramref name="field"/>; when it is not one, the field says so and this is null.</summary>
+    protected DateOnly? DayIn(string? text, string field)
+    {
+        if (ParseDay(text) is { } day) return day;
+        FieldProblem(field, T["Enter a date like 2026-01-31."]);
+        return null;
     }
 
     /// <summary>A UI-side check (a number that does not parse): shown like the slice's own field messages.</summary>

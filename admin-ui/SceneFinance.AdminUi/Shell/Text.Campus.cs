@@ -96,7 +96,6 @@ public sealed partial class Text
         ["Create the plan"] = "创建收费方案",
         ["The plan {0} was created."] = "收费方案「{0}」已创建。",
         ["Enter a percentage from 0 to 100 with at most 2 decimals."] = "请输入 0 到 100 的百分比，最多两位小数。",
-        ["Enter a date as yyyy-MM-dd."] = "请按 yyyy-MM-dd 输入日期。",
         ["Total (yuan)"] = "合计（元）",
         ["Preview and issue bills"] = "预览并开具账单",
         ["Preview before issuing"] = "开具前预览",
@@ -188,7 +187,6 @@ public sealed partial class Text
         ["{0} created: {1} fee plans, {2} meal periods copied."] = "已创建{0}：复制收费方案 {1} 个、餐次 {2} 个。",
         ["{0} subsidy programs, {1} risk rules (drafts to approve) and {2} settings copied."] = "另复制补贴方案 {0} 个、风控规则 {1} 条（草稿，待审批）、设置 {2} 项。",
         ["Choose the template school."] = "请选择模板学校。",
-        ["A day as yyyy-MM-dd."] = "请按 yyyy-MM-dd 填写日期。",
         // The parent portal's notices
         ["Notices"] = "消息通知",
         ["Sent by SMS to the phone you signed in with. Only a frozen or lost card is sent during the night."] = "以短信发送到您登录所用的手机；夜间只发送卡片冻结和挂失通知。",

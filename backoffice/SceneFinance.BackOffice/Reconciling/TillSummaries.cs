@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +31,7 @@ public static class TillSummaries
             {
                 var (terminal, body) = await signature.Verify(http.Request);
                 var request = JsonBody.Parse<TillSummaryRequest>(body);
-                var day = DateOnly.TryParseExact(request.BusinessDay, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : (DateOnly?)null;
+                var day = Validation.TryDay(request.BusinessDay, out var d) ? d : (DateOnly?)null;
                 new Validation()
                     .Require(day is not null, "businessDay", "businessDay must be a date, yyyy-MM-dd (the till's business day).")
                     .Require(request.Count is >= 0 and <= 1_000_000, "count", "count must be 0 to 1000000.")

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,7 +19,7 @@ public static class ChannelStatements
         api.MapGet("/gateway/statements/{channel}/{day}", async (string channel, string day, HttpContext http, IPaymentGateway gateway, CancellationToken ct) =>
         {
             http.RequirePlatformAdmin();
-            if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (!Validation.TryDay(day, out var date))
                 throw ProblemException.Invalid("day", "day must be a date, yyyy-MM-dd (the channel's statement date).");
             if (!PaymentChannels.All.Contains(channel)) throw ProblemException.NotFound("The channel");
             return TypedResults.Ok(new ChannelStatement(channel, date, await gateway.Statement(channel, date, ct)));

@@ -34,8 +34,11 @@ public sealed class Validation
 
     /// <summary>A day as <c>yyyy-MM-dd</c>; an absent one passes when <paramref name="optional"/>.</summary>
     public Validation Date(string? value, string field, bool optional = false) =>
-        Require((optional && value is null) || DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.None, out _), field, $"{field} must be yyyy-MM-dd.");
+        Require((optional && value is null) || TryDay(value, out _), field, $"{field} must be yyyy-MM-dd.");
+
+    /// <summary>How every day the API takes is read: <c>yyyy-MM-dd</c>, in no culture's way but the ISO one.</summary>
+    public static bool TryDay(string? value, out DateOnly day) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day);
 
     public Validation OneOf(string? value, string field, params string[] allowed) =>
         Require(value is not null && allowed.Contains(value), field, new FieldError(FieldErrorKind.OneOf, $"{field} must be one of: {string.Join(", ", allowed)}."));

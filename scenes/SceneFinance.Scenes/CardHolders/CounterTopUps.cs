@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -95,7 +94,7 @@ public static class CounterTopUps
         user.RequireTenantAccess(tenantId, Roles.TenantReaders);
         DateOnly parsed = default;
         new Validation()
-            .Require(day is null || DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out parsed), "day",
+            .Require(day is null || Validation.TryDay(day, out parsed), "day",
                 "day must be a date, yyyy-MM-dd.")
             .ThrowIfInvalid();
         var time = await clocks.For(tenantId);
