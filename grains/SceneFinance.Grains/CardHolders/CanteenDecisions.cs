@@ -84,11 +84,14 @@ public static class Subsidies
     }
 
     /// <summary>The program's purse of the period (all its purses without a period) goes back to the funder; nothing when there is none.</summary>
-    public static Decided End(CardHolder s, EndSubsidy c) => Decided.To([.. s.Canteen.Purses.Values
-        .Where(p => p.ProgramId == c.ProgramId && (c.PeriodKey is null || p.Key == CanteenWallet.GrantKey(c.ProgramId, c.PeriodKey)))
-        .Select(p => new SubsidyReturned(s.Id, p.ProgramId, p.PeriodKey, p.Key, p.Balance, c.Now, p.Balance > 0
+    public static Decided End(CardHolder s, EndSubsidy c) => Decided.To([.. Returned(s, s.Canteen.Purses.Values
+        .Where(p => p.ProgramId == c.ProgramId && (c.PeriodKey is null || p.Key == CanteenWallet.GrantKey(c.ProgramId, c.PeriodKey))), c.Now)]);
+
+    /// <summary>Each purse's balance back to its program's funder; the purses are gone after.</summary>
+    public static IEnumerable<SubsidyReturned> Returned(CardHolder s, IEnumerable<SubsidyPurse> purses, DateTimeOffset now) => purses
+        .Select(p => new SubsidyReturned(s.Id, p.ProgramId, p.PeriodKey, p.Key, p.Balance, now, p.Balance > 0
             ? Journal.Transfer(CanteenAccounts.ProgramPurse(s.Id, p.ProgramId), CanteenAccounts.Funder(p.ProgramId), p.Balance)
-            : []))]);
+            : []));
 
     public static SubsidyMovement Movement(Decided d) => new(
         d.Events.Count > 0,

@@ -115,9 +115,14 @@ public static class Wallet
     public static Decided Rename(CardHolder s, RenameCardHolder c) =>
         s.Name == c.Name && s.Class == c.Class ? Decided.Nothing : Decided.To(new CardHolderRenamed(s.Id, c.Name, c.Class, c.Now));
 
-    /// <summary>Closes the holder once (a leaver); closed already: nothing to record.</summary>
+    /// <summary>
+    /// Closes the holder once (a leaver); closed already: nothing to record. In the same commit, what is left in each subsidy
+    /// program's purse goes back to that program's funder: a leaver spends no more subsidy, and the funder's money must not stay
+    /// on a closed card. Cash, and the general subsidy purse (topped up through a channel like cash), stay for the refund.
+    /// </summary>
     public static Decided Close(CardHolder s, CloseCardHolder c) =>
-        s.Status == CardStatus.Closed ? Decided.Nothing : Decided.To(new CardHolderClosed(s.Id, c.Reason, c.Now));
+        s.Status == CardStatus.Closed ? Decided.Nothing
+            : Decided.To([new CardHolderClosed(s.Id, c.Reason, c.Now), .. Subsidies.Returned(s, s.Canteen.Purses.Values, c.Now)]);
 
     /// <summary>
     /// A leaver's cash handed back at the counter: only a closed holder's, never more than the cash purse holds. The money leaves

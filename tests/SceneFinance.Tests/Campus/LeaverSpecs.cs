@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using SceneFinance.Platform.Security;
+using SceneFinance.Tests.Canteen;
 using SceneFinance.Tests.Infrastructure;
 
 namespace SceneFinance.Tests.Campus;
@@ -31,6 +32,9 @@ public sealed class LeaverSpecs(CampusApp app)
         await s.Generate(await s.Plan("三年级", [60_000]));
         var terminal = await s.Terminal();
         Assert.Equal("approved", (await s.Api.Pay(terminal, card, 100)).Expect(HttpStatusCode.OK).Body.Str("status"));
+        var meals = await s.Program(new { name = "餐补 Meal subsidy", amountPerPerson = 5_000, funder = "教育局 Education bureau", kinds = new[] { "student" } });
+        Assert.Equal(1, (await s.Run(meals, "grants"))["changed"]!.GetValue<int>());
+        Assert.Equal(5_000L, (await s.TrialBalance()).Account($"subsidy-funder:{meals}")); // the funder has given 5,000 fen to the card, untouched when the student leaves
 
         // A missing row closes nobody; only the status column does.
         var other = Phone();
@@ -41,6 +45,8 @@ public sealed class LeaverSpecs(CampusApp app)
         Assert.Equal(1L, left.Long("closed"));
         Assert.Equal(0L, (await Import(s, Row("0701", "李雷", card, phone, "离校"))).Long("closed")); // the same file again: closed once
         Assert.Equal("closed", (await s.Api.Get($"{s.Base}/cardholders/{holder}", s.AdminToken)).Expect(HttpStatusCode.OK).Body.Str("status"));
+        var closedBooks = await s.TrialBalance(); // the meal subsidy left on the card went back to its funder as the holder closed
+        Assert.Equal((0L, 0L), (closedBooks.Account($"subsidy-funder:{meals}"), closedBooks.Account($"cardholder:{holder}:subsidy:{meals}")));
         var tap = (await s.Api.Pay(terminal, card, 100)).Expect(HttpStatusCode.OK);
         Assert.Equal(("declined", "card_frozen"), (tap.Body.Str("status"), tap.Body.Str("declineCode")));
         (await s.Api.Post($"{s.Base}/cardholders/{holder}/topups", new { amount = 100, channel = "counter" }, s.AdminToken, Guid.NewGuid().ToString("N")))

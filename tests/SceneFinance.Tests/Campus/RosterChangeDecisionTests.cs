@@ -83,6 +83,26 @@ public sealed class LeaverDecisionTests
     }
 
     [Fact]
+    public void Closing_gives_what_is_left_of_each_subsidy_program_back_to_its_funder_and_keeps_the_cash_for_the_refund()
+    {
+        var holder = Holder(3_000, closed: false);
+        foreach (var (program, amount) in new[] { ("meal", 12_000L), ("poor", 5_000L) })
+            holder = Subsidies.Grant(holder, new GrantSubsidy(program, "2026-09", amount, null, false, [], [], Now)).Events.Aggregate(holder, (h, e) => CardHolder.Fold(h, e)!);
+        Assert.Equal(3_000 + 17_000, holder.Total);
+
+        var closing = Wallet.Close(holder, new CloseCardHolder("left", Now)).Events;
+        Assert.IsType<CardHolderClosed>(closing[0]);
+        var returned = closing.OfType<SubsidyReturned>().ToList();
+        Assert.Equal([("meal", 12_000L), ("poor", 5_000L)], returned.Select(r => (r.ProgramId, r.Amount)).OrderBy(r => r.ProgramId));
+        Assert.All(returned, r => Assert.Equal(r.Postings.Sum(p => p.Debit), r.Postings.Sum(p => p.Credit)));
+        Assert.Equal(17_000, returned.SelectMany(r => r.Postings).Where(p => p.Account.StartsWith("subsidy-funder:")).Sum(p => p.Credit));
+
+        var closed = closing.Aggregate(holder, (h, e) => CardHolder.Fold(h, e)!);
+        Assert.Equal((3_000L, 3_000L, CardStatus.Closed), (closed.Total, closed.Cash, closed.Status));
+        Assert.Empty(Wallet.Close(closed, new CloseCardHolder("left", Now)).Events); // once
+    }
+
+    [Fact]
     public void Only_a_closed_holders_cash_is_paid_out_never_beyond_the_purse_and_the_entry_balances()
     {
         Assert.True(Wallet.PayOut(Holder(3_000, closed: false), PayOut(3_000)).Refused);
