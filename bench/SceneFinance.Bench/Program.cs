@@ -26,7 +26,7 @@ if (options.Scale > 0)
     var afterCollection = await scale.CollectIdleAndMeasure();
     Console.WriteLine($"  idle grains collected: {await scale.ActiveCardHolders():N0} card holder grains active; {afterCollection}");
     var activations = await scale.Activate(options.Active);
-    Console.WriteLine($"  activated {options.Active:N0} card holders ({activations:N0}/s, each rebuilt from its stream): {InProcess.Memory()}");
+    Console.WriteLine($"  activated {options.Active:N0} card holders and their cards ({activations:N0}/s, each holder rebuilt from its stream, each card read once): {InProcess.Memory()}");
     var warm = await scale.Run(TimeSpan.FromSeconds(options.WarmupSeconds), options.Workers, new Workload(options.Active, options.Terminals, 11), "warm");
     var run = await scale.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(options.Active, options.Terminals, 12), "run");
     Console.WriteLine($"  payments among {options.Active:N0} of {options.Scale:N0}: {run.Summary}");
