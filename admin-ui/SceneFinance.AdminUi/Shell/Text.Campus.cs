@@ -9,8 +9,8 @@ public sealed partial class Text
         ["Leavers"] = "离校学生",
         ["{0} renamed, {1} open bills updated"] = "{0} 人改名或调班，{1} 张未结账单已更新",
         ["{0} left: cards closed"] = "{0} 人离校：校园卡已注销",
-        ["A roster row with status left (离校) closes the student's card. Cancel or waive their open bills on the bill page; the card balance is refunded when a second person approves it in the approval queue."] =
-            "名册中状态为“离校”的学生，其校园卡即被注销。未缴账单请在账单页取消或减免；卡内余额经第二人在审批队列中批准后退还。",
+        ["A roster row with status left (离校) closes the student's card, and what is left of each subsidy program goes back to its funder. Cancel or waive their open bills on the bill page; the card balance is refunded when a second person approves it in the approval queue."] =
+            "名册中状态为“离校”的学生，其校园卡即被注销，各补贴项目的剩余补贴退回出资方。未缴账单请在账单页取消或减免；卡内余额经第二人在审批队列中批准后退还。",
         ["Left"] = "离校时间",
         ["Cash balance (yuan)"] = "现金余额（元）",
         ["Subsidy (yuan)"] = "补贴余额（元）",
