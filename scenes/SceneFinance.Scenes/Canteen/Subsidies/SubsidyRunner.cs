@@ -176,7 +176,7 @@ public static class Periods
 {
     public static ProgramPeriod? ByKey(SubsidyProgram program, string key, TenantTime time) =>
         program.Period == SubsidyProgram.Monthly
-            ? DateOnly.TryParseExact(key + "-01", "yyyy-MM-dd", out var first) ? program.PeriodOf(first, time) : null
+            ? SceneFinance.Platform.Problems.Validation.TryDay(key + "-01", out var first) ? program.PeriodOf(first, time) : null
             : program.From is { } from && program.PeriodOf(from, time) is { } p && p.Key == key ? p : null;
 }
 

@@ -108,7 +108,7 @@ public static class DailyReport
         new Validation().Date(date, "date", optional: true).ThrowIfInvalid();
         // The tenant's zone as its tenant grain knows it (what TenantClock reads), at the caller's clock reading.
         var time = TenantTime.In(tenant.TimeZone, now);
-        return await Build(store, tenantId, date is null ? time.Today : DateOnly.ParseExact(date, "yyyy-MM-dd"), time);
+        return await Build(store, tenantId, Validation.TryDay(date, out var day) ? day : time.Today, time);
     }
 
     /// <summary>Three sheets: the day's lines, totals by channel, totals by tender. Amounts are numbers in yuan (the sheet adds them up).</summary>
