@@ -43,7 +43,25 @@ public sealed record CanteenWallet(
 
     public static string GrantKey(string programId, string periodKey) => $"{programId}|{periodKey}";
 
-    public MealUse MealOf(MealSlot slot) => Meals.GetValueOrDefault((slot.Day, slot.Period));
+    /// <summary>
+    /// The latest meal with a tap; earlier meals are in <see cref="Meals"/>. The same meal's next tap then changes no collection
+    /// (why that matters: <see cref="CardHolder.LatestDay"/>).
+    /// </summary>
+    public ((DateOnly Day, string Period) Meal, MealUse Use)? LatestMeal { get; init; }
+
+    public MealUse MealOf(MealSlot slot) => MealOf((slot.Day, slot.Period));
+
+    MealUse MealOf((DateOnly Day, string Period) meal) => LatestMeal is { } latest && latest.Meal == meal ? latest.Use : Meals.GetValueOrDefault(meal);
+
+    bool Knows((DateOnly Day, string Period) meal) => LatestMeal?.Meal == meal || Meals.ContainsKey(meal);
+
+    CanteenWallet WithMeal((DateOnly Day, string Period) meal, MealUse use, int daysKept)
+    {
+        if (LatestMeal is not { } latest) return this with { LatestMeal = (meal, use) };
+        if (latest.Meal == meal) return this with { LatestMeal = (meal, use) };
+        if (meal.Day < latest.Meal.Day) return this with { Meals = Pruned(Meals.SetItem(meal, use), latest.Meal.Day, daysKept) };
+        return this with { Meals = Pruned(Meals.SetItem(latest.Meal, latest.Use), meal.Day, daysKept), LatestMeal = (meal, use) };
+    }
 
     public int CampaignUsesOn(DateOnly day, string campaignId) => CampaignUses.GetValueOrDefault((day, campaignId));
 
@@ -64,14 +82,18 @@ public sealed record CanteenWallet(
 
     public CanteenWallet Spent(PaymentApproved e, int daysKept)
     {
-        var next = (e.Parts ?? []).Aggregate(this, (w, part) => w.Take(part)) with { Arrears = Arrears + e.Shortfall };
+        var next = (e.Parts ?? []).Aggregate(this, (w, part) => w.Take(part));
+        if (e.Shortfall != 0) next = next with { Arrears = Arrears + e.Shortfall }; // most taps change nothing here: keep the same wallet
         if (e.Meal is { } meal)
         {
             var use = MealOf(meal);
-            next = next with { Meals = Pruned(next.Meals.SetItem((meal.Day, meal.Period), new MealUse(use.Amount + e.HolderPaid, use.Taps + 1)), daysKept) };
+            next = next.WithMeal((meal.Day, meal.Period), new MealUse(use.Amount + e.HolderPaid, use.Taps + 1), daysKept);
         }
         if (e.CampaignId is { } campaign)
-            next = next with { CampaignUses = Pruned(next.CampaignUses.SetItem((e.LocalDay, campaign), CampaignUsesOn(e.LocalDay, campaign) + 1), daysKept) };
+        {
+            var uses = next.CampaignUses.SetItem((e.LocalDay, campaign), CampaignUsesOn(e.LocalDay, campaign) + 1);
+            next = next with { CampaignUses = Pruned(uses, uses.Keys.Max(k => k.Day), daysKept) };
+        }
         return next;
     }
 
@@ -84,17 +106,13 @@ public sealed record CanteenWallet(
         };
         if (e.Kind != RefundPayment.Void) return next;
         // A voided tap never happened for the limits: its meal's tap and its campaign use are given back too.
-        if (e.Meal is { } meal && next.Meals.TryGetValue((meal.Day, meal.Period), out var use))
-            next = next with { Meals = next.Meals.SetItem((meal.Day, meal.Period), new MealUse(Math.Max(0, use.Amount - e.HolderPart), Math.Max(0, use.Taps - 1))) };
+        if (e.Meal is { } meal && next.Knows((meal.Day, meal.Period)) && next.MealOf(meal) is var use)
+            next = next.WithMeal((meal.Day, meal.Period), new MealUse(Math.Max(0, use.Amount - e.HolderPart), Math.Max(0, use.Taps - 1)), CardHolder.DaysKept);
         if (e.CampaignId is { } campaign && next.CampaignUses.TryGetValue((e.PaymentDay, campaign), out var uses))
             next = next with { CampaignUses = next.CampaignUses.SetItem((e.PaymentDay, campaign), Math.Max(0, uses - 1)) };
         return next;
     }
 
-    static ImmutableSortedDictionary<(DateOnly Day, string Key), T> Pruned<T>(ImmutableSortedDictionary<(DateOnly Day, string Key), T> byDay, int daysKept)
-    {
-        var oldestKept = byDay.Keys.Max(k => k.Day).AddDays(-daysKept);
-        while (byDay.Count > 0 && byDay.Keys.First().Day < oldestKept) byDay = byDay.Remove(byDay.Keys.First());
-        return byDay;
-    }
+    static ImmutableSortedDictionary<(DateOnly Day, string Key), T> Pruned<T>(ImmutableSortedDictionary<(DateOnly Day, string Key), T> byDay, DateOnly latest, int daysKept) =>
+        CardHolder.Pruned(byDay, k => k.Day, latest, daysKept);
 }

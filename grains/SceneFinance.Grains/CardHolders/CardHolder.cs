@@ -26,7 +26,15 @@ public sealed record CardHolder(
     /// <summary>Recent taps for the risk rules' windows (folded by <see cref="Risk.RiskTrail.Following"/>; the wallet never reads it).</summary>
     public Risk.RiskTrail Risk { get; init; } = Grains.Risk.RiskTrail.Empty;
 
-    public long SpentOn(DateOnly day) => SpentByDay.GetValueOrDefault(day);
+    /// <summary>
+    /// What was spent on the latest day with a payment; earlier days are in <see cref="SpentByDay"/>. A payment on the same
+    /// day as the one before it, nearly every payment, then changes no collection: whatever a payment leaves in the state
+    /// the grain holds outlives the young generation, and those survivors are what a collection's pause is made of
+    /// (BENCHMARKS.md).
+    /// </summary>
+    public (DateOnly Day, long Amount) LatestDay { get; init; }
+
+    public long SpentOn(DateOnly day) => day == LatestDay.Day ? LatestDay.Amount : SpentByDay.GetValueOrDefault(day);
 
     /// <summary>The holder's class as the school's roster names it (students; null for others and until a roster says).</summary>
     public string? Class { get; init; }
@@ -91,19 +99,37 @@ public sealed record CardHolder(
     CardHolder Refunded(PaymentRefunded e)
     {
         var next = e.ToPurses.Aggregate(this, (s, part) => s.Paid(part with { Amount = -part.Amount }));
-        var spent = next.SpentByDay.TryGetValue(e.PaymentDay, out var day) ? next.SpentByDay.SetItem(e.PaymentDay, Math.Max(0, day - e.HolderPart)) : next.SpentByDay;
-        return next with { SpentByDay = spent, Canteen = next.Canteen.Refund(e) };
+        if (e.PaymentDay == next.LatestDay.Day || next.SpentByDay.ContainsKey(e.PaymentDay))
+            next = next.WithSpent(e.PaymentDay, Math.Max(0, next.SpentOn(e.PaymentDay) - e.HolderPart));
+        return next with { Canteen = next.Canteen.Refund(e) };
+    }
+
+    /// <summary>The day's spending set to <paramref name="amount"/>; days more than <see cref="DaysKept"/> before the latest are forgotten.</summary>
+    CardHolder WithSpent(DateOnly day, long amount)
+    {
+        if (day == LatestDay.Day) return this with { LatestDay = (day, amount) };
+        if (day < LatestDay.Day) return this with { SpentByDay = Pruned(SpentByDay.SetItem(day, amount), LatestDay.Day) };
+        var earlier = LatestDay.Day == default ? SpentByDay : SpentByDay.SetItem(LatestDay.Day, LatestDay.Amount);
+        return this with { SpentByDay = Pruned(earlier, day), LatestDay = (day, amount) };
+    }
+
+    static ImmutableSortedDictionary<DateOnly, long> Pruned(ImmutableSortedDictionary<DateOnly, long> byDay, DateOnly latest) =>
+        Pruned(byDay, day => day, latest, DaysKept);
+
+    /// <summary>A by-day collection without the days more than <paramref name="daysKept"/> before <paramref name="latest"/>.</summary>
+    internal static ImmutableSortedDictionary<TKey, T> Pruned<TKey, T>(ImmutableSortedDictionary<TKey, T> byDay, Func<TKey, DateOnly> dayOf, DateOnly latest, int daysKept)
+        where TKey : notnull
+    {
+        while (byDay.Count > 0 && dayOf(byDay.Keys.First()) < latest.AddDays(-daysKept)) byDay = byDay.Remove(byDay.Keys.First());
+        return byDay;
     }
 
     CardHolder Spend(PaymentApproved e)
     {
-        var spent = SpentByDay.SetItem(e.LocalDay, SpentOn(e.LocalDay) + e.HolderPaid);
-        var oldestKept = spent.Keys.Last().AddDays(-DaysKept);
-        while (spent.Keys.First() < oldestKept) spent = spent.Remove(spent.Keys.First());
         // Events from before purses had parts: FromSubsidy was the general subsidy purse.
         var (subsidy, cash) = e.Parts is { } parts
             ? (parts.Where(p => p.Purse == PursePart.Subsidy).Sum(p => p.Amount), parts.Where(p => p.Purse == PursePart.Cash).Sum(p => p.Amount))
             : (e.FromSubsidy, e.FromCash);
-        return this with { Subsidy = Subsidy - subsidy, Cash = Cash - cash, SpentByDay = spent, Canteen = Canteen.Spent(e, DaysKept) };
+        return WithSpent(e.LocalDay, SpentOn(e.LocalDay) + e.HolderPaid) with { Subsidy = Subsidy - subsidy, Cash = Cash - cash, Canteen = Canteen.Spent(e, DaysKept) };
     }
 }

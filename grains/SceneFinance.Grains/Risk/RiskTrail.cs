@@ -1,21 +1,50 @@
-using System.Collections.Immutable;
 using SceneFinance.Grains.CardHolders;
 
 namespace SceneFinance.Grains.Risk;
 
 /// <summary>One tap as the risk windows remember it. <see cref="Card"/> counts the holder's cards (0: the first).</summary>
-public sealed record TrailTap(DateTimeOffset At, string TerminalId, long Amount, bool Approved, int Card);
+public readonly record struct TrailTap(DateTimeOffset At, string TerminalId, long Amount, bool Approved, int Card);
 
 /// <summary>
 /// The card holder's recent taps for the risk windows, folded from the holder's own payment events (so a reactivated
 /// grain, and a backtest reading the stream, see exactly what the live grain saw). Kept for a day, at most
 /// <see cref="MaxTaps"/> taps.
+/// <para>
+/// Immutable to its readers, but not built like the rest of the wallet's state: every tap replaces the holder's state,
+/// and whatever a tap allocates for it outlives the young generation, because the grain holds it. Those survivors are
+/// what a garbage collection's pause is made of (BENCHMARKS.md). So trails share one array: a trail owns the slots
+/// [start, end), and a tap added to the newest trail (a grain's current state) is written into the slot after it, which
+/// no older trail reads. A tap added to an older trail (a decision whose commit failed is decided again on the state
+/// before it), an offline tap that goes before newer ones, or a full array copies. Not thread-safe for adding: one
+/// grain's turns, or one backtest.
+/// </para>
 /// </summary>
-public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool UsedSinceReplacement)
+public sealed class RiskTrail
 {
     public const int MaxTaps = 256;
     public static readonly TimeSpan Kept = TimeSpan.FromSeconds(RiskCondition.MaxWindowSeconds);
-    public static readonly RiskTrail Empty = new(ImmutableList<TrailTap>.Empty, 0, true);
+    public static readonly RiskTrail Empty = new(new Slots([]), 0, 0, 0, true);
+
+    /// <summary>The shared array, and how far the newest trail on it has written.</summary>
+    sealed class Slots(TrailTap[] taps)
+    {
+        public readonly TrailTap[] Taps = taps;
+        public int Written;
+    }
+
+    readonly Slots _slots;
+    readonly int _start, _end;
+
+    RiskTrail(Slots slots, int start, int end, int card, bool usedSinceReplacement) =>
+        (_slots, _start, _end, Card, UsedSinceReplacement) = (slots, start, end, card, usedSinceReplacement);
+
+    public int Card { get; }
+    public bool UsedSinceReplacement { get; }
+
+    /// <summary>The taps kept, oldest first (a copy: the array is shared).</summary>
+    public IReadOnlyList<TrailTap> Taps => Live.ToArray();
+
+    ReadOnlySpan<TrailTap> Live => _slots.Taps.AsSpan(_start, _end - _start);
 
     /// <summary>Wraps the wallet's fold so its state carries the trail (the wallet itself never reads it).</summary>
     public static Func<CardHolder?, object, CardHolder?> Following(Func<CardHolder?, object, CardHolder?> fold) =>
@@ -25,22 +54,36 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
     {
         PaymentApproved a => Tapped(a.OccurredAt, a.TerminalId, a.Amount, true),
         PaymentDeclined d => Tapped(d.OccurredAt, d.TerminalId, d.Amount, false),
-        CardReplaced => this with { Card = Card + 1, UsedSinceReplacement = false },
+        CardReplaced => new RiskTrail(_slots, _start, _end, Card + 1, false),
         _ => this,
     };
 
     public RiskTrail Tapped(DateTimeOffset at, string terminalId, long amount, bool approved) =>
-        Add(new TrailTap(at, terminalId, amount, approved, Card)) is var next && approved ? next with { UsedSinceReplacement = true } : next;
+        Add(new TrailTap(at, terminalId, amount, approved, Card), approved || UsedSinceReplacement);
 
-    public RiskTrail Add(TrailTap tap)
+    RiskTrail Add(TrailTap tap, bool usedSinceReplacement)
     {
+        var kept = Live;
         // Mostly in time order; an offline upload may bring older taps, which go where they belong.
-        var index = Taps.Count;
-        while (index > 0 && Taps[index - 1].At > tap.At) index--;
-        var taps = Taps.Insert(index, tap);
-        var newest = taps[^1].At;
-        while (taps.Count > 0 && (taps.Count > MaxTaps || newest - taps[0].At > Kept)) taps = taps.RemoveAt(0);
-        return this with { Taps = taps };
+        var index = kept.Length;
+        while (index > 0 && kept[index - 1].At > tap.At) index--;
+        // The taps with this one in its place, and how many of the oldest fall out.
+        TrailTap At(int i) => i < index ? _slots.Taps[_start + i] : i == index ? tap : _slots.Taps[_start + i - 1];
+        var count = kept.Length + 1;
+        var newest = At(count - 1).At;
+        var drop = 0;
+        while (drop < count && (count - drop > MaxTaps || newest - At(drop).At > Kept)) drop++;
+
+        if (index == kept.Length && _end == _slots.Written && _end < _slots.Taps.Length)
+        {
+            _slots.Taps[_end] = tap;
+            _slots.Written = _end + 1;
+            return new RiskTrail(_slots, _start + drop, _end + 1, Card, usedSinceReplacement);
+        }
+        var copy = new Slots(new TrailTap[Math.Clamp((count - drop) * 2, 8, MaxTaps * 2)]);
+        for (var i = drop; i < count; i++) copy.Taps[i - drop] = At(i);
+        copy.Written = count - drop;
+        return new RiskTrail(copy, 0, count - drop, Card, usedSinceReplacement);
     }
 
     public bool FirstUseAfterReplacement => Card > 0 && !UsedSinceReplacement;
@@ -51,9 +94,10 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
         var since = at - TimeSpan.FromSeconds(seconds);
         long count = 1, sum = amount, declines = 0;
         var terminals = metric == RiskMetrics.Terminals ? new HashSet<string> { terminalId } : null;
-        for (var i = Taps.Count - 1; i >= 0; i--)
+        var kept = Live;
+        for (var i = kept.Length - 1; i >= 0; i--)
         {
-            var t = Taps[i];
+            var t = kept[i];
             if (t.At > at) continue;
             if (t.At <= since) break;
             if (scope == RiskScopes.Card && t.Card != Card) continue;
@@ -72,9 +116,10 @@ public sealed record RiskTrail(ImmutableList<TrailTap> Taps, int Card, bool Used
     /// <summary>Seconds since the holder's latest earlier tap on another terminal (within the day kept); null when none.</summary>
     public long? SecondsSinceOtherTerminal(DateTimeOffset at, string terminalId)
     {
-        for (var i = Taps.Count - 1; i >= 0; i--)
+        var kept = Live;
+        for (var i = kept.Length - 1; i >= 0; i--)
         {
-            var t = Taps[i];
+            var t = kept[i];
             if (t.At > at || t.TerminalId == terminalId) continue;
             return (long)(at - t.At).TotalSeconds;
         }

@@ -81,6 +81,19 @@ public sealed class CanteenWalletDecisionTests
     }
 
     [Fact]
+    public void Each_meals_use_is_kept_when_taps_of_other_meals_come_between()
+    {
+        var state = Given(Registered(), Cash(100_000));
+        CardHolder Tapped(CardHolder s, long amount, MealSlot meal) => CardHolder.Fold(s, Approved(Wallet.Decide(s, Tap(amount, meal: meal))))!;
+        var dinner = new MealSlot("dinner", Today);
+        var tomorrow = new MealSlot("lunch", Today.AddDays(1));
+        var after = Tapped(Tapped(Tapped(Tapped(state, 100, Lunch), 200, dinner), 300, Lunch), 400, tomorrow);
+        Assert.Equal([new MealUse(400, 2), new MealUse(200, 1), new MealUse(400, 1)], new[] { Lunch, dinner, tomorrow }.Select(after.Canteen.MealOf));
+        Assert.Equal(new MealUse(0, 0), Tapped(after, 1, new MealSlot("lunch", Today.AddDays(2 + CardHolder.DaysKept))).Canteen.MealOf(Lunch)); // a month on: forgotten
+        Assert.Equal(new MealUse(100, 1), Tapped(state, 100, Lunch).Canteen.MealOf(Lunch));
+    }
+
+    [Fact]
     public void Per_meal_amount_and_taps_and_daily_limits_come_from_the_holder_then_its_group_then_its_kind_then_everyone()
     {
         LimitRule[] rules = [new("all", PerMealTaps: 1), new("kind:staff", PerMealAmount: 2000), new("group:G7", PerMealAmount: 800, DailyAmount: 1500)];

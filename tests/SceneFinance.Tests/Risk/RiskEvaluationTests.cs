@@ -165,6 +165,25 @@ public sealed class RiskEvaluationTests
         Assert.Equal([100, 50, 10], trail.Taps.Select(t => (int)(T0 - t.At).TotalSeconds));
     }
 
+    [Fact]
+    public void A_trail_never_changes_once_made_though_trails_share_their_taps()
+    {
+        var before = Trail((30, "trm_1", 1, true), (20, "trm_1", 2, true));
+        var next = before.Tapped(T0.AddSeconds(-10), "trm_1", 3, true);
+        var fork = before.Tapped(T0.AddSeconds(-5), "trm_2", 4, false); // decided again on the state before (its commit failed)
+        var late = next.Tapped(T0.AddSeconds(-25), "trm_3", 5, true);   // an offline tap that goes between
+        Assert.Equal([1L, 2], before.Taps.Select(t => t.Amount));
+        Assert.Equal([1L, 2, 3], next.Taps.Select(t => t.Amount));
+        Assert.Equal([1L, 2, 4], fork.Taps.Select(t => t.Amount));
+        Assert.Equal([1L, 5, 2, 3], late.Taps.Select(t => t.Amount));
+        Assert.Equal([1L, 2, 3, 6], next.Tapped(T0, "trm_1", 6, true).Taps.Select(t => t.Amount));
+
+        var busy = Enumerable.Range(0, 1000).Aggregate(next, (t, i) => t.Tapped(T0.AddMilliseconds(i), "trm_1", i, true));
+        Assert.Equal(RiskTrail.MaxTaps, busy.Taps.Count);
+        Assert.Equal(Enumerable.Range(1000 - RiskTrail.MaxTaps, RiskTrail.MaxTaps).Select(i => (long)i), busy.Taps.Select(t => t.Amount));
+        Assert.Equal([1L, 2, 3], next.Taps.Select(t => t.Amount));
+    }
+
     // The gate: where the rules meet the wallet.
 
     static CardHolder Holder() => new object[]

@@ -118,6 +118,21 @@ public sealed class WalletDecisionTests
     }
 
     [Fact]
+    public void Each_days_spending_is_kept_for_a_month_in_whatever_order_the_payments_arrive()
+    {
+        var state = Given(Registered(dailyLimit: 1000), ToppedUp(50_000, 0));
+        CardHolder Paid(CardHolder s, long amount, DateOnly day) => CardHolder.Fold(s, Wallet.Decide(s, Pay(amount, day: day)))!;
+        state = Paid(Paid(Paid(state, 800, Today), 300, Today.AddDays(1)), 100, Today); // the last one an offline till's, uploaded late
+        Assert.Equal((900L, 300L), (state.SpentOn(Today), state.SpentOn(Today.AddDays(1))));
+        Assert.Equal(ErrorCodes.LimitExceeded, Declined(Wallet.Decide(state, Pay(101, day: Today))));
+        Assert.IsType<PaymentApproved>(Wallet.Decide(state, Pay(700, day: Today.AddDays(1))));
+
+        var monthLater = Paid(state, 50, Today.AddDays(1 + CardHolder.DaysKept));
+        Assert.Equal((0L, 300L, 50L), (monthLater.SpentOn(Today), monthLater.SpentOn(Today.AddDays(1)), monthLater.SpentOn(Today.AddDays(1 + CardHolder.DaysKept))));
+        Assert.Equal((900L, 300L), (state.SpentOn(Today), state.SpentOn(Today.AddDays(1)))); // the state before is unchanged
+    }
+
+    [Fact]
     public void Payment_above_the_tenant_cap_is_a_risk_decline()
     {
         var state = Given(Registered(), ToppedUp(1_000_000, 0));
