@@ -130,10 +130,10 @@ public sealed class InProcess(string connectionString, int cardHolders, int term
     /// holder once), as the 10,000-holder phases have theirs; returns activations per second. Cold cards made each first tap of
     /// the scale phase a read of its own: 0.7 transactions per payment where warm ones need 0.017 (2026-11-25).
     /// </summary>
-    public async Task<double> Activate(int count)
+    public async Task<double> Activate(int count, int from = 0)
     {
         var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(from, count), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>
         {
             await _grains.GetGrain<ICardHolderGrain>(GrainKeys.For(_tenantId, $"ch_bench{i:D7}")).Get();
             await _grains.GetGrain<ICardGrain>(CardKeys.Grain(_tenantId, _cards[i])).Holder();

@@ -44,8 +44,33 @@ if (options.Only == "http")
     await using var only = new OverHttp(pg.CreateDatabase($"bench_http_{stamp}"), options.CardHolders, options.Terminals);
     await only.Start();
     await only.Populate();
+    await only.TapEachCard();
     await only.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
     await FixedRate(only, options);
+    return;
+}
+
+if (options.Only == "rebuild")
+{
+    // What an activation costs as a holder's stream grows: each rebuilds its wallet from every event it ever had.
+    const int holders = 200;
+    Console.WriteLine($"\n[rebuild] {holders} card holders with long streams against {holders} with two events");
+    await using var rebuild = new InProcess(pg.CreateDatabase($"bench_rebuild_{stamp}"), 2 * holders, options.Terminals);
+    await rebuild.Start();
+    await rebuild.Populate();
+    var taps = await rebuild.Run(TimeSpan.FromSeconds(options.Seconds), options.Workers, new Workload(holders, options.Terminals, 30), "long");
+    var events = 2 + taps.Summary.Count / holders;
+    Console.WriteLine($"  {taps.Summary.Count:N0} taps among the first {holders}: about {events:N0} events per stream");
+    foreach (var (label, from) in new[] { ("two events", holders), ($"about {events:N0} events", 0), ("two events, again", holders), ($"about {events:N0} events, again", 0) })
+    {
+        await rebuild.CollectIdleAndMeasure();
+        var cpu = new CpuMeter(null);
+        var before = cpu.Read();
+        var perSecond = await rebuild.Activate(holders, from);
+        var after = cpu.Read();
+        Console.WriteLine($"  {holders} holders with {label}: {perSecond:N0} activations/s; CPU ms per activation: " +
+            $"silo {(after.Self - before.Self).TotalMilliseconds / holders:F2}, postgres {(after.Postgres - before.Postgres).TotalMilliseconds / holders:F2}");
+    }
     return;
 }
 
@@ -139,6 +164,7 @@ await using (var http = new OverHttp(httpDb, options.CardHolders, options.Termin
     await http.Start();
     await http.Populate();
     await Settle.Postgres(httpDb);
+    var cards = await http.TapEachCard();
     var warmup = await http.RunMax(TimeSpan.FromSeconds(options.WarmupSeconds), options.HttpWorkers, new Workload(options.CardHolders, options.Terminals, 3), "warm");
     var cpu = new CpuMeter(http.HostPid);
     var (firstMinute, fixedRateRun) = await FixedRate(http, options);
@@ -150,7 +176,7 @@ await using (var http = new OverHttp(httpDb, options.CardHolders, options.Termin
     Console.WriteLine($"  closed loop, {options.HttpWorkers} connections (maximum rate): {maxRate.Summary}");
     Console.WriteLine($"  {CpuMeter.PerThousand(before, after, maxRate.Summary.Count, withHost: true)}");
     Console.WriteLine($"  peak memory: host process {CpuMeter.PeakMemoryMiB(http.HostPid):N0} MiB, bench process {CpuMeter.PeakMemoryMiB(Environment.ProcessId):N0} MiB");
-    await http.Verify(warmup.ApprovedAmount + firstMinute.ApprovedAmount + fixedRate.ApprovedAmount + maxRate.ApprovedAmount);
+    await http.Verify(cards + warmup.ApprovedAmount + firstMinute.ApprovedAmount + fixedRate.ApprovedAmount + maxRate.ApprovedAmount);
 }
 
 var ratioInproc = inproc.Summary.PerSecond / baseline.Tps;
