@@ -14,10 +14,19 @@ namespace SceneFinance.Grains.CardHolders;
 /// and the writer commits the event (its own journal entry) with the outcome under the request's ticket before answering.
 /// The canteen's side of the wallet (subsidy purses, refunds, limits) is in CardHolderGrain.Canteen.cs: one grain, one
 /// stream, split in two files so each stays readable.
+/// <para>
+/// Kept in memory for <see cref="KeptIdleMinutes"/> after its last call, not the silo's 15 minutes: an activation
+/// replays every event the holder ever had (a term of taps costs 15 ms of CPU to rebuild, a tap 0.4; BENCHMARKS.md), and with
+/// 15 minutes every meal's first tap would pay it.
+/// </para>
 /// </summary>
+[CollectionAgeLimit(Minutes = KeptIdleMinutes)]
 public sealed partial class CardHolderGrain(IDocumentStore store, StreamWriters writers, IGrainFactory grains, RiskBook risk, Sealer sealer)
     : Grain, ICardHolderGrain, ICanteenWalletGrain
 {
+    /// <summary>From breakfast to dinner: the day's taps find their wallets, and their cards' grains, in memory.</summary>
+    public const int KeptIdleMinutes = 6 * 60;
+
     StreamWriter<CardHolder> _wallet = null!;
     Orleans.Runtime.IGrainTimer? _forget; // a made-up id leaves memory a little later (UnknownIds)
 

@@ -3,7 +3,11 @@ using SceneFinance.Platform.Tenancy;
 
 namespace SceneFinance.Grains.Cards;
 
-/// <summary>Card number to holder, cached after one read; the holder refreshes it when it changes the assignment.</summary>
+/// <summary>
+/// Card number to holder, cached after one read; the holder refreshes it when it changes the assignment. Kept as long as its
+/// holder's grain, so that a meal's first tap does not read it again.
+/// </summary>
+[CollectionAgeLimit(Minutes = CardHolders.CardHolderGrain.KeptIdleMinutes)]
 public sealed class CardGrain(IDocumentStore store, TimeProvider clock) : Grain, ICardGrain
 {
     // "Nobody holds this card" is only believed for a few seconds: a card registered meanwhile starts working
