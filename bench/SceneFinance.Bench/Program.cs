@@ -12,6 +12,7 @@ Interrupt.Arm();
 var pgRoot = Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres");
 using var pg = EmbeddedPostgres.Start(pgRoot, log: m => Console.WriteLine("  " + m));
 using var stopPostgres = Interrupt.OnSignal("PostgreSQL", pg.Stop);
+await Settle.DropEarlierRuns(pg.ConnectionString);
 CpuMeter.Postmaster = int.Parse(File.ReadLines(Path.Combine(pgRoot, "pgdata", "postmaster.pid")).First()); // only this server's CPU
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 
