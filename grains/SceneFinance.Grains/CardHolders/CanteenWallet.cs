@@ -57,8 +57,7 @@ public sealed record CanteenWallet(
 
     CanteenWallet WithMeal((DateOnly Day, string Period) meal, MealUse use, int daysKept)
     {
-        if (LatestMeal is not { } latest) return this with { LatestMeal = (meal, use) };
-        if (latest.Meal == meal) return this with { LatestMeal = (meal, use) };
+        if (LatestMeal is not { } latest || latest.Meal == meal) return this with { LatestMeal = (meal, use) };
         if (meal.Day < latest.Meal.Day) return this with { Meals = Pruned(Meals.SetItem(meal, use), latest.Meal.Day, daysKept) };
         return this with { Meals = Pruned(Meals.SetItem(latest.Meal, latest.Use), meal.Day, daysKept), LatestMeal = (meal, use) };
     }

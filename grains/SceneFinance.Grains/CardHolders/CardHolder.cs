@@ -120,7 +120,8 @@ public sealed record CardHolder(
     internal static ImmutableSortedDictionary<TKey, T> Pruned<TKey, T>(ImmutableSortedDictionary<TKey, T> byDay, Func<TKey, DateOnly> dayOf, DateOnly latest, int daysKept)
         where TKey : notnull
     {
-        while (byDay.Count > 0 && dayOf(byDay.Keys.First()) < latest.AddDays(-daysKept)) byDay = byDay.Remove(byDay.Keys.First());
+        var oldestKept = latest.AddDays(-daysKept);
+        while (byDay.Count > 0 && dayOf(byDay.Keys.First()) < oldestKept) byDay = byDay.Remove(byDay.Keys.First());
         return byDay;
     }
 
