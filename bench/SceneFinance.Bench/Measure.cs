@@ -177,26 +177,6 @@ public sealed class Approvals
 
 public static class Settle
 {
-    /// <summary>
-    /// Drops the databases of earlier runs (every phase makes a fresh one, and nothing else dropped them: the bench's data
-    /// folder had grown to 63 GB and filled the disk by 2026-11-25). The last run's stay until the next, for a look inside.
-    /// </summary>
-    public static async Task DropEarlierRuns(string connectionString)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        await conn.OpenAsync();
-        var names = new List<string>();
-        await using (var list = new Npgsql.NpgsqlCommand(@"select datname from pg_database where datname like 'bench\_%'", conn))
-        await using (var reader = await list.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
-        foreach (var name in names)
-        {
-            await using var drop = new Npgsql.NpgsqlCommand($"drop database if exists \"{name}\" with (force)", conn);
-            await drop.ExecuteNonQueryAsync();
-        }
-        if (names.Count > 0) Console.WriteLine($"  dropped {names.Count} databases of earlier runs");
-    }
-
     /// <summary>Flushes what the previous step wrote and lets autovacuum finish, so it is not billed to the next phase.</summary>
     public static async Task Postgres(string connectionString)
     {

@@ -12,7 +12,9 @@ Interrupt.Arm();
 var pgRoot = Path.Combine(Path.GetTempPath(), "scenefinance-bench", "postgres");
 using var pg = EmbeddedPostgres.Start(pgRoot, log: m => Console.WriteLine("  " + m));
 using var stopPostgres = Interrupt.OnSignal("PostgreSQL", pg.Stop);
-await Settle.DropEarlierRuns(pg.ConnectionString);
+// Every phase makes a fresh database: drop the earlier runs' (they had filled the disk by 2026-11-25). The last run's stay
+// until the next, for a look inside.
+if (pg.DropDatabases("bench_", TimeSpan.Zero) is { Count: > 0 } dropped) Console.WriteLine($"  dropped {dropped.Count} databases of earlier runs");
 CpuMeter.Postmaster = int.Parse(File.ReadLines(Path.Combine(pgRoot, "pgdata", "postmaster.pid")).First()); // only this server's CPU
 var stamp = DateTime.UtcNow.ToString("MMddHHmmss");
 

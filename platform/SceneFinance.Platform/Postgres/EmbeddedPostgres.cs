@@ -109,9 +109,7 @@ public sealed class EmbeddedPostgres : IDisposable
 
     void EnsureDatabase()
     {
-        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
-        using var conn = new NpgsqlConnection(admin.ConnectionString);
-        conn.Open();
+        using var conn = Maintenance();
         using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @d", conn);
         exists.Parameters.AddWithValue("d", Database);
         if (exists.ExecuteScalar() is null)
@@ -121,15 +119,52 @@ public sealed class EmbeddedPostgres : IDisposable
         }
     }
 
+    /// <summary>A connection to the server's maintenance database ('postgres'), as its superuser.</summary>
+    public NpgsqlConnection Maintenance()
+    {
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        conn.Open();
+        return conn;
+    }
+
     /// <summary>A fresh, empty database on this server (tests use one per host they start).</summary>
     public string CreateDatabase(string name)
     {
-        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
-        using var conn = new NpgsqlConnection(admin.ConnectionString);
-        conn.Open();
+        using var conn = Maintenance();
         using (var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", conn)) drop.ExecuteNonQuery();
         using (var create = new NpgsqlCommand($"create database \"{name}\"", conn)) create.ExecuteNonQuery();
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Drops the databases named <paramref name="prefix"/>% that earlier runs (of the tests, of the bench) left behind: nobody
+    /// connected to them, created more than <paramref name="olderThan"/> ago, and not ones to <paramref name="keep"/>.
+    /// Returns their names.
+    /// </summary>
+    public IReadOnlyList<string> DropDatabases(string prefix, TimeSpan olderThan, Func<string, bool>? keep = null)
+    {
+        using var conn = Maintenance();
+        var names = new List<string>();
+        // A database's PG_VERSION file is written when it is created: its age is the database's.
+        using (var find = new NpgsqlCommand("""
+            select d.datname from pg_database d
+            where starts_with(d.datname, @prefix)
+              and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)
+              and (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification < now() - @age
+            """, conn))
+        {
+            find.Parameters.AddWithValue("prefix", prefix);
+            find.Parameters.AddWithValue("age", olderThan);
+            using var reader = find.ExecuteReader();
+            while (reader.Read()) names.Add(reader.GetString(0));
+        }
+        if (keep is not null) names.RemoveAll(name => keep(name));
+        foreach (var name in names)
+        {
+            using var drop = new NpgsqlCommand($"drop database if exists \"{name.Replace("\"", "\"\"")}\" with (force)", conn);
+            drop.ExecuteNonQuery();
+        }
+        return names;
     }
 
     public void Stop()

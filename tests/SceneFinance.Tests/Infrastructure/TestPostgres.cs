@@ -54,14 +54,7 @@ public static class TestPostgres
     }
 
     /// <summary>A connection to the server's maintenance database ('postgres'), as its superuser.</summary>
-    internal static NpgsqlConnection Maintenance() => Maintenance(Server.Value ?? throw new NotSupportedException("No embedded test server."));
-
-    static NpgsqlConnection Maintenance(EmbeddedPostgres pg)
-    {
-        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        conn.Open();
-        return conn;
-    }
+    internal static NpgsqlConnection Maintenance() => (Server.Value ?? throw new NotSupportedException("No embedded test server.")).Maintenance();
 
     /// <summary>
     /// Drops the databases named <paramref name="prefix"/>% that earlier runs left behind: not made by this run, nobody
@@ -70,29 +63,6 @@ public static class TestPostgres
     internal static IReadOnlyList<string> DropLeftovers(string prefix, TimeSpan olderThan) =>
         DropLeftovers(Server.Value ?? throw new NotSupportedException("No embedded test server."), prefix, olderThan);
 
-    static List<string> DropLeftovers(EmbeddedPostgres pg, string prefix, TimeSpan olderThan)
-    {
-        using var conn = Maintenance(pg);
-        var names = new List<string>();
-        // A database's PG_VERSION file is written when it is created: its age is the database's.
-        using (var find = new NpgsqlCommand("""
-            select d.datname from pg_database d
-            where starts_with(d.datname, @prefix)
-              and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)
-              and (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification < now() - @age
-            """, conn))
-        {
-            find.Parameters.AddWithValue("prefix", prefix);
-            find.Parameters.AddWithValue("age", olderThan);
-            using var reader = find.ExecuteReader();
-            while (reader.Read()) names.Add(reader.GetString(0));
-        }
-        names.RemoveAll(Ours.ContainsKey);
-        foreach (var name in names)
-        {
-            using var drop = new NpgsqlCommand($"drop database if exists \"{name.Replace("\"", "\"\"")}\" with (force)", conn);
-            drop.ExecuteNonQuery();
-        }
-        return names;
-    }
+    static IReadOnlyList<string> DropLeftovers(EmbeddedPostgres pg, string prefix, TimeSpan olderThan) =>
+        pg.DropDatabases(prefix, olderThan, keep: Ours.ContainsKey);
 }
