@@ -109,6 +109,8 @@ public sealed partial class Text
         ["The sign-in form had expired; please sign in again."] = "登录表单已过期，请重新登录。",
         ["Connected"] = "已连接",
         ["Connecting…"] = "连接中…",
+        ["This page stopped working. What was saved before is kept."] = "页面出错，已停止响应。此前已保存的内容不受影响。",
+        ["Reload"] = "重新加载",
         ["Language"] = "语言",
         ["Ops cockpit"] = "运营驾驶舱",
         ["Live dashboard"] = "实时看板",
