@@ -87,9 +87,22 @@ public static class Storage
         return named.ConnectionString;
     }
 
+    /// <summary>
+    /// The store's connections prepare a statement on its fifth use (Npgsql's auto-prepare, unless the connection string says
+    /// otherwise): a payment's statements (Marten's append function, the inserts) are then neither parsed nor planned again.
+    /// Measured in-process: PostgreSQL's CPU per payment fell from 0.216 to 0.149 CPU-ms (BENCHMARKS.md). Safe with the schema
+    /// as it is changed here: migrations run before the store is used, and Marten replaces functions in place.
+    /// </summary>
+    static string Prepared(string connectionString)
+    {
+        var prepared = new NpgsqlConnectionStringBuilder(connectionString);
+        if (prepared.MaxAutoPrepare == 0) prepared.MaxAutoPrepare = 128;
+        return prepared.ConnectionString;
+    }
+
     static void Configure(StoreOptions opts, string connectionString, AutoCreate autoCreate)
     {
-        opts.Connection(Named(connectionString, "scenefinance-store"));
+        opts.Connection(Prepared(Named(connectionString, "scenefinance-store")));
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = autoCreate;
         opts.UseSystemTextJsonForSerialization(SceneJson.Configure(new System.Text.Json.JsonSerializerOptions()), EnumStorage.AsString, Casing.CamelCase);
