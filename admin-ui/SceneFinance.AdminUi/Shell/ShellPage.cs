@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Logging;
 using MudBlazor;
 using SceneFinance.Platform.Audit;
 using SceneFinance.Platform.Problems;
@@ -22,6 +23,7 @@ public abstract class ShellPage : ComponentBase
     [Inject] protected TimeProvider Clock { get; set; } = default!;
     [Inject] TenantClock TenantClock { get; set; } = default!; // private: pages read LocalTime (and may inject their own)
     [Inject] NavigationManager Navigation { get; set; } = default!;
+    [Inject] ILogger<ShellPage> Log { get; set; } = default!;
 
     protected ClaimsPrincipal User { get; private set; } = new();
 
@@ -120,6 +122,17 @@ public abstract class ShellPage : ComponentBase
         catch (ProblemException e)
         {
             Show(e); // also when a table's data callback failed: the message is the page's, not the table's
+            return false;
+        }
+        catch (Exception e)
+        {
+            // Anything else (the cluster or the database did not answer in time): the page stays alive and says so, with a
+            // reference to the log entry. Thrown on, it would end the page's circuit, and every later click would be lost.
+            var reference = Guid.NewGuid().ToString("N")[..8];
+            Log.LogError(e, "A page's action failed (reference {Reference})", reference);
+            FieldErrors.Clear();
+            Problem = T.Format("This did not go through (reference {0}). What you entered is kept: check the result, then try again.", reference);
+            StateHasChanged();
             return false;
         }
     }

@@ -111,6 +111,7 @@ public sealed partial class Text
         ["Connecting…"] = "连接中…",
         ["This page stopped working. What was saved before is kept."] = "页面出错，已停止响应。此前已保存的内容不受影响。",
         ["Reload"] = "重新加载",
+        ["This did not go through (reference {0}). What you entered is kept: check the result, then try again."] = "操作未完成（编号 {0}）。已填写的内容仍在：请核对结果后重试。",
         ["Language"] = "语言",
         ["Ops cockpit"] = "运营驾驶舱",
         ["Live dashboard"] = "实时看板",

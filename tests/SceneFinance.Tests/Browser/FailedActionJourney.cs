@@ -1,0 +1,53 @@
+using Microsoft.Playwright;
+using Npgsql;
+using SceneFinance.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SceneFinance.Tests.Browser;
+
+/// <summary>
+/// An action that fails for a reason no slice foresaw (here the database refuses the write: the product's role loses its
+/// right to append events for a moment) is a message on the page, not a dead page: what was typed stays, and the same click
+/// succeeds once the database takes writes again.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FailedActionJourney(BrowserFixture browser)
+{
+    [Fact]
+    public async Task An_action_the_database_refuses_is_a_message_and_the_page_keeps_working()
+    {
+        var s = await Scenario.Start(browser.Api(), "campus");
+        var page = await browser.SignedIn();
+        await page.GotoAsync($"/t/{s.TenantId}/cardholders");
+        await BrowserFixture.WaitInteractive(page);
+        await page.GetByText("新建持卡人").ClickAsync();
+        await BrowserFixture.Field(page, "holder-external-id").FillAsync("S-REFUSED");
+        await BrowserFixture.Field(page, "holder-name").FillAsync("李一");
+
+        await MayAppendEvents(false);
+        try
+        {
+            await page.GetByTestId("create-holder").ClickAsync();
+            await Expect(page.GetByTestId("problem")).ToContainTextAsync("操作未完成", new() { Timeout = 30_000 });
+        }
+        finally
+        {
+            await MayAppendEvents(true);
+        }
+
+        await Expect(page.GetByTestId("page-failed")).ToBeHiddenAsync();
+        await Expect(BrowserFixture.Field(page, "holder-name")).ToHaveValueAsync("李一");
+        await page.GetByTestId("create-holder").ClickAsync();
+        await Expect(page.GetByTestId("holder-status")).ToHaveTextAsync("正常", new() { Timeout = 30_000 });
+    }
+
+    /// <summary>Grants or revokes the product's role's right to append events, as the schema's owner.</summary>
+    async Task MayAppendEvents(bool may)
+    {
+        await using var owner = new NpgsqlConnection(browser.App.ConnectionString);
+        await owner.OpenAsync();
+        var sql = may ? "grant insert on scenefinance.mt_events to scenefinance_app" : "revoke insert on scenefinance.mt_events from scenefinance_app";
+        await using var command = new NpgsqlCommand(sql, owner);
+        await command.ExecuteNonQueryAsync();
+    }
+}
