@@ -29,6 +29,7 @@ public sealed class FailedActionJourney(BrowserFixture browser)
         {
             await page.GetByTestId("create-holder").ClickAsync();
             await Expect(page.GetByTestId("problem")).ToContainTextAsync("操作未完成", new() { Timeout = 30_000 });
+            await BrowserFixture.Screenshot(page, "failed-action");
         }
         finally
         {
