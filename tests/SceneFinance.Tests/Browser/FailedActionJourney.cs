@@ -6,13 +6,16 @@ using static Microsoft.Playwright.Assertions;
 namespace SceneFinance.Tests.Browser;
 
 /// <summary>
-/// An action that fails for a reason no slice foresaw (here the database refuses the write: the product's role loses its
-/// right to append events for a moment) is a message on the page, not a dead page: what was typed stays, and the same click
-/// succeeds once the database takes writes again.
+/// What a page does when something under it goes wrong: an action that fails for a reason no slice foresaw, and a connection
+/// that pauses. Neither leaves a page that looks alive and ignores clicks.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class FailedActionJourney(BrowserFixture browser)
 {
+    /// <summary>
+    /// The database refuses the write (the product's role loses its right to append events for a moment): the page shows a
+    /// message, what was typed stays, and the same click succeeds once the database takes writes again.
+    /// </summary>
     [Fact]
     public async Task An_action_the_database_refuses_is_a_message_and_the_page_keeps_working()
     {
@@ -38,6 +41,36 @@ public sealed class FailedActionJourney(BrowserFixture browser)
 
         await Expect(page.GetByTestId("page-failed")).ToBeHiddenAsync();
         await Expect(BrowserFixture.Field(page, "holder-name")).ToHaveValueAsync("李一");
+        await page.GetByTestId("create-holder").ClickAsync();
+        await Expect(page.GetByTestId("holder-status")).ToHaveTextAsync("正常", new() { Timeout = 30_000 });
+    }
+
+    /// <summary>
+    /// A page whose connection is paused (as when its silo goes away in a rolling restart) says so in the page's language, not
+    /// in Blazor's English default, and works again when the person continues.
+    /// </summary>
+    [Fact]
+    public async Task A_paused_page_says_so_in_its_language_and_continues()
+    {
+        var s = await Scenario.Start(browser.Api(), "campus");
+        var page = await browser.SignedIn();
+        await page.GotoAsync($"/t/{s.TenantId}/cardholders");
+        await BrowserFixture.WaitInteractive(page);
+        await page.GetByText("新建持卡人").ClickAsync();
+        await BrowserFixture.Field(page, "holder-name").FillAsync("王二");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => Blazor.pauseCircuit()"));
+        await Expect(page.GetByTestId("reconnect")).ToContainTextAsync("页面已暂停。");
+        await BrowserFixture.Screenshot(page, "page-paused");
+        await page.GetByTestId("resume").ClickAsync();
+        await Expect(page.GetByTestId("reconnect")).ToBeHiddenAsync();
+        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('components-reconnect-modal').open"));
+
+        // The resumed circuit renders the page afresh (an open panel is closed again): the page takes clicks.
+        await BrowserFixture.WaitInteractive(page);
+        if (!await BrowserFixture.Field(page, "holder-name").IsVisibleAsync()) await page.GetByText("新建持卡人").ClickAsync();
+        await BrowserFixture.Field(page, "holder-external-id").FillAsync("S-PAUSED");
+        await BrowserFixture.Field(page, "holder-name").FillAsync("王二");
         await page.GetByTestId("create-holder").ClickAsync();
         await Expect(page.GetByTestId("holder-status")).ToHaveTextAsync("正常", new() { Timeout = 30_000 });
     }
