@@ -60,6 +60,7 @@ public sealed class FailedActionJourney(BrowserFixture browser)
         await BrowserFixture.Field(page, "holder-name").FillAsync("王二");
 
         Assert.True(await page.EvaluateAsync<bool>("() => Blazor.pauseCircuit()"));
+        await Expect(page.GetByTestId("reconnect")).ToBeVisibleAsync(); // opened by our script, not Blazor's default dialog
         await Expect(page.GetByTestId("reconnect")).ToContainTextAsync("页面已暂停。");
         await BrowserFixture.Screenshot(page, "page-paused");
         await page.GetByTestId("resume").ClickAsync();
