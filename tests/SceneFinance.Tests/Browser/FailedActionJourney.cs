@@ -19,11 +19,7 @@ public sealed class FailedActionJourney(BrowserFixture browser)
     [Fact]
     public async Task An_action_the_database_refuses_is_a_message_and_the_page_keeps_working()
     {
-        var s = await Scenario.Start(browser.Api(), "campus");
-        var page = await browser.SignedIn();
-        await page.GotoAsync($"/t/{s.TenantId}/cardholders");
-        await BrowserFixture.WaitInteractive(page);
-        await page.GetByText("新建持卡人").ClickAsync();
+        var page = await NewHolderForm();
         await BrowserFixture.Field(page, "holder-external-id").FillAsync("S-REFUSED");
         await BrowserFixture.Field(page, "holder-name").FillAsync("李一");
 
@@ -52,11 +48,7 @@ public sealed class FailedActionJourney(BrowserFixture browser)
     [Fact]
     public async Task A_paused_page_says_so_in_its_language_and_continues()
     {
-        var s = await Scenario.Start(browser.Api(), "campus");
-        var page = await browser.SignedIn();
-        await page.GotoAsync($"/t/{s.TenantId}/cardholders");
-        await BrowserFixture.WaitInteractive(page);
-        await page.GetByText("新建持卡人").ClickAsync();
+        var page = await NewHolderForm();
         await BrowserFixture.Field(page, "holder-name").FillAsync("王二");
 
         Assert.True(await page.EvaluateAsync<bool>("() => Blazor.pauseCircuit()"));
@@ -74,6 +66,17 @@ public sealed class FailedActionJourney(BrowserFixture browser)
         await BrowserFixture.Field(page, "holder-name").FillAsync("王二");
         await page.GetByTestId("create-holder").ClickAsync();
         await Expect(page.GetByTestId("holder-status")).ToHaveTextAsync("正常", new() { Timeout = 30_000 });
+    }
+
+    /// <summary>The card holders page of a new campus, its form for a new holder open.</summary>
+    async Task<IPage> NewHolderForm()
+    {
+        var s = await Scenario.Start(browser.Api(), "campus");
+        var page = await browser.SignedIn();
+        await page.GotoAsync($"/t/{s.TenantId}/cardholders");
+        await BrowserFixture.WaitInteractive(page);
+        await page.GetByText("新建持卡人").ClickAsync();
+        return page;
     }
 
     /// <summary>Grants or revokes the product's role's right to append events, as the schema's owner.</summary>
