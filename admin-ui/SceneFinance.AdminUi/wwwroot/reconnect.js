@@ -5,22 +5,23 @@
     if (!dialog) return;
     const reload = () => location.reload();
 
-    // A circuit the server no longer knows (its silo went away, or it was dropped) cannot come back: start afresh.
+    // Takes up the paused circuit; one the server no longer has cannot come back: start afresh.
+    const resume = async () => {
+        try { if (!await Blazor.resumeCircuit()) reload(); } catch { reload(); }
+    };
+
     dialog.addEventListener("components-reconnect-state-changed", e => {
         const state = e.detail.state;
         if (state === "show" || state === "paused") { if (!dialog.open) dialog.showModal(); }
         else if (state === "hide") { if (dialog.open) dialog.close(); }
+        // A circuit the server no longer knows (its silo went away, or it was dropped): start afresh.
         else if (state === "rejected" || state === "resume-failed") reload();
     });
 
-    // Retry after the attempts ran out: reconnect, else take up the paused circuit, else start afresh.
+    // Retry after the attempts ran out: reconnect, else resume.
     document.getElementById("components-reconnect-button")?.addEventListener("click", async () => {
-        try {
-            if (await Blazor.reconnect()) return;
-            if (!await Blazor.resumeCircuit()) reload();
-        } catch { reload(); }
+        try { if (await Blazor.reconnect()) return; } catch { reload(); return; }
+        await resume();
     });
-    document.getElementById("components-resume-button")?.addEventListener("click", async () => {
-        try { if (!await Blazor.resumeCircuit()) reload(); } catch { reload(); }
-    });
+    document.getElementById("components-resume-button")?.addEventListener("click", resume);
 })();

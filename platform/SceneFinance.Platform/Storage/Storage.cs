@@ -89,9 +89,10 @@ public static class Storage
 
     /// <summary>
     /// The store's connections prepare a statement on its fifth use (Npgsql's auto-prepare; a connection string that sets a
-    /// number of its own above 0 keeps it): a payment's statements (Marten's append function, the inserts) are then neither parsed nor planned again.
-    /// Measured in-process: PostgreSQL's CPU per payment fell from 0.216 to 0.149 CPU-ms (BENCHMARKS.md). Safe with the schema
-    /// as it is changed here: migrations run before the store is used, and Marten replaces functions in place.
+    /// number of its own above 0 keeps it): a payment's statements (Marten's append function, the inserts) are then neither
+    /// parsed nor planned again. Measured in-process: PostgreSQL's CPU per payment fell from 0.216 to 0.149 CPU-ms
+    /// (BENCHMARKS.md). Safe with the schema as it is changed here: migrations run before the store is used, and Marten
+    /// replaces functions in place.
     /// </summary>
     static string Prepared(string connectionString)
     {

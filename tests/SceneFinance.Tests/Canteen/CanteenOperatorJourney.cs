@@ -100,7 +100,7 @@ public sealed class CanteenOperatorJourney(BrowserFixture browser)
         await page.GetByTestId("show").ClickAsync();
         await Expect(page.GetByTestId("sales").Locator("tr", new() { HasText = "25.00" })).ToBeVisibleAsync();
         await page.GetByTestId("sales-till").SelectOptionAsync(new SelectOptionValue { Label = "1号窗口" });
-        // Only the till's rows before a reason is typed: a row of the day's load is replaced (its reason lost) when the till's lands.
+        // Only the till's rows before a reason is typed, so the row typed into is the till's and not one of the day's load.
         await Expect(page.GetByTestId("sales").Locator("tr", new() { HasText = "2号窗口" })).ToHaveCountAsync(0);
         var wrongRow = page.GetByTestId("sales").Locator("tr", new() { HasText = "25.00" });
         await Input(wrongRow, "sale-reason").FillAsync("打错菜 wrong dish");

@@ -53,15 +53,16 @@ public static class TestPostgres
         return pg.CreateDatabase(name);
     }
 
+    static EmbeddedPostgres Embedded => Server.Value ?? throw new NotSupportedException("No embedded test server.");
+
     /// <summary>A connection to the server's maintenance database ('postgres'), as its superuser.</summary>
-    internal static NpgsqlConnection Maintenance() => (Server.Value ?? throw new NotSupportedException("No embedded test server.")).Maintenance();
+    internal static NpgsqlConnection Maintenance() => Embedded.Maintenance();
 
     /// <summary>
     /// Drops the databases named <paramref name="prefix"/>% that earlier runs left behind: not made by this run, nobody
     /// connected to them, and created more than <paramref name="olderThan"/> ago. Returns their names.
     /// </summary>
-    internal static IReadOnlyList<string> DropLeftovers(string prefix, TimeSpan olderThan) =>
-        DropLeftovers(Server.Value ?? throw new NotSupportedException("No embedded test server."), prefix, olderThan);
+    internal static IReadOnlyList<string> DropLeftovers(string prefix, TimeSpan olderThan) => DropLeftovers(Embedded, prefix, olderThan);
 
     static IReadOnlyList<string> DropLeftovers(EmbeddedPostgres pg, string prefix, TimeSpan olderThan) =>
         pg.DropDatabases(prefix, olderThan, keep: Ours.ContainsKey);
